@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Hpc.Bootstrap;
+
+/// <summary>
+/// The environment contract between <c>mpirun</c> and a rank: everything a process needs to
+/// know who it is and where to find the others. A process started without the launcher sees
+/// none of these variables and becomes rank 0 of a world of size 1.
+/// </summary>
+public sealed record JobEnvironment(
+    int Rank,
+    int Size,
+    int LocalRank,
+    int LocalSize,
+    string? RendezvousAddress,
+    string JobId,
+    string? Secret)
+{
+    /// <summary>World rank of this process (<c>HPC_RANK</c>).</summary>
+    public const string RankVariable = "HPC_RANK";
+    /// <summary>Number of processes in the job (<c>HPC_SIZE</c>).</summary>
+    public const string SizeVariable = "HPC_SIZE";
+    /// <summary>Rank among the processes on this host (<c>HPC_LOCAL_RANK</c>).</summary>
+    public const string LocalRankVariable = "HPC_LOCAL_RANK";
+    /// <summary>Number of processes on this host (<c>HPC_LOCAL_SIZE</c>).</summary>
+    public const string LocalSizeVariable = "HPC_LOCAL_SIZE";
+    /// <summary><c>host:port</c> of the launcher's rendezvous endpoint (<c>HPC_RENDEZVOUS</c>).</summary>
+    public const string RendezvousVariable = "HPC_RENDEZVOUS";
+    /// <summary>Identifier of the job, unique per launch (<c>HPC_JOB_ID</c>).</summary>
+    public const string JobIdVariable = "HPC_JOB_ID";
+    /// <summary>Per-job secret (hex) that every connection must prove (<c>HPC_JOB_SECRET</c>).</summary>
+    public const string SecretVariable = "HPC_JOB_SECRET";
+    /// <summary>Address that this rank's TCP listener binds to (<c>HPC_BIND_ADDRESS</c>, default loopback).</summary>
+    public const string BindAddressVariable = "HPC_BIND_ADDRESS";
+    /// <summary>Per-job collective algorithm overrides, e.g. <c>allreduce=ring,bcast=binomial</c> (<c>HPC_COLL</c>).</summary>
+    public const string CollectiveOverridesVariable = "HPC_COLL";
+    /// <summary>Path of a tuning file written by <c>hpc-bench tune</c> (<c>HPC_TUNE_FILE</c>).</summary>
+    public const string TuningFileVariable = "HPC_TUNE_FILE";
+
+    /// <summary>True when the process was started by the launcher (a rendezvous address is set).</summary>
+    public bool IsLaunched => RendezvousAddress is not null;
+
+    /// <summary>The contract of a process started alone: rank 0 of 1, no rendezvous.</summary>
+    public static JobEnvironment Singleton { get; } =
+        new(0, 1, 0, 1, null, "singleton-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), null);
+
+    /// <summary>
+    /// Reads the contract from the process environment.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A variable is present but malformed; the message names it.</exception>
+    public static JobEnvironment FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads the contract through <paramref name="lookup"/> (testable form of <see cref="FromEnvironment"/>).</summary>
+    public static JobEnvironment FromVariables(Func<string, string?> lookup)
+    {
+        string? rendezvous = lookup(RendezvousVariable);
+        if (string.IsNullOrEmpty(rendezvous))
+            return Singleton;
+
+        int size = ReadInt(lookup, SizeVariable, min: 1);
+        int rank = ReadInt(lookup, RankVariable, min: 0);
+        if (rank >= size)
+            throw new InvalidOperationException($"{RankVariable}={rank} is not below {SizeVariable}={size}.");
+        int localSize = lookup(LocalSizeVariable) is null ? size : ReadInt(lookup, LocalSizeVariable, min: 1);
+        int localRank = lookup(LocalRankVariable) is null ? rank : ReadInt(lookup, LocalRankVariable, min: 0);
+        string jobId = lookup(JobIdVariable) ?? throw new InvalidOperationException($"{JobIdVariable} is not set.");
+        string secret = lookup(SecretVariable) ?? throw new InvalidOperationException($"{SecretVariable} is not set.");
+        return new JobEnvironment(rank, size, localRank, localSize, rendezvous, jobId, secret);
+    }
+
+    private static int ReadInt(Func<string, string?> lookup, string name, int min)
+    {
+        string? text = lookup(name);
+        if (text is null)
+            throw new InvalidOperationException($"{name} is not set although {RendezvousVariable} is.");
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min)
+            throw new InvalidOperationException($"{name}='{text}' is not an integer >= {min}.");
+        return value;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+
+namespace Hpc.Bootstrap;
+
+/// <summary>
+/// The rank's side of wire-up: proves the job secret to the launcher, publishes this rank's
+/// endpoint and receives everyone's. The connection then stays open as the control channel:
+/// the launcher asks it what the rank is waiting for, and if the launcher disappears the rank
+/// notices the closed connection and exits instead of running on as an orphan.
+/// </summary>
+internal sealed class RendezvousClient : IDisposable
+{
+    private readonly LineChannel _channel;
+    private readonly int _rank;
+    private volatile bool _finished;
+
+    private RendezvousClient(LineChannel channel, int rank)
+    {
+        _channel = channel;
+        _rank = rank;
+    }
+
+    /// <summary>Connects and authenticates to the launcher named in <paramref name="job"/>.</summary>
+    public static RendezvousClient Connect(JobEnvironment job, TimeSpan timeout)
+    {
+        LineChannel channel = LineChannel.Connect(job.RendezvousAddress!, timeout);
+        try
+        {
+            string challenge = channel.ReadLine() ?? throw new IOException("the launcher closed the rendezvous connection");
+            string[] words = challenge.Split(' ');
+            if (words.Length != 2 || words[0] != "CHALLENGE")
+                throw new IOException($"unexpected rendezvous greeting '{Shorten(challenge)}'");
+            string proof = RendezvousProtocol.ComputeProof(job.Secret!, words[1], "rank:" + job.Rank.ToString(CultureInfo.InvariantCulture));
+            channel.WriteLine($"HELLO {job.Rank} {proof}");
+            return new RendezvousClient(channel, job.Rank);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Publishes this rank's endpoint and blocks until the table of all endpoints arrives.</summary>
+    /// <returns>Host name and endpoint of every rank, indexed by rank.</returns>
+    public (string Host, string Endpoint)[] Exchange(string host, string endpoint, int size)
+    {
+        _channel.WriteLine($"PUBLISH {host} {endpoint}");
+        string header = _channel.ReadLine() ?? throw new IOException("the launcher closed the connection during wire-up");
+        string[] words = header.Split(' ');
+        if (words.Length != 2 || words[0] != "TABLE" || words[1] != size.ToString(CultureInfo.InvariantCulture))
+            throw new IOException($"expected 'TABLE {size}' from the launcher, got '{Shorten(header)}'");
+        var table = new (string, string)[size];
+        for (int i = 0; i < size; i++)
+        {
+            string line = _channel.ReadLine() ?? throw new IOException("the launcher closed the connection during wire-up");
+            string[] entry = line.Split(' ');
+            if (entry.Length != 3 || !int.TryParse(entry[0], CultureInfo.InvariantCulture, out int rank) || rank != i)
+                throw new IOException($"malformed endpoint table line {i + 1}: '{Shorten(line)}'");
+            table[i] = (entry[1], entry[2]);
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// Serves the launcher's requests on a background thread for the rest of the job.
+    /// <paramref name="describe"/> answers "what is this rank doing".
+    /// </summary>
+    public void StartControlLoop(Func<string> describe)
+    {
+        var thread = new Thread(() => ControlLoop(describe)) { IsBackground = true, Name = "hpc-control" };
+        thread.Start();
+    }
+
+    private void ControlLoop(Func<string> describe)
+    {
+        try
+        {
+            while (true)
+            {
+                string? line = _channel.ReadLine();
+                if (line is null)
+                    break;
+                if (line == "QUERY")
+                    _channel.WriteLine("STATUS " + describe());
+                else if (line.StartsWith("KILL", StringComparison.Ordinal))
+                    Environment.Exit(137);
+            }
+        }
+        catch (Exception) when (_finished)
+        {
+            return;
+        }
+        catch (Exception)
+        {
+            // fall through: a broken control channel means the launcher is gone
+        }
+        if (!_finished)
+        {
+            Console.Error.WriteLine($"hpc: rank {_rank}: lost the connection to mpirun; exiting");
+            Environment.Exit(1);
+        }
+    }
+
+    /// <summary>Asks the launcher to end the whole job with <paramref name="code"/>.</summary>
+    public void Abort(int code, string reason)
+    {
+        _finished = true;
+        _channel.WriteLine($"ABORT {code} {reason}");
+    }
+
+    /// <summary>Tells the launcher this rank finalized cleanly; a closed channel is no longer an error.</summary>
+    public void Finish()
+    {
+        _finished = true;
+        try
+        {
+            _channel.WriteLine("FINALIZED");
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Shorten(string s) => s.Length > 80 ? s[..80] + "…" : s;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _finished = true;
+        _channel.Dispose();
+    }
+}

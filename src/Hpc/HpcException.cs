@@ -1,0 +1,37 @@
+namespace Hpc;
+
+/// <summary>Base class of every error the runtime raises for a failed communication.</summary>
+public class HpcException : Exception
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public HpcException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public HpcException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// A message was larger than the buffer posted to receive it (MPI_ERR_TRUNCATE). Nothing was
+/// written to the buffer.
+/// </summary>
+public sealed class MessageTruncatedException : HpcException
+{
+    /// <summary>Creates the exception naming both sizes.</summary>
+    public MessageTruncatedException(int source, int tag, long messageBytes, long bufferBytes)
+        : base($"message from rank {source} (tag {tag}) is {messageBytes} bytes but the receive buffer holds only {bufferBytes} bytes")
+    {
+        SourceRank = source;
+        Tag = tag;
+        MessageBytes = messageBytes;
+        BufferBytes = bufferBytes;
+    }
+
+    /// <summary>Rank that sent the message.</summary>
+    public int SourceRank { get; }
+    /// <summary>Tag of the message.</summary>
+    public int Tag { get; }
+    /// <summary>Size of the message in bytes.</summary>
+    public long MessageBytes { get; }
+    /// <summary>Capacity of the receive buffer in bytes.</summary>
+    public long BufferBytes { get; }
+}

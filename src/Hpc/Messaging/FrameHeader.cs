@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+
+namespace Hpc.Messaging;
+
+/// <summary>Kinds of frame exchanged between two ranks.</summary>
+internal enum FrameKind : byte
+{
+    /// <summary>A whole small message: header then payload.</summary>
+    Eager = 1,
+    /// <summary>Request to send a large message (rendezvous): the header only; Length is the message size.</summary>
+    RendezvousRequest = 2,
+    /// <summary>The receiver matched a rendezvous request and has a buffer ready (or rejects it).</summary>
+    ClearToSend = 3,
+    /// <summary>A chunk of a large message, addressed to the receiver's pending receive.</summary>
+    RendezvousData = 4,
+}
+
+/// <summary>Flags carried by a frame.</summary>
+[Flags]
+internal enum FrameFlags : byte
+{
+    None = 0,
+    /// <summary>On ClearToSend: the receiver will not take the data (its buffer is too small).</summary>
+    Rejected = 1,
+}
+
+/// <summary>
+/// The fixed 48-byte header that starts every frame on every transport. Little-endian.
+/// <code>
+///  0 magic 'H''P'   2 kind   3 flags   4 context   8 source   12 tag
+/// 16 length (payload bytes; total message bytes for RendezvousRequest/ClearToSend)
+/// 24 sender operation id   32 receiver operation id   40 offset (RendezvousData)
+/// </code>
+/// </summary>
+internal readonly record struct FrameHeader(
+    FrameKind Kind,
+    FrameFlags Flags,
+    int Context,
+    int Source,
+    int Tag,
+    long Length,
+    long SenderId = 0,
+    long ReceiverId = 0,
+    long Offset = 0)
+{
+    public const int Size = 48;
+    private const ushort Magic = 0x5048; // "HP"
+
+    /// <summary>Payload bytes that follow this header on the wire.</summary>
+    public long PayloadLength => Kind is FrameKind.Eager or FrameKind.RendezvousData ? Length : 0;
+
+    public void Write(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(destination, Magic);
+        destination[2] = (byte)Kind;
+        destination[3] = (byte)Flags;
+        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], Context);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[8..], Source);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[12..], Tag);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Length);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[24..], SenderId);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[32..], ReceiverId);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[40..], Offset);
+    }
+
+    /// <summary>
+    /// Decodes and validates a header. Everything a peer could send wrong is checked here, before
+    /// any buffer is sized from it.
+    /// </summary>
+    /// <exception cref="ProtocolViolationException">The bytes are not a valid header within the limits.</exception>
+    public static FrameHeader Read(ReadOnlySpan<byte> source, FrameLimits limits)
+    {
+        if (source.Length < Size)
+            throw new ProtocolViolationException($"truncated frame header ({source.Length} of {Size} bytes)");
+        ushort magic = BinaryPrimitives.ReadUInt16LittleEndian(source);
+        if (magic != Magic)
+            throw new ProtocolViolationException($"bad frame magic 0x{magic:X4}");
+        var kind = (FrameKind)source[2];
+        var header = new FrameHeader(
+            kind,
+            (FrameFlags)source[3],
+            BinaryPrimitives.ReadInt32LittleEndian(source[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(source[8..]),
+            BinaryPrimitives.ReadInt32LittleEndian(source[12..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[32..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[40..]));
+        header.Validate(limits);
+        return header;
+    }
+
+    private void Validate(FrameLimits limits)
+    {
+        if ((Flags & ~FrameFlags.Rejected) != 0)
+            throw new ProtocolViolationException($"unknown frame flags 0x{(byte)Flags:X2}");
+        if (Length < 0)
+            throw new ProtocolViolationException($"negative frame length {Length}");
+        switch (Kind)
+        {
+            case FrameKind.Eager:
+                if (Length > limits.MaxEagerBytes)
+                    throw new ProtocolViolationException($"eager frame of {Length} bytes exceeds the bound of {limits.MaxEagerBytes}");
+                if (Source < 0 || Tag < 0 || Context < 0)
+                    throw new ProtocolViolationException($"eager frame with source {Source}, tag {Tag}, context {Context}");
+                break;
+            case FrameKind.RendezvousRequest:
+                if (Source < 0 || Tag < 0 || Context < 0)
+                    throw new ProtocolViolationException($"rendezvous request with source {Source}, tag {Tag}, context {Context}");
+                break;
+            case FrameKind.ClearToSend:
+                break;
+            case FrameKind.RendezvousData:
+                if (Length > limits.MaxChunkBytes)
+                    throw new ProtocolViolationException($"data frame of {Length} bytes exceeds the bound of {limits.MaxChunkBytes}");
+                if (Offset < 0)
+                    throw new ProtocolViolationException($"data frame with negative offset {Offset}");
+                break;
+            default:
+                throw new ProtocolViolationException($"unknown frame kind {(byte)Kind}");
+        }
+    }
+}
+
+/// <summary>Upper bounds on what a peer may make this rank buffer for one frame.</summary>
+internal readonly record struct FrameLimits(long MaxEagerBytes, long MaxChunkBytes)
+{
+    /// <summary>Largest payload of any single frame.</summary>
+    public long MaxPayloadBytes => Math.Max(MaxEagerBytes, MaxChunkBytes);
+}
+
+/// <summary>A peer sent bytes that break the framing protocol; its connection is dropped.</summary>
+internal sealed class ProtocolViolationException(string message) : Exception(message);

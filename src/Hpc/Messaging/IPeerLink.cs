@@ -1,0 +1,17 @@
+namespace Hpc.Messaging;
+
+/// <summary>
+/// The narrow interface every transport offers the messaging layer: an ordered, reliable
+/// channel of frames to one peer. Frames sent through one link arrive in the order sent.
+/// </summary>
+internal interface IPeerLink : IDisposable
+{
+    /// <summary>Messages up to this many bytes travel eagerly; larger ones use the rendezvous protocol.</summary>
+    long EagerLimit { get; }
+
+    /// <summary>
+    /// Sends one frame. Safe to call from several threads; frames never interleave. May block
+    /// while the transport applies back-pressure.
+    /// </summary>
+    void Send(in FrameHeader header, ReadOnlySpan<byte> payload);
+}

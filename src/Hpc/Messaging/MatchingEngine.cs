@@ -1,0 +1,351 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
+namespace Hpc.Messaging;
+
+/// <summary>
+/// Matches incoming messages with posted receives, one engine per rank. It keeps MPI's rules:
+/// messages are matched in arrival order against receives in posting order, so two messages
+/// from one sender on one communicator and tag are never overtaken (every link delivers in
+/// order); <c>AnySource</c>/<c>AnyTag</c> wildcards; truncation fails the receive naming both
+/// sizes. Messages above a link's eager limit travel by rendezvous: only a request is queued at
+/// the receiver, and the data moves straight into the user's buffer once a receive matches, so
+/// unmatched large messages cost the receiver a fixed amount of memory each.
+/// </summary>
+internal sealed unsafe class MatchingEngine
+{
+    /// <summary>Largest chunk of rendezvous data in one frame.</summary>
+    public const long ChunkBytes = 1 << 20;
+
+    private readonly object _lock = new();
+    private readonly LinkedList<ReceiveRequest> _posted = new();
+    private readonly LinkedList<UnexpectedMessage> _unexpected = new();
+    private readonly Dictionary<long, SendRequest> _pendingSends = new();
+    private readonly Dictionary<long, ReceiveRequest> _pendingReceives = new();
+    private IPeerLink[] _links = [];
+    private long _nextOperationId;
+    private int _probeWaiters;
+
+    public MatchingEngine(int worldRank) => WorldRank = worldRank;
+
+    public int WorldRank { get; }
+
+    /// <summary>Links to every world rank, indexed by world rank (the own rank's link loops back).</summary>
+    public void Connect(IPeerLink[] links) => _links = links;
+
+    public IPeerLink LinkTo(int worldRank) => _links[worldRank];
+
+    /// <summary>Number of messages waiting unmatched (diagnostics and tests).</summary>
+    public int UnexpectedCount
+    {
+        get { lock (_lock) return _unexpected.Count; }
+    }
+
+    /// <summary>Number of receives posted but not matched yet.</summary>
+    public int PostedCount
+    {
+        get { lock (_lock) return _posted.Count; }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /// <summary>
+    /// Starts a send. Small messages are written at once and the returned request is already
+    /// complete; large ones return a request that completes after the data went out. The
+    /// caller keeps <paramref name="data"/> pinned until the request completes.
+    /// </summary>
+    public Request StartSend(int context, int sourceRank, int destinationWorldRank, int tag, byte* data, long length)
+    {
+        IPeerLink link = _links[destinationWorldRank];
+        if (length <= link.EagerLimit)
+        {
+            var header = new FrameHeader(FrameKind.Eager, FrameFlags.None, context, sourceRank, tag, length);
+            link.Send(header, new ReadOnlySpan<byte>(data, checked((int)length)));
+            return CompletedSend;
+        }
+
+        var request = new SendRequest(data, length, destinationWorldRank);
+        long id = Interlocked.Increment(ref _nextOperationId);
+        lock (_lock)
+            _pendingSends.Add(id, request);
+        link.Send(new FrameHeader(FrameKind.RendezvousRequest, FrameFlags.None, context, sourceRank, tag, length, SenderId: id), default);
+        return request;
+    }
+
+    private static Request CompletedSend
+    {
+        get
+        {
+            var done = new Request();
+            done.Complete(default);
+            return done;
+        }
+    }
+
+    private void SendRendezvousData(SendRequest request, long receiverId)
+    {
+        try
+        {
+            IPeerLink link = _links[request.DestinationWorldRank];
+            long offset = 0;
+            do
+            {
+                long chunk = Math.Min(ChunkBytes, request.Length - offset);
+                var header = new FrameHeader(FrameKind.RendezvousData, FrameFlags.None, 0, 0, 0, chunk, ReceiverId: receiverId, Offset: offset);
+                link.Send(header, new ReadOnlySpan<byte>(request.Data + offset, (int)chunk));
+                offset += chunk;
+            }
+            while (offset < request.Length);
+            request.Complete(default);
+        }
+        catch (Exception e)
+        {
+            request.Fail(new HpcException($"sending {request.Length} bytes to rank {request.DestinationWorldRank} failed: {e.Message}", e));
+        }
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /// <summary>Posts a receive; it completes when a matching message has landed in its buffer.</summary>
+    public void Post(ReceiveRequest request)
+    {
+        UnexpectedMessage? message = null;
+        lock (_lock)
+        {
+            for (LinkedListNode<UnexpectedMessage>? node = _unexpected.First; node is not null; node = node.Next)
+            {
+                UnexpectedMessage candidate = node.Value;
+                if (request.Matches(candidate.Context, candidate.Source, candidate.Tag))
+                {
+                    _unexpected.Remove(node);
+                    message = candidate;
+                    break;
+                }
+            }
+            if (message is null)
+            {
+                _posted.AddLast(request);
+                return;
+            }
+        }
+        Deliver(message, request);
+    }
+
+    /// <summary>Withdraws a receive that has not matched yet; false when it already matched.</summary>
+    public bool TryCancel(ReceiveRequest request)
+    {
+        lock (_lock)
+            return _posted.Remove(request);
+    }
+
+    /// <summary>Status of the first unexpected message that matches, or null (MPI_Iprobe).</summary>
+    public Status? TryProbe(int context, int source, int tag, int elementSize)
+    {
+        lock (_lock)
+            return FindUnexpected(context, source, tag, elementSize);
+    }
+
+    /// <summary>Blocks until a matching message has arrived and returns its status (MPI_Probe).</summary>
+    public Status Probe(int context, int source, int tag, int elementSize, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _probeWaiters++;
+            try
+            {
+                while (true)
+                {
+                    Status? status = FindUnexpected(context, source, tag, elementSize);
+                    if (status is not null)
+                        return status.Value;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Monitor.Wait(_lock, cancellationToken.CanBeCanceled ? 50 : Timeout.Infinite);
+                }
+            }
+            finally
+            {
+                _probeWaiters--;
+            }
+        }
+    }
+
+    private Status? FindUnexpected(int context, int source, int tag, int elementSize)
+    {
+        foreach (UnexpectedMessage message in _unexpected)
+        {
+            if (message.Context == context
+                && (source == Communicator.AnySource || source == message.Source)
+                && (tag == Communicator.AnyTag || tag == message.Tag))
+                return new Status(message.Source, message.Tag, message.Length, elementSize);
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- frames from links
+
+    /// <summary>
+    /// Handles a complete frame from <paramref name="sourceWorldRank"/> (everything but
+    /// rendezvous data, which arrives through <see cref="OnRendezvousData"/>).
+    /// </summary>
+    /// <exception cref="ProtocolViolationException">The frame refers to an operation this rank never started.</exception>
+    public void OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySequence<byte> payload)
+    {
+        switch (header.Kind)
+        {
+            case FrameKind.Eager:
+            case FrameKind.RendezvousRequest:
+                OnMessage(sourceWorldRank, header, payload);
+                break;
+            case FrameKind.ClearToSend:
+                OnClearToSend(header);
+                break;
+            default:
+                throw new ProtocolViolationException($"unexpected {header.Kind} frame");
+        }
+    }
+
+    private void OnMessage(int sourceWorldRank, in FrameHeader header, ReadOnlySequence<byte> payload)
+    {
+        ReceiveRequest? match = null;
+        lock (_lock)
+        {
+            for (LinkedListNode<ReceiveRequest>? node = _posted.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Matches(header.Context, header.Source, header.Tag))
+                {
+                    match = node.Value;
+                    _posted.Remove(node);
+                    break;
+                }
+            }
+            if (match is null)
+            {
+                _unexpected.AddLast(new UnexpectedMessage
+                {
+                    Context = header.Context,
+                    Source = header.Source,
+                    Tag = header.Tag,
+                    Length = header.Length,
+                    SourceWorldRank = sourceWorldRank,
+                    Payload = header.Kind == FrameKind.Eager ? payload.ToArray() : null,
+                    SenderId = header.SenderId,
+                });
+                if (_probeWaiters > 0)
+                    Monitor.PulseAll(_lock);
+                return;
+            }
+        }
+
+        if (header.Kind == FrameKind.Eager)
+        {
+            if (header.Length > match.Capacity)
+            {
+                match.Fail(new MessageTruncatedException(header.Source, header.Tag, header.Length, match.Capacity));
+                return;
+            }
+            payload.CopyTo(new Span<byte>(match.Buffer, (int)header.Length));
+            match.Complete(new Status(header.Source, header.Tag, header.Length, match.ElementSize));
+        }
+        else
+        {
+            AcceptRendezvous(match, header.Source, header.Tag, header.Length, sourceWorldRank, header.SenderId);
+        }
+    }
+
+    private void Deliver(UnexpectedMessage message, ReceiveRequest request)
+    {
+        if (message.IsRendezvous)
+        {
+            AcceptRendezvous(request, message.Source, message.Tag, message.Length, message.SourceWorldRank, message.SenderId);
+            return;
+        }
+        if (message.Length > request.Capacity)
+        {
+            request.Fail(new MessageTruncatedException(message.Source, message.Tag, message.Length, request.Capacity));
+            return;
+        }
+        message.Payload.AsSpan().CopyTo(new Span<byte>(request.Buffer, (int)message.Length));
+        request.Complete(new Status(message.Source, message.Tag, message.Length, request.ElementSize));
+    }
+
+    private void AcceptRendezvous(ReceiveRequest request, int source, int tag, long length, int sourceWorldRank, long senderId)
+    {
+        IPeerLink link = _links[sourceWorldRank];
+        if (length > request.Capacity)
+        {
+            link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.Rejected, 0, 0, 0, length, senderId), default);
+            request.Fail(new MessageTruncatedException(source, tag, length, request.Capacity));
+            return;
+        }
+        request.MatchedSource = source;
+        request.MatchedTag = tag;
+        request.ExpectedBytes = length;
+        long id = Interlocked.Increment(ref _nextOperationId);
+        lock (_lock)
+            _pendingReceives.Add(id, request);
+        link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.None, 0, 0, 0, length, senderId, id), default);
+    }
+
+    private void OnClearToSend(in FrameHeader header)
+    {
+        SendRequest? request;
+        lock (_lock)
+        {
+            if (!_pendingSends.Remove(header.SenderId, out request))
+                throw new ProtocolViolationException($"clear-to-send for unknown send {header.SenderId}");
+        }
+        if ((header.Flags & FrameFlags.Rejected) != 0)
+        {
+            // The receiver reports the truncation; MPI leaves the send itself successful.
+            request.Complete(default);
+            return;
+        }
+        if (header.Length != request.Length)
+            throw new ProtocolViolationException($"clear-to-send for {header.Length} bytes, but the send has {request.Length}");
+        long receiverId = header.ReceiverId;
+        // Never write bulk data from a link's reader: two readers each writing to the other
+        // could both block on full socket buffers with nobody left to read.
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.SendRendezvousData(state.Request, state.ReceiverId),
+            (Engine: this, Request: request, ReceiverId: receiverId), preferLocal: false);
+    }
+
+    /// <summary>
+    /// Copies a piece of rendezvous data into the receive it was cleared for; completes the
+    /// receive with its last byte.
+    /// </summary>
+    /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>
+    public void OnRendezvousData(long receiverId, long offset, ReadOnlySequence<byte> data)
+    {
+        ReceiveRequest? request;
+        lock (_lock)
+        {
+            if (!_pendingReceives.TryGetValue(receiverId, out request))
+                throw new ProtocolViolationException($"data for unknown receive {receiverId}");
+        }
+        if (offset < 0 || offset + data.Length > request.ExpectedBytes)
+            throw new ProtocolViolationException($"data at offset {offset} (+{data.Length}) outside a message of {request.ExpectedBytes} bytes");
+        data.CopyTo(new Span<byte>(request.Buffer + offset, (int)data.Length));
+        if (Interlocked.Add(ref request.ReceivedBytes, data.Length) == request.ExpectedBytes)
+        {
+            lock (_lock)
+                _pendingReceives.Remove(receiverId);
+            request.Complete(new Status(request.MatchedSource, request.MatchedTag, request.ExpectedBytes, request.ElementSize));
+        }
+    }
+
+    /// <summary>Fails every operation still waiting (the job is going down or a peer was lost).</summary>
+    public void FailAll(Exception error)
+    {
+        List<Request> victims;
+        lock (_lock)
+        {
+            victims = [.. _posted, .. _pendingSends.Values, .. _pendingReceives.Values];
+            _posted.Clear();
+            _pendingSends.Clear();
+            _pendingReceives.Clear();
+            Monitor.PulseAll(_lock);
+        }
+        foreach (Request request in victims)
+            request.Fail(error);
+    }
+}

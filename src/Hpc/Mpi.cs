@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using Hpc.Bootstrap;
+
+namespace Hpc;
+
+/// <summary>
+/// Entry point of the runtime (MPI_Init / MPI_Finalize / MPI_Wtime). Call <see cref="Init"/> once
+/// at the start of the program and dispose the session at the end:
+/// <code>
+/// using MpiSession mpi = Mpi.Init();
+/// Communicator world = mpi.World;
+/// </code>
+/// A program started without <c>mpirun</c> is rank 0 of a world of size 1.
+/// </summary>
+public static class Mpi
+{
+    private static readonly object s_lock = new();
+    private static MpiSession? s_session;
+    private static bool s_finalized;
+
+    /// <summary>
+    /// Initializes the runtime: reads the launcher's environment, publishes this rank's endpoint
+    /// and connects to every other rank before it returns.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already initialized, or finalized.</exception>
+    /// <exception cref="HpcException">Wire-up failed (the message says with which rank or endpoint).</exception>
+    public static MpiSession Init()
+    {
+        lock (s_lock)
+        {
+            if (s_session is not null)
+                throw new InvalidOperationException("Mpi.Init was already called; use Mpi.World or the session it returned.");
+            if (s_finalized)
+                throw new InvalidOperationException("the runtime was finalized; Mpi.Init cannot be called again.");
+            RankRuntime runtime = RankRuntime.Start(JobEnvironment.FromEnvironment());
+            s_session = new MpiSession(runtime, OnFinalized);
+            return s_session;
+        }
+    }
+
+    private static void OnFinalized()
+    {
+        lock (s_lock)
+        {
+            s_session = null;
+            s_finalized = true;
+        }
+    }
+
+    /// <summary>True between <see cref="Init"/> and the session's disposal (MPI_Initialized).</summary>
+    public static bool IsInitialized
+    {
+        get { lock (s_lock) return s_session is not null; }
+    }
+
+    /// <summary>True once the session has been disposed (MPI_Finalized).</summary>
+    public static bool IsFinalized
+    {
+        get { lock (s_lock) return s_finalized; }
+    }
+
+    /// <summary>The communicator of every rank in the job (MPI_COMM_WORLD).</summary>
+    /// <exception cref="InvalidOperationException">The runtime is not initialized.</exception>
+    public static Communicator World => Session.World;
+
+    /// <summary>The communicator holding only this rank (MPI_COMM_SELF).</summary>
+    public static Communicator Self => Session.Self;
+
+    private static MpiSession Session
+    {
+        get
+        {
+            lock (s_lock)
+                return s_session ?? throw new InvalidOperationException("call Mpi.Init() first.");
+        }
+    }
+
+    /// <summary>Wall-clock time in seconds since an arbitrary origin, high resolution (MPI_Wtime).</summary>
+    public static double Wtime() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
+    /// <summary>Resolution of <see cref="Wtime"/> in seconds (MPI_Wtick).</summary>
+    public static double Wtick => 1.0 / Stopwatch.Frequency;
+
+    /// <summary>Name of the host this rank runs on (MPI_Get_processor_name).</summary>
+    public static string ProcessorName => Dns.GetHostName();
+}
+
+/// <summary>
+/// An initialized runtime. Disposing it finalizes (MPI_Finalize): it waits until every rank has
+/// reached finalization, so no message in flight is lost, then closes all connections.
+/// </summary>
+public sealed class MpiSession : IDisposable
+{
+    private readonly RankRuntime _runtime;
+    private readonly Action _onFinalized;
+    private int _disposed;
+
+    internal MpiSession(RankRuntime runtime, Action onFinalized)
+    {
+        _runtime = runtime;
+        _onFinalized = onFinalized;
+        World = new Communicator(runtime, RankRuntime.WorldContext, [.. Enumerable.Range(0, runtime.WorldSize)], runtime.WorldRank, "world");
+        Self = new Communicator(runtime, RankRuntime.SelfContext, [runtime.WorldRank], 0, "self");
+    }
+
+    /// <summary>The communicator of every rank in the job (MPI_COMM_WORLD).</summary>
+    public Communicator World { get; }
+
+    /// <summary>The communicator holding only this rank (MPI_COMM_SELF).</summary>
+    public Communicator Self { get; }
+
+    /// <summary>Host name of the rank with world rank <paramref name="worldRank"/>.</summary>
+    public string HostOf(int worldRank) => _runtime.Hosts[worldRank];
+
+    /// <summary>Finalizes: a barrier over the world, then every connection closes.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        try
+        {
+            FinalizeBarrier();
+        }
+        finally
+        {
+            _runtime.Dispose();
+            _onFinalized();
+        }
+    }
+
+    private void FinalizeBarrier()
+    {
+        // Finalize is collective: nobody closes its links while a peer may still be reading
+        // a message from it.
+        World.Barrier();
+    }
+}

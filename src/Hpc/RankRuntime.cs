@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Net;
+using Hpc.Bootstrap;
+using Hpc.Messaging;
+using Hpc.Transport.InProcess;
+using Hpc.Transport.Tcp;
+
+namespace Hpc;
+
+/// <summary>
+/// Everything one rank owns: its matching engine, its links to every other rank and its
+/// control channel to the launcher. One per process in a real job; one per thread in the
+/// ranks-as-threads worlds the tests build.
+/// </summary>
+internal sealed class RankRuntime : IDisposable
+{
+    /// <summary>Default size above which messages switch from eager to rendezvous.</summary>
+    public const long DefaultEagerLimit = 64 * 1024;
+
+    private readonly IPeerLink[] _links;
+    private readonly RendezvousClient? _control;
+    private int _nextContext = FirstFreeContext;
+    private int _disposed;
+
+    /// <summary>Contexts 0/1 belong to the world communicator, 2/3 to self.</summary>
+    public const int WorldContext = 0;
+    public const int SelfContext = 2;
+    private const int FirstFreeContext = 4;
+
+    private RankRuntime(int worldRank, int worldSize, MatchingEngine engine, IPeerLink[] links,
+        string[] hosts, JobEnvironment job, RendezvousClient? control)
+    {
+        WorldRank = worldRank;
+        WorldSize = worldSize;
+        Engine = engine;
+        _links = links;
+        Hosts = hosts;
+        Job = job;
+        _control = control;
+        engine.Connect(links);
+    }
+
+    public int WorldRank { get; }
+    public int WorldSize { get; }
+    public MatchingEngine Engine { get; }
+    /// <summary>Host name of every world rank.</summary>
+    public string[] Hosts { get; }
+    public JobEnvironment Job { get; }
+
+    /// <summary>
+    /// A context id that no communicator of this rank uses yet. Collective creation agrees on the
+    /// maximum of every member's candidate, then <see cref="ReserveContext"/>s it.
+    /// </summary>
+    public int NextContextCandidate => Volatile.Read(ref _nextContext);
+
+    /// <summary>Marks <paramref name="context"/> and its collective twin as used.</summary>
+    public void ReserveContext(int context)
+    {
+        int next = context + 2;
+        int seen;
+        do
+        {
+            seen = Volatile.Read(ref _nextContext);
+            if (seen >= next)
+                return;
+        }
+        while (Interlocked.CompareExchange(ref _nextContext, next, seen) != seen);
+    }
+
+    /// <summary>Starts this process's rank: wire-up through the launcher, or a world of one.</summary>
+    public static RankRuntime Start(JobEnvironment job)
+    {
+        Action<string> log = message => Console.Error.WriteLine($"hpc: rank {job.Rank}: {message}");
+        long eagerLimit = ReadEagerLimit();
+        string host = Dns.GetHostName();
+        WaitPolicy.Configure(job.LocalSize);
+        var engine = new MatchingEngine(job.Rank);
+        var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
+        if (!job.IsLaunched)
+            return new RankRuntime(0, 1, engine, [selfLink], [host], job, null);
+
+        var timeout = TimeSpan.FromSeconds(60);
+        RendezvousClient control = RendezvousClient.Connect(job, timeout);
+        try
+        {
+            string bind = Environment.GetEnvironmentVariable(JobEnvironment.BindAddressVariable) ?? "127.0.0.1";
+            if (!IPAddress.TryParse(bind, out IPAddress? bindAddress))
+                throw new HpcException($"{JobEnvironment.BindAddressVariable}='{bind}' is not an IP address");
+            using TcpTransport tcp = TcpTransport.Listen(bindAddress, log);
+            (string Host, string Endpoint)[] table = control.Exchange(host, tcp.Endpoint, job.Size);
+            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], job.Rank, job.Secret!, engine, eagerLimit, timeout);
+            var links = new IPeerLink[job.Size];
+            for (int peer = 0; peer < job.Size; peer++)
+                links[peer] = peer == job.Rank ? selfLink : tcpLinks[peer]!;
+            var runtime = new RankRuntime(job.Rank, job.Size, engine, links, [.. table.Select(t => t.Host)], job, control);
+            control.StartControlLoop(() => "running");
+            return runtime;
+        }
+        catch
+        {
+            control.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Builds <paramref name="size"/> ranks that live in this process, linked in memory: the
+    /// ranks-as-threads worlds that test every algorithm without sockets.
+    /// </summary>
+    public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit)
+    {
+        var engines = new MatchingEngine[size];
+        for (int r = 0; r < size; r++)
+            engines[r] = new MatchingEngine(r);
+        var runtimes = new RankRuntime[size];
+        string[] hosts = [.. Enumerable.Repeat("localhost", size)];
+        for (int r = 0; r < size; r++)
+        {
+            var links = new IPeerLink[size];
+            for (int peer = 0; peer < size; peer++)
+                links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit);
+            var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
+            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null);
+        }
+        return runtimes;
+    }
+
+    private static long ReadEagerLimit()
+    {
+        string? text = Environment.GetEnvironmentVariable("HPC_EAGER_LIMIT");
+        if (text is null)
+            return DefaultEagerLimit;
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) || value < 0 || value > MatchingEngine.ChunkBytes)
+            throw new HpcException($"HPC_EAGER_LIMIT='{text}' is not a byte count between 0 and {MatchingEngine.ChunkBytes}");
+        return value;
+    }
+
+    /// <summary>Ends the whole job with <paramref name="code"/> (MPI_Abort).</summary>
+    public void Abort(int code, string reason)
+    {
+        Console.Out.Flush();
+        Console.Error.WriteLine($"hpc: rank {WorldRank} called Abort({code}): {reason}");
+        _control?.Abort(code, reason);
+        Environment.Exit(code);
+    }
+
+    /// <summary>Tells the launcher this rank is done, then closes every link.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _control?.Finish();
+        foreach (IPeerLink link in _links)
+            link.Dispose();
+        _control?.Dispose();
+    }
+}

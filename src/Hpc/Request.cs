@@ -1,0 +1,167 @@
+using System.Buffers;
+using Hpc.Messaging;
+
+namespace Hpc;
+
+/// <summary>
+/// A non-blocking operation in flight (MPI_Request). Complete it with <see cref="Wait"/>,
+/// poll it with <see cref="Test(out Status)"/>, or await <see cref="WaitAsync"/>.
+/// A request is completed exactly once; waiting on a completed request returns at once.
+/// </summary>
+public class Request
+{
+    private readonly TaskCompletionSource<Status> _completion =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _isCompleted;
+    private MemoryHandle _pin;
+
+    internal Request() { }
+
+    /// <summary>True once the operation has finished (successfully or not).</summary>
+    public bool IsCompleted => _isCompleted;
+
+    /// <summary>
+    /// Blocks until the operation completes and returns its status.
+    /// </summary>
+    /// <exception cref="MessageTruncatedException">A receive buffer was too small.</exception>
+    /// <exception cref="OperationCanceledException">The operation was cancelled.</exception>
+    public Status Wait()
+    {
+        if (!_isCompleted)
+            WaitPolicy.SpinUntil(() => _isCompleted);
+        return _completion.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Returns true and the status when the operation has completed; never blocks.</summary>
+    public bool Test(out Status status)
+    {
+        if (!_isCompleted)
+        {
+            status = default;
+            return false;
+        }
+        status = _completion.Task.GetAwaiter().GetResult();
+        return true;
+    }
+
+    /// <summary>Returns true when the operation has completed; never blocks.</summary>
+    public bool Test() => Test(out _);
+
+    /// <summary>
+    /// Completes when the operation does. Cancelling <paramref name="cancellationToken"/> stops the
+    /// wait only; use the <c>…Async</c> methods of <see cref="Communicator"/> to cancel the operation.
+    /// </summary>
+    public Task<Status> WaitAsync(CancellationToken cancellationToken = default) =>
+        _completion.Task.WaitAsync(cancellationToken);
+
+    internal Task<Status> Task => _completion.Task;
+
+    internal void Pin(MemoryHandle pin) => _pin = pin;
+
+    internal void Complete(Status status)
+    {
+        Unpin();
+        _isCompleted = true;
+        _completion.TrySetResult(status);
+    }
+
+    internal void Fail(Exception error)
+    {
+        Unpin();
+        _isCompleted = true;
+        _completion.TrySetException(error);
+    }
+
+    internal void Cancel(CancellationToken token)
+    {
+        Unpin();
+        _isCompleted = true;
+        _completion.TrySetCanceled(token);
+    }
+
+    private void Unpin()
+    {
+        _pin.Dispose();
+        _pin = default;
+    }
+
+    /// <summary>Waits for every request (MPI_Waitall) and returns their statuses in order.</summary>
+    /// <exception cref="AggregateException">One or more requests failed; the others still completed.</exception>
+    public static Status[] WaitAll(params ReadOnlySpan<Request> requests)
+    {
+        var statuses = new Status[requests.Length];
+        List<Exception>? errors = null;
+        for (int i = 0; i < requests.Length; i++)
+        {
+            try
+            {
+                statuses[i] = requests[i].Wait();
+            }
+            catch (Exception e)
+            {
+                (errors ??= []).Add(e);
+            }
+        }
+        if (errors is not null)
+            throw errors.Count == 1 ? errors[0] : new AggregateException(errors);
+        return statuses;
+    }
+
+    /// <summary>Waits until one request completes (MPI_Waitany); returns its index and status.</summary>
+    public static (int Index, Status Status) WaitAny(params ReadOnlySpan<Request> requests)
+    {
+        if (requests.Length == 0)
+            throw new ArgumentException("WaitAny needs at least one request.", nameof(requests));
+        for (int i = 0; i < requests.Length; i++)
+        {
+            if (requests[i].IsCompleted)
+                return (i, requests[i].Wait());
+        }
+        var tasks = new Task[requests.Length];
+        for (int i = 0; i < requests.Length; i++)
+            tasks[i] = requests[i].Task;
+        int index = System.Threading.Tasks.Task.WaitAny(tasks);
+        return (index, requests[index].Wait());
+    }
+
+    /// <summary>True when every request has completed (MPI_Testall); never blocks.</summary>
+    public static bool TestAll(params ReadOnlySpan<Request> requests)
+    {
+        foreach (Request request in requests)
+        {
+            if (!request.IsCompleted)
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Index of a completed request, or -1 (MPI_Testany); never blocks.</summary>
+    public static int TestAny(params ReadOnlySpan<Request> requests)
+    {
+        for (int i = 0; i < requests.Length; i++)
+        {
+            if (requests[i].IsCompleted)
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Waits for at least one request and returns the indices of all completed ones (MPI_Waitsome).</summary>
+    public static int[] WaitSome(params ReadOnlySpan<Request> requests)
+    {
+        WaitAny(requests);
+        return TestSome(requests);
+    }
+
+    /// <summary>Indices of the requests that have completed (MPI_Testsome); never blocks.</summary>
+    public static int[] TestSome(params ReadOnlySpan<Request> requests)
+    {
+        var done = new List<int>();
+        for (int i = 0; i < requests.Length; i++)
+        {
+            if (requests[i].IsCompleted)
+                done.Add(i);
+        }
+        return [.. done];
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Hpc.Messaging;
+
+namespace Hpc.Transport.Tcp;
+
+/// <summary>
+/// Establishes the full mesh of TCP links for one rank: it listens on its own endpoint,
+/// connects to every lower rank and accepts every higher one. Each connection proves the job
+/// secret (<see cref="TcpHandshake"/>) before it becomes a link; a stranger's connection is
+/// logged and dropped without disturbing the job.
+/// </summary>
+internal sealed class TcpTransport : IDisposable
+{
+    private readonly Socket _listener;
+    private readonly Action<string> _log;
+
+    private TcpTransport(Socket listener, Action<string> log)
+    {
+        _listener = listener;
+        _log = log;
+    }
+
+    /// <summary>The endpoint peers connect to, as published at rendezvous: <c>tcp://address:port</c>.</summary>
+    public string Endpoint
+    {
+        get
+        {
+            var local = (IPEndPoint)_listener.LocalEndPoint!;
+            return $"tcp://{local}";
+        }
+    }
+
+    /// <summary>Starts listening on <paramref name="bindAddress"/> (an ephemeral port).</summary>
+    public static TcpTransport Listen(IPAddress bindAddress, Action<string> log)
+    {
+        var listener = new Socket(bindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(bindAddress, 0));
+        listener.Listen(512);
+        return new TcpTransport(listener, log);
+    }
+
+    /// <summary>
+    /// Connects to every other rank of <paramref name="endpoints"/> and returns the links,
+    /// indexed by world rank (the own entry stays null).
+    /// </summary>
+    /// <exception cref="HpcException">A peer could not be reached or authenticated in time.</exception>
+    public IPeerLink?[] ConnectAll(string[] endpoints, int myRank, string secret, MatchingEngine engine, long eagerLimit, TimeSpan timeout)
+    {
+        int size = endpoints.Length;
+        var sockets = new Socket?[size];
+        var accepted = new ConcurrentDictionary<int, Socket>();
+        using var cts = new CancellationTokenSource(timeout);
+        int expectedAccepts = size - 1 - myRank;
+        Task acceptTask = Task.Run(() => AcceptPeers(expectedAccepts, accepted, secret, myRank, size, cts.Token));
+
+        try
+        {
+            for (int peer = 0; peer < myRank; peer++)
+                sockets[peer] = ConnectTo(peer, endpoints[peer], secret, myRank, cts.Token);
+            if (!acceptTask.Wait(timeout))
+                throw new HpcException($"rank {myRank}: only {accepted.Count} of {expectedAccepts} higher ranks connected within {timeout.TotalSeconds:0} s");
+            acceptTask.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            cts.Cancel();
+            foreach (Socket? s in sockets)
+                s?.Dispose();
+            foreach (Socket s in accepted.Values)
+                s.Dispose();
+            throw;
+        }
+        finally
+        {
+            _listener.Dispose();
+        }
+
+        foreach ((int peer, Socket socket) in accepted)
+            sockets[peer] = socket;
+        var links = new IPeerLink?[size];
+        for (int peer = 0; peer < size; peer++)
+        {
+            if (sockets[peer] is { } socket)
+                links[peer] = new TcpLink(socket, peer, engine, eagerLimit, _log);
+        }
+        return links;
+    }
+
+    private static Socket ConnectTo(int peer, string endpoint, string secret, int myRank, CancellationToken token)
+    {
+        IPEndPoint address = ParseEndpoint(endpoint, peer);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.ConnectAsync(address, token).AsTask().GetAwaiter().GetResult();
+            socket.ReceiveTimeout = 30_000;
+            TcpHandshake.Connect(socket, secret, myRank, peer);
+            socket.ReceiveTimeout = 0;
+            return socket;
+        }
+        catch (Exception e)
+        {
+            socket.Dispose();
+            throw new HpcException($"rank {myRank} cannot connect to rank {peer} at {endpoint}: {e.Message}", e);
+        }
+    }
+
+    private void AcceptPeers(int expected, ConcurrentDictionary<int, Socket> accepted, string secret, int myRank, int size, CancellationToken token)
+    {
+        while (accepted.Count < expected)
+        {
+            Socket socket = _listener.AcceptAsync(token).AsTask().GetAwaiter().GetResult();
+            try
+            {
+                socket.ReceiveTimeout = 10_000;
+                int peer = TcpHandshake.Accept(socket, secret, myRank, size);
+                if (peer < myRank || !accepted.TryAdd(peer, socket))
+                    throw new TcpHandshake.AuthenticationFailedException($"unexpected second connection from rank {peer}");
+                socket.ReceiveTimeout = 0;
+            }
+            catch (Exception e) when (e is TcpHandshake.AuthenticationFailedException or SocketException or IOException)
+            {
+                _log($"rejected a connection from {SafeRemote(socket)}: {e.Message}");
+                socket.Dispose();
+            }
+        }
+    }
+
+    private static string SafeRemote(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (ObjectDisposedException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>Parses <c>tcp://address:port</c>.</summary>
+    /// <exception cref="HpcException">The endpoint is malformed; the message names it and the rank.</exception>
+    public static IPEndPoint ParseEndpoint(string endpoint, int rank)
+    {
+        const string scheme = "tcp://";
+        if (endpoint.StartsWith(scheme, StringComparison.Ordinal)
+            && IPEndPoint.TryParse(endpoint[scheme.Length..], out IPEndPoint? address))
+            return address;
+        throw new HpcException($"rank {rank} published a malformed endpoint '{endpoint}'");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _listener.Dispose();
+}

@@ -1,0 +1,66 @@
+using System.Runtime.ExceptionServices;
+
+namespace Hpc.Tests;
+
+/// <summary>
+/// Runs a body on every rank of an in-memory world, one thread per rank, and fails with the
+/// first rank's exception. A hang fails the test after <c>timeout</c> instead of blocking the run.
+/// </summary>
+internal static class InProcessWorld
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static void Run(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null)
+    {
+        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit);
+        var failures = new Exception?[size];
+        var threads = new Thread[size];
+        for (int r = 0; r < size; r++)
+        {
+            int rank = r;
+            var world = new Communicator(runtimes[rank], RankRuntime.WorldContext, [.. Enumerable.Range(0, size)], rank, "world");
+            threads[rank] = new Thread(() =>
+            {
+                try
+                {
+                    body(world);
+                }
+                catch (Exception e)
+                {
+                    failures[rank] = e;
+                    // Wake ranks blocked on this one so the test fails instead of hanging.
+                    foreach (RankRuntime runtime in runtimes)
+                        runtime.Engine.FailAll(new HpcException($"rank {rank} failed: {e.Message}"));
+                }
+            }) { IsBackground = true, Name = $"rank {rank}" };
+        }
+        foreach (Thread thread in threads)
+            thread.Start();
+        DateTime deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        foreach (Thread thread in threads)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (!thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                foreach (RankRuntime runtime in runtimes)
+                    runtime.Engine.FailAll(new TimeoutException("test timed out"));
+                throw new TimeoutException($"{thread.Name} did not finish within {(timeout ?? DefaultTimeout).TotalSeconds} s (np={size})");
+            }
+        }
+        // Prefer the root cause over the echoes FailAll raised on the other ranks.
+        Exception? first = failures.FirstOrDefault(f => f is not null && !IsEcho(f)) ?? failures.FirstOrDefault(f => f is not null);
+        if (first is not null)
+            ExceptionDispatchInfo.Capture(first).Throw();
+    }
+
+    private static bool IsEcho(Exception e) =>
+        e is HpcException && e.Message.StartsWith("rank ", StringComparison.Ordinal) && e.Message.Contains(" failed: ", StringComparison.Ordinal);
+
+    /// <summary>Runs <paramref name="body"/> on every rank and returns each rank's result, by rank.</summary>
+    public static T[] Run<T>(int size, Func<Communicator, T> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null)
+    {
+        var results = new T[size];
+        Run(size, world => results[world.Rank] = body(world), eagerLimit, timeout);
+        return results;
+    }
+}
