@@ -17,6 +17,9 @@ public class Request
 
     internal Request() { }
 
+    /// <summary>The engine whose links a waiter polls while it spins; null when nothing needs polling.</summary>
+    internal MatchingEngine? Engine { get; set; }
+
     /// <summary>True once the operation has finished (successfully or not).</summary>
     public bool IsCompleted => _isCompleted;
 
@@ -28,7 +31,7 @@ public class Request
     public Status Wait()
     {
         if (!_isCompleted)
-            WaitPolicy.SpinUntil(() => _isCompleted);
+            WaitPolicy.SpinUntilCompleted(this);
         return _completion.Task.GetAwaiter().GetResult();
     }
 
@@ -55,6 +58,9 @@ public class Request
         _completion.Task.WaitAsync(cancellationToken);
 
     internal Task<Status> Task => _completion.Task;
+
+    /// <summary>Work the waiting thread may do itself while it spins (see <see cref="SendRequest"/>).</summary>
+    internal virtual void AdvanceWhileWaiting() { }
 
     internal void Pin(MemoryHandle pin) => _pin = pin;
 

@@ -14,4 +14,11 @@ internal interface IPeerLink : IDisposable
     /// while the transport applies back-pressure.
     /// </summary>
     void Send(in FrameHeader header, ReadOnlySpan<byte> payload);
+
+    /// <summary>
+    /// Makes receive progress on the calling thread if data is waiting and no other thread is
+    /// reading this link; returns true when something was read. Links whose frames arrive by
+    /// other means return false.
+    /// </summary>
+    bool Poll() => false;
 }

@@ -35,6 +35,13 @@ internal sealed unsafe class MatchingEngine
 
     public IPeerLink LinkTo(int worldRank) => _links[worldRank];
 
+    /// <summary>Polls every link once on the calling thread (see <see cref="IPeerLink.Poll"/>).</summary>
+    public void Progress()
+    {
+        foreach (IPeerLink link in _links)
+            link.Poll();
+    }
+
     /// <summary>Number of messages waiting unmatched (diagnostics and tests).</summary>
     public int UnexpectedCount
     {
@@ -64,7 +71,7 @@ internal sealed unsafe class MatchingEngine
             return CompletedSend;
         }
 
-        var request = new SendRequest(data, length, destinationWorldRank);
+        var request = new SendRequest(data, length, destinationWorldRank) { Engine = this };
         long id = Interlocked.Increment(ref _nextOperationId);
         lock (_lock)
             _pendingSends.Add(id, request);
@@ -82,7 +89,7 @@ internal sealed unsafe class MatchingEngine
         }
     }
 
-    private void SendRendezvousData(SendRequest request, long receiverId)
+    internal void SendRendezvousData(SendRequest request, long receiverId)
     {
         try
         {
@@ -109,6 +116,7 @@ internal sealed unsafe class MatchingEngine
     /// <summary>Posts a receive; it completes when a matching message has landed in its buffer.</summary>
     public void Post(ReceiveRequest request)
     {
+        request.Engine = this;
         UnexpectedMessage? message = null;
         lock (_lock)
         {
@@ -302,11 +310,15 @@ internal sealed unsafe class MatchingEngine
         }
         if (header.Length != request.Length)
             throw new ProtocolViolationException($"clear-to-send for {header.Length} bytes, but the send has {request.Length}");
-        long receiverId = header.ReceiverId;
+        request.Clear(this, header.ReceiverId);
         // Never write bulk data from a link's reader: two readers each writing to the other
-        // could both block on full socket buffers with nobody left to read.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.SendRendezvousData(state.Request, state.ReceiverId),
-            (Engine: this, Request: request, ReceiverId: receiverId), preferLocal: false);
+        // could both block on full socket buffers with nobody left to read. A sender blocked in
+        // Wait usually claims the data itself; the pool thread covers requests nobody waits on.
+        ThreadPool.UnsafeQueueUserWorkItem(static request =>
+        {
+            if (request.TryClaim(out long receiverId))
+                request.Engine!.SendRendezvousData(request, receiverId);
+        }, request, preferLocal: false);
     }
 
     /// <summary>
@@ -316,16 +328,38 @@ internal sealed unsafe class MatchingEngine
     /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>
     public void OnRendezvousData(long receiverId, long offset, ReadOnlySequence<byte> data)
     {
+        data.CopyTo(RendezvousTarget(receiverId, offset, data.Length)[..(int)data.Length]);
+        RendezvousBytesWritten(receiverId, data.Length);
+    }
+
+    /// <summary>
+    /// The part of a cleared receive's buffer where up to <paramref name="length"/> bytes of its
+    /// data starting at <paramref name="offset"/> belong (transports that read straight into it).
+    /// </summary>
+    /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>
+    public Span<byte> RendezvousTarget(long receiverId, long offset, long length)
+    {
         ReceiveRequest? request;
         lock (_lock)
         {
             if (!_pendingReceives.TryGetValue(receiverId, out request))
                 throw new ProtocolViolationException($"data for unknown receive {receiverId}");
         }
-        if (offset < 0 || offset + data.Length > request.ExpectedBytes)
-            throw new ProtocolViolationException($"data at offset {offset} (+{data.Length}) outside a message of {request.ExpectedBytes} bytes");
-        data.CopyTo(new Span<byte>(request.Buffer + offset, (int)data.Length));
-        if (Interlocked.Add(ref request.ReceivedBytes, data.Length) == request.ExpectedBytes)
+        if (offset < 0 || length < 0 || offset + length > request.ExpectedBytes)
+            throw new ProtocolViolationException($"data at offset {offset} (+{length}) outside a message of {request.ExpectedBytes} bytes");
+        return new Span<byte>(request.Buffer + offset, (int)Math.Min(length, int.MaxValue));
+    }
+
+    /// <summary>Records that <paramref name="count"/> bytes landed; the last byte completes the receive.</summary>
+    public void RendezvousBytesWritten(long receiverId, long count)
+    {
+        ReceiveRequest? request;
+        lock (_lock)
+        {
+            if (!_pendingReceives.TryGetValue(receiverId, out request))
+                throw new ProtocolViolationException($"data for unknown receive {receiverId}");
+        }
+        if (Interlocked.Add(ref request.ReceivedBytes, count) == request.ExpectedBytes)
         {
             lock (_lock)
                 _pendingReceives.Remove(receiverId);

@@ -49,6 +49,32 @@ internal sealed unsafe class SendRequest : Request
     public byte* Data { get; }
     public long Length { get; }
     public int DestinationWorldRank { get; }
+
+    private int _state; // 0 waiting for clear-to-send, 1 cleared, 2 data being written
+    private long _receiverId;
+    private MatchingEngine? _sender;
+
+    /// <summary>The receiver is ready: whoever claims the request first writes the data.</summary>
+    public void Clear(MatchingEngine sender, long receiverId)
+    {
+        _sender = sender;
+        _receiverId = receiverId;
+        Volatile.Write(ref _state, 1);
+    }
+
+    /// <summary>Claims the cleared request for this thread; true exactly once.</summary>
+    public bool TryClaim(out long receiverId)
+    {
+        receiverId = _receiverId;
+        return Volatile.Read(ref _state) == 1 && Interlocked.CompareExchange(ref _state, 2, 1) == 1;
+    }
+
+    /// <summary>A blocked sender writes its own data once cleared, instead of waiting for a pool thread.</summary>
+    internal override void AdvanceWhileWaiting()
+    {
+        if (TryClaim(out long receiverId))
+            _sender!.SendRendezvousData(this, receiverId);
+    }
 }
 
 /// <summary>

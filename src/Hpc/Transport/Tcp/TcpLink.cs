@@ -7,7 +7,7 @@ namespace Hpc.Transport.Tcp;
 
 /// <summary>
 /// One authenticated TCP connection to a peer rank. Frames are parsed from a
-/// System.IO.Pipelines <see cref="PipeReader"/> by a reader loop; rendezvous data is streamed
+/// System.IO.Pipelines <see cref="Pipe"/>, either by a caller that spins waiting for a message (<see cref="Poll"/>) or by a background reader when nobody spins; rendezvous data is streamed
 /// into the user's buffer as it arrives rather than buffered whole. Sends are written by the
 /// calling thread under a lock, header and small payload in one system call.
 /// </summary>
@@ -20,8 +20,15 @@ internal sealed class TcpLink : IPeerLink
     private readonly Action<string> _log;
     private readonly object _sendLock = new();
     private readonly byte[] _sendScratch;
-    private readonly Task _readerLoop;
+    private readonly Thread _readerThread;
+    private readonly object _receiveLock = new();
+    // The receive side below is only touched under _receiveLock.
+    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, readerScheduler: PipeScheduler.Inline,
+        writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false, minimumSegmentSize: 64 * 1024));
+    private long _dataReceiver, _dataOffset, _dataRemaining;
+    private bool _pipeHoldsBytes;
     private volatile bool _closing;
+    private volatile bool _dead;
 
     public TcpLink(Socket socket, int peerWorldRank, MatchingEngine engine, long eagerLimit, Action<string> log)
     {
@@ -33,9 +40,8 @@ internal sealed class TcpLink : IPeerLink
         _limits = new FrameLimits(eagerLimit, MatchingEngine.ChunkBytes);
         _log = log;
         _sendScratch = new byte[FrameHeader.Size + (int)Math.Min(eagerLimit, 64 * 1024)];
-        var reader = PipeReader.Create(new NetworkStream(socket, ownsSocket: false),
-            new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
-        _readerLoop = Task.Run(() => ReadLoopAsync(reader));
+        _readerThread = new Thread(ReadLoop) { IsBackground = true, Name = $"hpc-tcp-{peerWorldRank}" };
+        _readerThread.Start();
     }
 
     /// <inheritdoc />
@@ -70,67 +76,132 @@ internal sealed class TcpLink : IPeerLink
         }
     }
 
-    private async Task ReadLoopAsync(PipeReader reader)
+    /// <summary>
+    /// Reads whatever has arrived, if no other thread is reading this link right now. Called by
+    /// blocked callers while they spin: the thread that waits for a message reads it off the
+    /// socket itself, with no wake-up of another thread on the way.
+    /// </summary>
+    public bool Poll()
     {
-        long dataReceiver = 0, dataOffset = 0, dataRemaining = 0;
+        if (_dead || !Monitor.TryEnter(_receiveLock))
+            return false;
         try
         {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                while (true)
-                {
-                    if (dataRemaining > 0)
-                    {
-                        long take = Math.Min(dataRemaining, buffer.Length);
-                        if (take == 0)
-                            break;
-                        _engine.OnRendezvousData(dataReceiver, dataOffset, buffer.Slice(0, take));
-                        dataOffset += take;
-                        dataRemaining -= take;
-                        buffer = buffer.Slice(take);
-                        continue;
-                    }
-                    if (buffer.Length < FrameHeader.Size)
-                        break;
-                    FrameHeader header = ReadHeader(buffer);
-                    if (header.Kind == FrameKind.RendezvousData)
-                    {
-                        buffer = buffer.Slice(FrameHeader.Size);
-                        (dataReceiver, dataOffset, dataRemaining) = (header.ReceiverId, header.Offset, header.Length);
-                        continue;
-                    }
-                    long frameLength = FrameHeader.Size + header.PayloadLength;
-                    if (buffer.Length < frameLength)
-                        break;
-                    _engine.OnFrame(_peerWorldRank, header, buffer.Slice(FrameHeader.Size, header.PayloadLength));
-                    buffer = buffer.Slice(frameLength);
-                }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    if (buffer.Length > 0 || dataRemaining > 0)
-                        _log($"connection from rank {_peerWorldRank} ended inside a frame");
-                    break;
-                }
-            }
+            return !_dead && _socket.Available > 0 && ReceiveAndDispatch();
         }
-        catch (ProtocolViolationException e)
+        catch (Exception e)
         {
-            _log($"dropping the connection from rank {_peerWorldRank}: {e.Message}");
-        }
-        catch (Exception e) when (_closing || e is IOException or SocketException or ObjectDisposedException)
-        {
-            if (!_closing)
-                _log($"connection from rank {_peerWorldRank} failed: {e.Message}");
+            Fail(e);
+            return false;
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            if (!_closing)
-                _socket.Dispose();
+            Monitor.Exit(_receiveLock);
         }
+    }
+
+    private void ReadLoop()
+    {
+        // The background reader makes progress when nobody is spinning on this link: it sleeps in
+        // poll(2) without holding the receive lock, so spinning callers are never locked out.
+        try
+        {
+            while (!_dead)
+            {
+                if (!_socket.Poll(200_000, SelectMode.SelectRead))
+                    continue;
+                lock (_receiveLock)
+                {
+                    if (_dead)
+                        break;
+                    if (_socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead))
+                    {
+                        // Readable with nothing available means end of stream: Receive returns 0.
+                        if (!ReceiveAndDispatch() && _socket.Available == 0)
+                        {
+                            _dead = true;
+                            if (!_closing && (_dataRemaining > 0 || _pipe.Reader.TryRead(out ReadResult rest) && !rest.Buffer.IsEmpty))
+                                _log($"connection from rank {_peerWorldRank} ended inside a frame");
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    private void Fail(Exception e)
+    {
+        _dead = true;
+        if (e is ProtocolViolationException)
+            _log($"dropping the connection from rank {_peerWorldRank}: {e.Message}");
+        else if (!_closing)
+            _log($"connection from rank {_peerWorldRank} failed: {e.Message}");
+        if (!_closing)
+            _socket.Dispose();
+    }
+
+    /// <summary>One receive into the pipe, then every whole frame in it is dispatched. Caller holds the receive lock.</summary>
+    /// <returns>False at end of stream.</returns>
+    private bool ReceiveAndDispatch()
+    {
+        if (_dataRemaining > 0 && !_pipeHoldsBytes)
+        {
+            // Bulk data goes straight from the socket into the user's buffer: no copy through
+            // the pipe, and reads as large as the kernel will give.
+            Span<byte> target = _engine.RendezvousTarget(_dataReceiver, _dataOffset, _dataRemaining);
+            int direct = _socket.Receive(target);
+            if (direct == 0)
+                return false;
+            _dataOffset += direct;
+            _dataRemaining -= direct;
+            _engine.RendezvousBytesWritten(_dataReceiver, direct);
+            return true;
+        }
+        PipeWriter writer = _pipe.Writer;
+        int received = _socket.Receive(writer.GetSpan(64 * 1024));
+        if (received == 0)
+            return false;
+        writer.Advance(received);
+        writer.FlushAsync().GetAwaiter().GetResult();
+        PipeReader reader = _pipe.Reader;
+        if (!reader.TryRead(out ReadResult result))
+            return true;
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        while (true)
+        {
+            if (_dataRemaining > 0)
+            {
+                long take = Math.Min(_dataRemaining, buffer.Length);
+                if (take == 0)
+                    break;
+                _engine.OnRendezvousData(_dataReceiver, _dataOffset, buffer.Slice(0, take));
+                _dataOffset += take;
+                _dataRemaining -= take;
+                buffer = buffer.Slice(take);
+                continue;
+            }
+            if (buffer.Length < FrameHeader.Size)
+                break;
+            FrameHeader header = ReadHeader(buffer);
+            if (header.Kind == FrameKind.RendezvousData)
+            {
+                buffer = buffer.Slice(FrameHeader.Size);
+                (_dataReceiver, _dataOffset, _dataRemaining) = (header.ReceiverId, header.Offset, header.Length);
+                continue;
+            }
+            long frameLength = FrameHeader.Size + header.PayloadLength;
+            if (buffer.Length < frameLength)
+                break;
+            _engine.OnFrame(_peerWorldRank, header, buffer.Slice(FrameHeader.Size, header.PayloadLength));
+            buffer = buffer.Slice(frameLength);
+        }
+        reader.AdvanceTo(buffer.Start, buffer.End);
+        _pipeHoldsBytes = !buffer.IsEmpty;
+        return true;
     }
 
     private FrameHeader ReadHeader(ReadOnlySequence<byte> buffer)
@@ -144,6 +215,7 @@ internal sealed class TcpLink : IPeerLink
     public void Dispose()
     {
         _closing = true;
+        _dead = true;
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -155,6 +227,7 @@ internal sealed class TcpLink : IPeerLink
         {
         }
         _socket.Dispose();
-        _readerLoop.Wait(TimeSpan.FromSeconds(2));
+        if (Thread.CurrentThread != _readerThread)
+            _readerThread.Join(TimeSpan.FromSeconds(2));
     }
 }
