@@ -62,6 +62,9 @@ public class Request
     /// <summary>Work the waiting thread may do itself while it spins (see <see cref="SendRequest"/>).</summary>
     internal virtual void AdvanceWhileWaiting() { }
 
+    /// <summary>True when <see cref="AdvanceWhileWaiting"/> has something to do.</summary>
+    internal virtual bool HasWorkForWaiter => false;
+
     internal void Pin(MemoryHandle pin) => _pin = pin;
 
     internal void Complete(Status status)

@@ -35,6 +35,36 @@ internal sealed unsafe class MatchingEngine
 
     public IPeerLink LinkTo(int worldRank) => _links[worldRank];
 
+    private readonly object _spinLock = new();
+    private readonly ManualResetEventSlim _nobodySpins = new(true);
+    private int _spinners;
+
+    /// <summary>
+    /// A thread starts spinning on this engine's links. While anyone spins, background readers
+    /// stay parked: waking them for every message would only take a core from the spinner.
+    /// </summary>
+    public void EnterSpin()
+    {
+        lock (_spinLock)
+        {
+            if (_spinners++ == 0)
+                _nobodySpins.Reset();
+        }
+    }
+
+    /// <summary>A spinning thread stops polling; background readers resume when nobody spins.</summary>
+    public void ExitSpin()
+    {
+        lock (_spinLock)
+        {
+            if (--_spinners == 0)
+                _nobodySpins.Set();
+        }
+    }
+
+    /// <summary>Blocks a background reader while some thread spins; returns false on timeout.</summary>
+    public bool WaitUntilNobodySpins(int millisecondsTimeout) => _nobodySpins.Wait(millisecondsTimeout);
+
     /// <summary>Polls every link once on the calling thread (see <see cref="IPeerLink.Poll"/>).</summary>
     public void Progress()
     {

@@ -69,6 +69,8 @@ internal sealed unsafe class SendRequest : Request
         return Volatile.Read(ref _state) == 1 && Interlocked.CompareExchange(ref _state, 2, 1) == 1;
     }
 
+    internal override bool HasWorkForWaiter => Volatile.Read(ref _state) == 1;
+
     /// <summary>A blocked sender writes its own data once cleared, instead of waiting for a pool thread.</summary>
     internal override void AdvanceWhileWaiting()
     {

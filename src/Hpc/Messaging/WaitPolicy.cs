@@ -30,17 +30,40 @@ internal static class WaitPolicy
     public static void SpinUntilCompleted(Request request)
     {
         MatchingEngine? engine = request.Engine;
-        long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
-        do
+        if (engine is null || s_spinTicks == 0)
         {
-            if (engine is null)
-                Thread.SpinWait(20);
-            else
-                engine.Progress();
-            request.AdvanceWhileWaiting();
-            if (request.IsCompleted)
-                return;
+            engine?.Progress();
+            return;
         }
-        while (Stopwatch.GetTimestamp() < deadline);
+        long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
+        engine.EnterSpin();
+        try
+        {
+            do
+            {
+                engine.Progress();
+                if (request.IsCompleted)
+                    return;
+                if (request.HasWorkForWaiter)
+                {
+                    // Writing bulk data can block until the peer reads; the background readers
+                    // must run meanwhile, or two ranks sending to each other could both stall.
+                    engine.ExitSpin();
+                    try
+                    {
+                        request.AdvanceWhileWaiting();
+                    }
+                    finally
+                    {
+                        engine.EnterSpin();
+                    }
+                }
+            }
+            while (Stopwatch.GetTimestamp() < deadline);
+        }
+        finally
+        {
+            engine.ExitSpin();
+        }
     }
 }

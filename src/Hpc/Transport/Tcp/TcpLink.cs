@@ -108,6 +108,8 @@ internal sealed class TcpLink : IPeerLink
         {
             while (!_dead)
             {
+                if (!_engine.WaitUntilNobodySpins(200))
+                    continue;
                 if (!_socket.Poll(200_000, SelectMode.SelectRead))
                     continue;
                 lock (_receiveLock)
