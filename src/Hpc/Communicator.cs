@@ -199,9 +199,14 @@ public sealed unsafe partial class Communicator : IDisposable
             throw;
         }
         if (request.IsCompleted)
+        {
             pin.Dispose();
+        }
         else
+        {
             request.Pin(pin);
+            Runtime.Engine.RequestBackgroundProgress();
+        }
         return request;
     }
 
@@ -215,6 +220,7 @@ public sealed unsafe partial class Communicator : IDisposable
     public Request Irecv<T>(Memory<T> buffer, int source, int tag) where T : unmanaged
     {
         ReceiveRequest request = PostReceive(buffer, source, tag);
+        Runtime.Engine.RequestBackgroundProgress();
         return request;
     }
 
@@ -250,6 +256,7 @@ public sealed unsafe partial class Communicator : IDisposable
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Status>(cancellationToken);
         ReceiveRequest request = PostReceive(buffer, source, tag);
+        Runtime.Engine.RequestBackgroundProgress();
         return cancellationToken.CanBeCanceled
             ? ReceiveCancellation.AwaitAsync(Runtime.Engine, request, cancellationToken)
             : request.Task;

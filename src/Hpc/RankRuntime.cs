@@ -3,6 +3,7 @@ using System.Net;
 using Hpc.Bootstrap;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
+using Hpc.Transport.SharedMemory;
 using Hpc.Transport.Tcp;
 
 namespace Hpc;
@@ -22,14 +23,18 @@ internal sealed class RankRuntime : IDisposable
     private int _nextContext = FirstFreeContext;
     private int _disposed;
 
-    /// <summary>Contexts 0/1 belong to the world communicator, 2/3 to self.</summary>
+    /// <summary>Contexts 0/1 belong to the world communicator, 2/3 to self, 4/5 to wire-up.</summary>
     public const int WorldContext = 0;
     public const int SelfContext = 2;
-    private const int FirstFreeContext = 4;
+    private const int BootstrapContext = 4;
+    private const int FirstFreeContext = 6;
+
+    private readonly SharedMemoryInbox? _inbox;
 
     private RankRuntime(int worldRank, int worldSize, MatchingEngine engine, IPeerLink[] links,
-        string[] hosts, JobEnvironment job, RendezvousClient? control)
+        string[] hosts, JobEnvironment job, RendezvousClient? control, SharedMemoryInbox? inbox)
     {
+        _inbox = inbox;
         WorldRank = worldRank;
         WorldSize = worldSize;
         Engine = engine;
@@ -72,35 +77,90 @@ internal sealed class RankRuntime : IDisposable
     {
         Action<string> log = message => Console.Error.WriteLine($"hpc: rank {job.Rank}: {message}");
         long eagerLimit = ReadEagerLimit();
+        string transport = ReadTransport();
+        bool verbose = Environment.GetEnvironmentVariable("HPC_VERBOSE") is "1" or "true";
         string host = Dns.GetHostName();
         WaitPolicy.Configure(job.LocalSize);
         var engine = new MatchingEngine(job.Rank);
         var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
         if (!job.IsLaunched)
-            return new RankRuntime(0, 1, engine, [selfLink], [host], job, null);
+            return new RankRuntime(0, 1, engine, [selfLink], [host], job, null, null);
 
         var timeout = TimeSpan.FromSeconds(60);
         RendezvousClient control = RendezvousClient.Connect(job, timeout);
+        SharedMemoryInbox? inbox = null;
+        var links = new IPeerLink?[job.Size];
         try
         {
             string bind = Environment.GetEnvironmentVariable(JobEnvironment.BindAddressVariable) ?? "127.0.0.1";
             if (!IPAddress.TryParse(bind, out IPAddress? bindAddress))
                 throw new HpcException($"{JobEnvironment.BindAddressVariable}='{bind}' is not an IP address");
+            if (transport != "tcp" && OperatingSystem.IsLinux())
+            {
+                inbox = SharedMemoryInbox.Create(job.JobId, job.Rank, job.Size, engine);
+                LinuxNative.AllowSiblingReads();
+            }
             using TcpTransport tcp = TcpTransport.Listen(bindAddress, log);
-            (string Host, string Endpoint)[] table = control.Exchange(host, tcp.Endpoint, job.Size);
-            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], job.Rank, job.Secret!, engine, eagerLimit, timeout);
-            var links = new IPeerLink[job.Size];
+            string endpoint = tcp.Endpoint + (inbox is null ? "" : ",shm:" + inbox.Path);
+            (string Host, string Endpoint)[] table = control.Exchange(host, endpoint, job.Size);
+
+            var needsTcp = new bool[job.Size];
+            var shmPaths = new string?[job.Size];
             for (int peer = 0; peer < job.Size; peer++)
-                links[peer] = peer == job.Rank ? selfLink : tcpLinks[peer]!;
-            var runtime = new RankRuntime(job.Rank, job.Size, engine, links, [.. table.Select(t => t.Host)], job, control);
+            {
+                if (peer == job.Rank)
+                    continue;
+                int shm = table[peer].Endpoint.IndexOf(",shm:", StringComparison.Ordinal);
+                if (inbox is not null && table[peer].Host == host && shm >= 0)
+                    shmPaths[peer] = table[peer].Endpoint[(shm + 5)..];
+                else if (transport == "shm")
+                    throw new HpcException($"HPC_TRANSPORT=shm, but rank {peer} runs on host '{table[peer].Host}', not on '{host}'");
+                else
+                    needsTcp[peer] = true;
+            }
+            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], needsTcp, job.Rank, job.Secret!, engine, eagerLimit, timeout);
+            long segmentBytes = SharedMemoryInbox.SegmentBytes(job.Size, SharedMemoryInbox.RingBytesFor(job.Size));
+            for (int peer = 0; peer < job.Size; peer++)
+            {
+                if (peer == job.Rank)
+                    links[peer] = selfLink;
+                else if (shmPaths[peer] is string path)
+                {
+                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose);
+                    inbox!.Register(link);
+                    links[peer] = link;
+                }
+                else
+                    links[peer] = tcpLinks[peer];
+            }
+            var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, control, inbox);
+            inbox?.Start();
             control.StartControlLoop(() => "running");
+            if (inbox is not null)
+            {
+                // Once every rank has mapped every inbox the names can go: from here on a killed
+                // rank leaves nothing behind in /dev/shm.
+                new Communicator(runtime, BootstrapContext, [.. Enumerable.Range(0, job.Size)], job.Rank, "wire-up").Barrier();
+                inbox.Unlink();
+            }
             return runtime;
         }
         catch
         {
+            foreach (IPeerLink? link in links)
+                link?.Dispose();
+            inbox?.Dispose();
             control.Dispose();
             throw;
         }
+    }
+
+    private static string ReadTransport()
+    {
+        string value = Environment.GetEnvironmentVariable("HPC_TRANSPORT") ?? "auto";
+        return value is "auto" or "shm" or "tcp"
+            ? value
+            : throw new HpcException($"HPC_TRANSPORT='{value}' is not one of: auto, shm, tcp");
     }
 
     /// <summary>
@@ -120,7 +180,7 @@ internal sealed class RankRuntime : IDisposable
             for (int peer = 0; peer < size; peer++)
                 links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit);
             var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
-            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null);
+            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null, null);
         }
         return runtimes;
     }
@@ -150,6 +210,9 @@ internal sealed class RankRuntime : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _control?.Finish();
+        // The inbox reader goes first: a frame it dispatched could otherwise answer through a
+        // peer's mapping that is already gone.
+        _inbox?.Dispose();
         foreach (IPeerLink link in _links)
             link.Dispose();
         _control?.Dispose();

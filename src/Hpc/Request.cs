@@ -39,6 +39,8 @@ public class Request
     public bool Test(out Status status)
     {
         if (!_isCompleted)
+            Engine?.Progress();
+        if (!_isCompleted)
         {
             status = default;
             return false;
@@ -54,8 +56,11 @@ public class Request
     /// Completes when the operation does. Cancelling <paramref name="cancellationToken"/> stops the
     /// wait only; use the <c>…Async</c> methods of <see cref="Communicator"/> to cancel the operation.
     /// </summary>
-    public Task<Status> WaitAsync(CancellationToken cancellationToken = default) =>
-        _completion.Task.WaitAsync(cancellationToken);
+    public Task<Status> WaitAsync(CancellationToken cancellationToken = default)
+    {
+        Engine?.RequestBackgroundProgress();
+        return _completion.Task.WaitAsync(cancellationToken);
+    }
 
     internal Task<Status> Task => _completion.Task;
 
@@ -128,7 +133,10 @@ public class Request
         }
         var tasks = new Task[requests.Length];
         for (int i = 0; i < requests.Length; i++)
+        {
+            requests[i].Engine?.RequestBackgroundProgress();
             tasks[i] = requests[i].Task;
+        }
         int index = System.Threading.Tasks.Task.WaitAny(tasks);
         return (index, requests[index].Wait());
     }

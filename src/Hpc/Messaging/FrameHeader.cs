@@ -22,6 +22,11 @@ internal enum FrameFlags : byte
     None = 0,
     /// <summary>On ClearToSend: the receiver will not take the data (its buffer is too small).</summary>
     Rejected = 1,
+    /// <summary>On RendezvousRequest: the receiver may read the data straight from the sender's
+    /// memory; ReceiverId carries the sender's pid and Offset the data's address.</summary>
+    Pullable = 2,
+    /// <summary>On ClearToSend: the receiver already copied the data itself; the send is complete.</summary>
+    Pulled = 4,
 }
 
 /// <summary>
@@ -92,7 +97,7 @@ internal readonly record struct FrameHeader(
 
     private void Validate(FrameLimits limits)
     {
-        if ((Flags & ~FrameFlags.Rejected) != 0)
+        if ((Flags & ~(FrameFlags.Rejected | FrameFlags.Pullable | FrameFlags.Pulled)) != 0)
             throw new ProtocolViolationException($"unknown frame flags 0x{(byte)Flags:X2}");
         if (Length < 0)
             throw new ProtocolViolationException($"negative frame length {Length}");

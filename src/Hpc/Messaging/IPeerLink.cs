@@ -21,4 +21,16 @@ internal interface IPeerLink : IDisposable
     /// other means return false.
     /// </summary>
     bool Poll() => false;
+
+    /// <summary>Largest rendezvous data chunk sent in one frame on this link.</summary>
+    long MaxChunkBytes => MatchingEngine.ChunkBytes;
+
+    /// <summary>True when the receiver may copy large messages straight out of the sender's memory.</summary>
+    bool CanPull => false;
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from address <paramref name="address"/> of process
+    /// <paramref name="pid"/> (the peer) into <paramref name="destination"/>; false when not possible.
+    /// </summary>
+    unsafe bool TryPull(int pid, long address, byte* destination, long length) => false;
 }

@@ -52,15 +52,32 @@ internal sealed unsafe class MatchingEngine
         }
     }
 
-    /// <summary>A spinning thread stops polling; background readers resume when nobody spins.</summary>
-    public void ExitSpin()
+    /// <summary>
+    /// A spinning thread stops polling. Background readers resume only when they have a reason:
+    /// the spinner gave up (it now sleeps until a reader completes its request), or operations
+    /// are still pending that nobody spins on. Waking them after every completed blocking call
+    /// would cost two thread wake-ups per message.
+    /// </summary>
+    public void ExitSpin(bool gaveUp)
     {
         lock (_spinLock)
         {
-            if (--_spinners == 0)
+            if (--_spinners == 0 && (gaveUp || HasPendingOperations))
                 _nobodySpins.Set();
         }
     }
+
+    /// <summary>
+    /// An operation was started that nobody will spin on (non-blocking and async calls): let the
+    /// background readers make progress for it.
+    /// </summary>
+    public void RequestBackgroundProgress()
+    {
+        if (Volatile.Read(ref _spinners) == 0 && !_nobodySpins.IsSet)
+            _nobodySpins.Set();
+    }
+
+    private bool HasPendingOperations => _posted.Count + _pendingSends.Count + _pendingReceives.Count + _probeWaiters > 0;
 
     /// <summary>Blocks a background reader while some thread spins; returns false on timeout.</summary>
     public bool WaitUntilNobodySpins(int millisecondsTimeout) => _nobodySpins.Wait(millisecondsTimeout);
@@ -105,18 +122,21 @@ internal sealed unsafe class MatchingEngine
         long id = Interlocked.Increment(ref _nextOperationId);
         lock (_lock)
             _pendingSends.Add(id, request);
-        link.Send(new FrameHeader(FrameKind.RendezvousRequest, FrameFlags.None, context, sourceRank, tag, length, SenderId: id), default);
+        FrameHeader rts = link.CanPull
+            ? new FrameHeader(FrameKind.RendezvousRequest, FrameFlags.Pullable, context, sourceRank, tag, length, id, Environment.ProcessId, (long)data)
+            : new FrameHeader(FrameKind.RendezvousRequest, FrameFlags.None, context, sourceRank, tag, length, SenderId: id);
+        link.Send(rts, default);
         return request;
     }
 
-    private static Request CompletedSend
+    /// <summary>One shared, already completed request for every eager send: nothing to allocate per message.</summary>
+    private static readonly Request CompletedSend = CreateCompleted();
+
+    private static Request CreateCompleted()
     {
-        get
-        {
-            var done = new Request();
-            done.Complete(default);
-            return done;
-        }
+        var done = new Request();
+        done.Complete(default);
+        return done;
     }
 
     internal void SendRendezvousData(SendRequest request, long receiverId)
@@ -127,7 +147,7 @@ internal sealed unsafe class MatchingEngine
             long offset = 0;
             do
             {
-                long chunk = Math.Min(ChunkBytes, request.Length - offset);
+                long chunk = Math.Min(link.MaxChunkBytes, request.Length - offset);
                 var header = new FrameHeader(FrameKind.RendezvousData, FrameFlags.None, 0, 0, 0, chunk, ReceiverId: receiverId, Offset: offset);
                 link.Send(header, new ReadOnlySpan<byte>(request.Data + offset, (int)chunk));
                 offset += chunk;
@@ -189,6 +209,7 @@ internal sealed unsafe class MatchingEngine
         lock (_lock)
         {
             _probeWaiters++;
+            RequestBackgroundProgress();
             try
             {
                 while (true)
@@ -267,6 +288,9 @@ internal sealed unsafe class MatchingEngine
                     SourceWorldRank = sourceWorldRank,
                     Payload = header.Kind == FrameKind.Eager ? payload.ToArray() : null,
                     SenderId = header.SenderId,
+                    Flags = header.Flags,
+                    PullPid = header.ReceiverId,
+                    PullAddress = header.Offset,
                 });
                 if (_probeWaiters > 0)
                     Monitor.PulseAll(_lock);
@@ -286,7 +310,8 @@ internal sealed unsafe class MatchingEngine
         }
         else
         {
-            AcceptRendezvous(match, header.Source, header.Tag, header.Length, sourceWorldRank, header.SenderId);
+            AcceptRendezvous(match, header.Source, header.Tag, header.Length, sourceWorldRank, header.SenderId,
+                header.Flags, header.ReceiverId, header.Offset);
         }
     }
 
@@ -294,7 +319,8 @@ internal sealed unsafe class MatchingEngine
     {
         if (message.IsRendezvous)
         {
-            AcceptRendezvous(request, message.Source, message.Tag, message.Length, message.SourceWorldRank, message.SenderId);
+            AcceptRendezvous(request, message.Source, message.Tag, message.Length, message.SourceWorldRank, message.SenderId,
+                message.Flags, message.PullPid, message.PullAddress);
             return;
         }
         if (message.Length > request.Capacity)
@@ -306,13 +332,21 @@ internal sealed unsafe class MatchingEngine
         request.Complete(new Status(message.Source, message.Tag, message.Length, request.ElementSize));
     }
 
-    private void AcceptRendezvous(ReceiveRequest request, int source, int tag, long length, int sourceWorldRank, long senderId)
+    private void AcceptRendezvous(ReceiveRequest request, int source, int tag, long length, int sourceWorldRank, long senderId,
+        FrameFlags flags, long pullPid, long pullAddress)
     {
         IPeerLink link = _links[sourceWorldRank];
         if (length > request.Capacity)
         {
             link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.Rejected, 0, 0, 0, length, senderId), default);
             request.Fail(new MessageTruncatedException(source, tag, length, request.Capacity));
+            return;
+        }
+        if ((flags & FrameFlags.Pullable) != 0 && link.TryPull((int)pullPid, pullAddress, request.Buffer, length))
+        {
+            // One kernel copy from the sender's buffer into ours; the sender only needs to hear it is done.
+            link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.Pulled, 0, 0, 0, length, senderId), default);
+            request.Complete(new Status(source, tag, length, request.ElementSize));
             return;
         }
         request.MatchedSource = source;
@@ -332,7 +366,7 @@ internal sealed unsafe class MatchingEngine
             if (!_pendingSends.Remove(header.SenderId, out request))
                 throw new ProtocolViolationException($"clear-to-send for unknown send {header.SenderId}");
         }
-        if ((header.Flags & FrameFlags.Rejected) != 0)
+        if ((header.Flags & (FrameFlags.Rejected | FrameFlags.Pulled)) != 0)
         {
             // The receiver reports the truncation; MPI leaves the send itself successful.
             request.Complete(default);

@@ -94,6 +94,10 @@ internal sealed class UnexpectedMessage
     public byte[]? Payload { get; init; }
     /// <summary>The sender's operation id of a rendezvous request.</summary>
     public long SenderId { get; init; }
+    /// <summary>The rendezvous request's flags and pull coordinates (see <see cref="FrameFlags.Pullable"/>).</summary>
+    public FrameFlags Flags { get; init; }
+    public long PullPid { get; init; }
+    public long PullAddress { get; init; }
 
     public bool IsRendezvous => Payload is null;
 }

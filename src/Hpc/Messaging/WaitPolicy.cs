@@ -33,22 +33,27 @@ internal static class WaitPolicy
         if (engine is null || s_spinTicks == 0)
         {
             engine?.Progress();
+            engine?.RequestBackgroundProgress();
             return;
         }
         long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
         engine.EnterSpin();
+        bool completed = false;
         try
         {
             do
             {
                 engine.Progress();
                 if (request.IsCompleted)
+                {
+                    completed = true;
                     return;
+                }
                 if (request.HasWorkForWaiter)
                 {
                     // Writing bulk data can block until the peer reads; the background readers
                     // must run meanwhile, or two ranks sending to each other could both stall.
-                    engine.ExitSpin();
+                    engine.ExitSpin(gaveUp: true);
                     try
                     {
                         request.AdvanceWhileWaiting();
@@ -63,7 +68,7 @@ internal static class WaitPolicy
         }
         finally
         {
-            engine.ExitSpin();
+            engine.ExitSpin(gaveUp: !completed);
         }
     }
 }

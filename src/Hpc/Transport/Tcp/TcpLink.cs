@@ -21,8 +21,10 @@ internal sealed class TcpLink : IPeerLink
     private readonly object _sendLock = new();
     private readonly byte[] _sendScratch;
     private readonly Thread _readerThread;
-    private readonly object _receiveLock = new();
-    // The receive side below is only touched under _receiveLock.
+    // The receive side below is only touched by the thread that set _receiving. Not a Monitor:
+    // it is re-entrant, and a receive re-entered from a send made while dispatching would
+    // parse bytes the outer receive is still working on.
+    private int _receiving;
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false, minimumSegmentSize: 64 * 1024));
     private long _dataReceiver, _dataOffset, _dataRemaining;
@@ -83,7 +85,7 @@ internal sealed class TcpLink : IPeerLink
     /// </summary>
     public bool Poll()
     {
-        if (_dead || !Monitor.TryEnter(_receiveLock))
+        if (_dead || Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
             return false;
         try
         {
@@ -96,7 +98,7 @@ internal sealed class TcpLink : IPeerLink
         }
         finally
         {
-            Monitor.Exit(_receiveLock);
+            Volatile.Write(ref _receiving, 0);
         }
     }
 
@@ -112,7 +114,9 @@ internal sealed class TcpLink : IPeerLink
                     continue;
                 if (!_socket.Poll(200_000, SelectMode.SelectRead))
                     continue;
-                lock (_receiveLock)
+                if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
+                    continue;
+                try
                 {
                     if (_dead)
                         break;
@@ -126,6 +130,10 @@ internal sealed class TcpLink : IPeerLink
                                 _log($"connection from rank {_peerWorldRank} ended inside a frame");
                         }
                     }
+                }
+                finally
+                {
+                    Volatile.Write(ref _receiving, 0);
                 }
             }
         }
@@ -146,7 +154,7 @@ internal sealed class TcpLink : IPeerLink
             _socket.Dispose();
     }
 
-    /// <summary>One receive into the pipe, then every whole frame in it is dispatched. Caller holds the receive lock.</summary>
+    /// <summary>One receive into the pipe, then every whole frame in it is dispatched. Caller owns <see cref="_receiving"/>.</summary>
     /// <returns>False at end of stream.</returns>
     private bool ReceiveAndDispatch()
     {

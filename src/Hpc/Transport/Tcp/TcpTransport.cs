@@ -46,19 +46,24 @@ internal sealed class TcpTransport : IDisposable
     /// indexed by world rank (the own entry stays null).
     /// </summary>
     /// <exception cref="HpcException">A peer could not be reached or authenticated in time.</exception>
-    public IPeerLink?[] ConnectAll(string[] endpoints, int myRank, string secret, MatchingEngine engine, long eagerLimit, TimeSpan timeout)
+    public IPeerLink?[] ConnectAll(string[] endpoints, bool[] needsTcp, int myRank, string secret, MatchingEngine engine, long eagerLimit, TimeSpan timeout)
     {
         int size = endpoints.Length;
         var sockets = new Socket?[size];
         var accepted = new ConcurrentDictionary<int, Socket>();
         using var cts = new CancellationTokenSource(timeout);
-        int expectedAccepts = size - 1 - myRank;
+        int expectedAccepts = 0;
+        for (int peer = myRank + 1; peer < size; peer++)
+            expectedAccepts += needsTcp[peer] ? 1 : 0;
         Task acceptTask = Task.Run(() => AcceptPeers(expectedAccepts, accepted, secret, myRank, size, cts.Token));
 
         try
         {
             for (int peer = 0; peer < myRank; peer++)
-                sockets[peer] = ConnectTo(peer, endpoints[peer], secret, myRank, cts.Token);
+            {
+                if (needsTcp[peer])
+                    sockets[peer] = ConnectTo(peer, endpoints[peer], secret, myRank, cts.Token);
+            }
             if (!acceptTask.Wait(timeout))
                 throw new HpcException($"rank {myRank}: only {accepted.Count} of {expectedAccepts} higher ranks connected within {timeout.TotalSeconds:0} s");
             acceptTask.GetAwaiter().GetResult();
@@ -145,8 +150,9 @@ internal sealed class TcpTransport : IDisposable
     public static IPEndPoint ParseEndpoint(string endpoint, int rank)
     {
         const string scheme = "tcp://";
-        if (endpoint.StartsWith(scheme, StringComparison.Ordinal)
-            && IPEndPoint.TryParse(endpoint[scheme.Length..], out IPEndPoint? address))
+        string tcp = endpoint.Split(',')[0];
+        if (tcp.StartsWith(scheme, StringComparison.Ordinal)
+            && IPEndPoint.TryParse(tcp[scheme.Length..], out IPEndPoint? address))
             return address;
         throw new HpcException($"rank {rank} published a malformed endpoint '{endpoint}'");
     }

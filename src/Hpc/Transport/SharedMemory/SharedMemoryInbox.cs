@@ -1,0 +1,121 @@
+using Hpc.Messaging;
+
+namespace Hpc.Transport.SharedMemory;
+
+/// <summary>
+/// This rank's shared-memory inbox: one file under /dev/shm holding a doorbell and one
+/// <see cref="SpscRing"/> per possible sender. Senders write frames straight into their ring;
+/// a background reader sleeps on the doorbell futex when nobody spins, so a rank blocked in
+/// Receive uses no CPU after its short spin.
+/// <code>
+/// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][slot of world rank 0][slot 1]…
+/// </code>
+/// Memory per rank: 4096 + size × (128 + ring) bytes, and the pages of a ring that is never
+/// written are never allocated.
+/// </summary>
+internal sealed unsafe class SharedMemoryInbox : IDisposable
+{
+    public const int HeaderBytes = 4096;
+
+    private readonly SharedSegment _segment;
+    private readonly List<SharedMemoryLink> _links = [];
+    private readonly MatchingEngine _engine;
+    private Thread? _reader;
+    private volatile bool _stopping;
+
+    private SharedMemoryInbox(SharedSegment segment, MatchingEngine engine, long ringBytes)
+    {
+        _segment = segment;
+        _engine = engine;
+        RingBytes = ringBytes;
+    }
+
+    public long RingBytes { get; }
+    public string Path => _segment.Path;
+
+    /// <summary>The file name of a rank's inbox: it carries the job id and the rank.</summary>
+    public static string PathFor(string jobId, int rank) => $"/dev/shm/hpc-{jobId}-{rank}";
+
+    /// <summary>Size of an inbox for a world of <paramref name="worldSize"/>.</summary>
+    public static long SegmentBytes(int worldSize, long ringBytes) => HeaderBytes + worldSize * SpscRing.SlotBytes(ringBytes);
+
+    /// <summary>Ring size per sender: large for small jobs, smaller as the job grows so memory stays bounded.</summary>
+    public static long RingBytesFor(int worldSize) => worldSize <= 16 ? 256 * 1024 : 64 * 1024;
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static SharedMemoryInbox Create(string jobId, int rank, int worldSize, MatchingEngine engine)
+    {
+        long ringBytes = RingBytesFor(worldSize);
+        string path = PathFor(jobId, rank);
+        var segment = SharedSegment.Create(path, SegmentBytes(worldSize, ringBytes));
+        return new SharedMemoryInbox(segment, engine, ringBytes);
+    }
+
+    /// <summary>The ring in which <paramref name="senderWorldRank"/> writes to the owner of <paramref name="segment"/>.</summary>
+    public static SpscRing RingIn(SharedSegment segment, int senderWorldRank, long ringBytes) =>
+        new(segment.Pointer + HeaderBytes + senderWorldRank * SpscRing.SlotBytes(ringBytes), ringBytes);
+
+    public static int* DoorbellOf(SharedSegment segment) => (int*)segment.Pointer;
+    public static int* SleepingOf(SharedSegment segment) => (int*)(segment.Pointer + 64);
+
+    public SpscRing RingFrom(int senderWorldRank) => RingIn(_segment, senderWorldRank, RingBytes);
+
+    public void Register(SharedMemoryLink link) => _links.Add(link);
+
+    /// <summary>Starts the background reader once every link is registered.</summary>
+    public void Start()
+    {
+        if (_links.Count == 0)
+            return;
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "hpc-shm-reader" };
+        _reader.Start();
+    }
+
+    /// <summary>Removes the file: after wire-up every peer has it mapped, and nothing is left behind even if a rank is killed.</summary>
+    public void Unlink() => _segment.Unlink();
+
+    private void ReadLoop()
+    {
+        int* doorbell = DoorbellOf(_segment);
+        int* sleeping = SleepingOf(_segment);
+        try
+        {
+            while (!_stopping)
+            {
+                if (!_engine.WaitUntilNobodySpins(200))
+                    continue;
+                bool any = false;
+                foreach (SharedMemoryLink link in _links)
+                    any |= link.Poll();
+                if (any)
+                    continue;
+                // Announce the sleep, then look once more: a sender that published before it saw
+                // the flag has its record found here; one that published after rings the doorbell.
+                int ticket = Volatile.Read(ref *doorbell);
+                Interlocked.Exchange(ref *sleeping, 1);
+                bool pending = false;
+                foreach (SharedMemoryLink link in _links)
+                    pending |= link.HasData;
+                if (!pending && !_stopping)
+                    LinuxNative.Wait(doorbell, ticket, 100);
+                Volatile.Write(ref *sleeping, 0);
+            }
+        }
+        catch (Exception e) when (!_stopping)
+        {
+            Console.Error.WriteLine($"hpc: rank {_engine.WorldRank}: shared-memory reader failed: {e.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        int* doorbell = DoorbellOf(_segment);
+        Interlocked.Increment(ref *doorbell);
+        LinuxNative.Wake(doorbell, int.MaxValue);
+        if (_reader is not null && Thread.CurrentThread != _reader)
+            _reader.Join(TimeSpan.FromSeconds(2));
+        _segment.Unlink();
+        _segment.Dispose();
+    }
+}

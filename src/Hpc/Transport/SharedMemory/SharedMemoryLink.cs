@@ -1,0 +1,136 @@
+using Hpc.Messaging;
+
+namespace Hpc.Transport.SharedMemory;
+
+/// <summary>
+/// A link to a rank on the same host through shared memory. Sending writes the frame into this
+/// rank's ring in the peer's inbox and rings the peer's doorbell only if its reader sleeps.
+/// Receiving reads frames in place from the peer's ring in this rank's inbox, copying each
+/// payload once, into the user's buffer. Large messages are read with one kernel copy straight
+/// from the sender's memory (process_vm_readv) when the kernel allows it, and otherwise stream
+/// through the ring in chunks.
+/// </summary>
+internal sealed unsafe class SharedMemoryLink : IPeerLink
+{
+    /// <summary>Messages up to this size are copied through the ring; larger ones use rendezvous.</summary>
+    public const long DefaultEagerLimit = 16 * 1024;
+
+    private readonly MatchingEngine _engine;
+    private readonly int _peerWorldRank;
+    private readonly SpscRing _outbound;
+    private readonly SpscRing _inbound;
+    private readonly SharedSegment _peerSegment;
+    private readonly int* _peerDoorbell;
+    private readonly int* _peerSleeping;
+    private readonly object _sendLock = new();
+    private int _draining;
+    private readonly FrameLimits _limits;
+    private readonly Action _progressWhileFull;
+    private static int s_pullFailureLogged;
+    private bool _pullRefused;
+
+    public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose)
+    {
+        _engine = engine;
+        _peerWorldRank = peerWorldRank;
+        _peerSegment = peerSegment;
+        _outbound = SharedMemoryInbox.RingIn(peerSegment, engine.WorldRank, inbox.RingBytes);
+        _inbound = inbox.RingFrom(peerWorldRank);
+        _peerDoorbell = SharedMemoryInbox.DoorbellOf(peerSegment);
+        _peerSleeping = SharedMemoryInbox.SleepingOf(peerSegment);
+        MaxChunkBytes = Math.Min(MatchingEngine.ChunkBytes, _outbound.MaxRecordBytes - FrameHeader.Size) & ~63L;
+        EagerLimit = Math.Min(DefaultEagerLimit, MaxChunkBytes);
+        _limits = new FrameLimits(EagerLimit, MaxChunkBytes);
+        Verbose = verbose;
+        // A sender waiting for ring space keeps reading its own inbox, so two ranks that fill
+        // each other's rings cannot wait on each other forever.
+        _progressWhileFull = () => engine.Progress();
+    }
+
+    private bool Verbose { get; }
+
+    /// <inheritdoc />
+    public long EagerLimit { get; }
+
+    /// <inheritdoc />
+    public long MaxChunkBytes { get; }
+
+    /// <inheritdoc />
+    public bool CanPull => !_pullRefused;
+
+    /// <summary>True when the peer has written something this rank has not read yet.</summary>
+    public bool HasData => _inbound.HasData;
+
+    /// <inheritdoc />
+    public void Send(in FrameHeader header, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> encoded = stackalloc byte[FrameHeader.Size];
+        header.Write(encoded);
+        lock (_sendLock)
+            _outbound.Write(encoded, payload, _progressWhileFull);
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref *_peerSleeping) != 0)
+        {
+            Interlocked.Increment(ref *_peerDoorbell);
+            LinuxNative.Wake(_peerDoorbell, 1);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Poll()
+    {
+        // Not a Monitor: it is re-entrant, and a drain re-entered from a send made while
+        // draining would read records the outer drain is still working on.
+        if (!_inbound.HasData || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+            return false;
+        try
+        {
+            var self = this;
+            return _inbound.Drain(ref self, static (ref SharedMemoryLink link, ReadOnlySpan<byte> record) => link.Dispatch(record)) > 0;
+        }
+        finally
+        {
+            Volatile.Write(ref _draining, 0);
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> record)
+    {
+        FrameHeader header = FrameHeader.Read(record, _limits);
+        long payloadLength = header.PayloadLength;
+        if (FrameHeader.Size + payloadLength > record.Length)
+            throw new ProtocolViolationException($"shared-memory record of {record.Length} bytes holds a frame of {FrameHeader.Size + payloadLength}");
+        fixed (byte* payload = record[FrameHeader.Size..])
+        {
+            var data = new System.Buffers.ReadOnlySequence<byte>(new PointerMemory(payload, (int)payloadLength).Memory);
+            if (header.Kind == FrameKind.RendezvousData)
+                _engine.OnRendezvousData(header.ReceiverId, header.Offset, data);
+            else
+                _engine.OnFrame(_peerWorldRank, header, data);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryPull(int pid, long address, byte* destination, long length)
+    {
+        if (_pullRefused)
+            return false;
+        if (LinuxNative.TryReadProcessMemory(pid, address, destination, length))
+            return true;
+        _pullRefused = true;
+        if (Verbose && Interlocked.Exchange(ref s_pullFailureLogged, 1) == 0)
+            Console.Error.WriteLine($"hpc: rank {_engine.WorldRank}: single-copy reads refused by the kernel (errno {LinuxNative.LastError}); large messages go through the shared ring");
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _peerSegment.Dispose();
+
+    private sealed class PointerMemory(byte* pointer, int length) : System.Buffers.MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => new(pointer, length);
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
+        public override void Unpin() { }
+        protected override void Dispose(bool disposing) { }
+    }
+}
