@@ -35,8 +35,27 @@ public static class Mpi
                 throw new InvalidOperationException("the runtime was finalized; Mpi.Init cannot be called again.");
             RankRuntime runtime = RankRuntime.Start(JobEnvironment.FromEnvironment());
             s_session = new MpiSession(runtime, OnFinalized);
+            AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
             return s_session;
         }
+    }
+
+    /// <summary>
+    /// A rank that crashes must not wait in the finalize barrier on its way out (a `using`
+    /// disposes the session while the exception unwinds): it exits at once with code 1, and
+    /// the launcher ends the job naming this rank.
+    /// </summary>
+    private static void OnUnhandledException(object sender, UnhandledExceptionEventArgs e)
+    {
+        MpiSession? session;
+        lock (s_lock)
+            session = s_session;
+        if (session is null)
+            return;
+        Console.Error.WriteLine($"hpc: rank {session.World.Rank}: unhandled {e.ExceptionObject}");
+        Console.Error.Flush();
+        Console.Out.Flush();
+        Environment.Exit(1);
     }
 
     private static void OnFinalized()

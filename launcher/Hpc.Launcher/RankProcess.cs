@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Hpc.Launcher;
+
+/// <summary>
+/// One rank: its process and the two forwarders that drain its stdout and stderr. The rank's
+/// stdin is an immediately closed pipe, so a program that reads stdin sees EOF instead of
+/// competing with the other ranks for the terminal.
+/// </summary>
+internal sealed class RankProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private RankProcess(int rank, Process process, Task exited, Task output)
+    {
+        Rank = rank;
+        _process = process;
+        Pid = process.Id;
+        Exited = exited;
+        OutputDrained = output;
+    }
+
+    /// <summary>World rank.</summary>
+    public int Rank { get; }
+
+    /// <summary>Operating-system process id, valid even after exit.</summary>
+    public int Pid { get; }
+
+    /// <summary>Completes when the process has exited (its pipes may still hold output).</summary>
+    public Task Exited { get; }
+
+    /// <summary>Completes when both pipes reached EOF and everything was forwarded.</summary>
+    public Task OutputDrained { get; }
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => Exited.IsCompleted;
+
+    /// <summary>The exit code; 128+N for a death by signal N (how .NET reports it on Unix).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// Starts rank <paramref name="rank"/> of <paramref name="program"/> with
+    /// <paramref name="environment"/> added to the launcher's own environment.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">The operating system refused to start it.</exception>
+    public static RankProcess Start(int rank, ResolvedProgram program, IReadOnlyList<string> args,
+        IEnumerable<KeyValuePair<string, string>> environment, OutputSink sink, bool tagOutput)
+    {
+        var info = new ProcessStartInfo(program.FileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in program.LeadingArgs)
+            info.ArgumentList.Add(arg);
+        foreach (string arg in args)
+            info.ArgumentList.Add(arg);
+        foreach ((string name, string value) in environment)
+            info.Environment[name] = value;
+
+        var process = new Process { StartInfo = info };
+        process.Start();
+        process.StandardInput.Close();
+
+        Task stdout = OutputForwarder.Start(process.StandardOutput.BaseStream, sink, OutputStream.Stdout,
+            tagOutput ? OutputForwarder.Tag(rank, OutputStream.Stdout) : []);
+        Task stderr = OutputForwarder.Start(process.StandardError.BaseStream, sink, OutputStream.Stderr,
+            tagOutput ? OutputForwarder.Tag(rank, OutputStream.Stderr) : []);
+        // Without BeginOutputReadLine, WaitForExitAsync completes at the exit itself rather than
+        // at the pipes' EOF, which a background grandchild could hold open indefinitely.
+        Task exited = process.WaitForExitAsync();
+        return new RankProcess(rank, process, exited, Task.WhenAll(stdout, stderr));
+    }
+
+    /// <summary>Kills the process and everything it started that is still in its tree.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // It exited meanwhile.
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => "rank " + Rank.ToString(CultureInfo.InvariantCulture) + " pid " + Pid.ToString(CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public void Dispose() => _process.Dispose();
+}

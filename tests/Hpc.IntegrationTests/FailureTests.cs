@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+
+namespace Hpc.IntegrationTests;
+
+/// <summary>Failure is loud and total: one message, the right exit code, no process left.</summary>
+public sealed class FailureTests
+{
+    [Fact]
+    public void FailingRankEndsTheJobWithItsCodeAndNamesRankAndPid()
+    {
+        MpirunResult result = Mpirun.Run("-np", "2", "sh", "-c", "if [ $HPC_RANK = 1 ]; then echo $$; exit 7; fi; exec sleep 30");
+
+        Assert.True(result.ExitCode == 7, result.ToString());
+        string pid = result.StdoutLines.Single();
+        Assert.Matches($@"^mpirun: rank 1 \(host [^,]+, pid {pid}\) exited with code 7; terminating the job\n$", result.Stderr);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(10), result.ToString());
+    }
+
+    [Fact]
+    public void SleepingRanksAreKilledQuicklyWhenAnotherFails()
+    {
+        MpirunResult result = Mpirun.Run("-np", "3", "sh", "-c",
+            "if [ $HPC_RANK = 2 ]; then sleep 0.5; exit 3; fi; sleep 30 & echo $$ $!; wait");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(5), result.ToString());
+        int[] pids = [.. result.StdoutLines.SelectMany(l => l.Split(' ')).Select(int.Parse)];
+        Assert.Equal(4, pids.Length);
+        foreach (int pid in pids)
+            Native.AssertGone(pid, TimeSpan.FromSeconds(1));
+        Assert.Single(Regex.Matches(result.Stderr, "^mpirun:", RegexOptions.Multiline));
+    }
+
+    [Fact]
+    public void RanksThatIgnoreSigtermAreKilledAnyway()
+    {
+        MpirunResult result = Mpirun.Run("-np", "2", "sh", "-c",
+            "trap '' TERM; if [ $HPC_RANK = 1 ]; then sleep 0.3; exit 4; fi; echo $$; while true; do sleep 0.1; done");
+
+        Assert.True(result.ExitCode == 4, result.ToString());
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(5), result.ToString());
+        Native.AssertGone(int.Parse(result.StdoutLines.Single()), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void DeathBySignalIsReportedAsSignal()
+    {
+        MpirunResult result = Mpirun.Run("-np", "2", "sh", "-c", "if [ $HPC_RANK = 0 ]; then kill -9 $$; fi; exec sleep 30");
+
+        Assert.True(result.ExitCode == 128 + 9, result.ToString());
+        Assert.Matches(@"^mpirun: rank 0 \(host [^,]+, pid \d+\) was killed by signal 9 \(SIGKILL\); terminating the job\n$", result.Stderr);
+    }
+
+    [Fact]
+    public void TimeoutReportsRankStatesAndExits124()
+    {
+        MpirunResult result = Mpirun.Run("-np", "2", "--timeout", "1", "sh", "-c", "echo $$; exec sleep 30");
+
+        Assert.True(result.ExitCode == 124, result.ToString());
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(8), result.ToString());
+        Assert.Contains("mpirun: job timed out after 1 s; rank states:\n", result.Stderr);
+        Assert.Contains("rank 0: no answer\n", result.Stderr);
+        Assert.Contains("rank 1: no answer\n", result.Stderr);
+        foreach (string pid in result.StdoutLines)
+            Native.AssertGone(int.Parse(pid), TimeSpan.FromSeconds(1));
+    }
+
+    [Theory]
+    [InlineData(Native.SigInt, 130, "SIGINT")]
+    [InlineData(Native.SigTerm, 143, "SIGTERM")]
+    public void SignalToTheLauncherEndsTheJob(int signal, int expectedCode, string name)
+    {
+        using var mpirun = Mpirun.Start(["-np", "2", "sh", "-c", "echo $$; exec sleep 30"]);
+        int[] pids = [int.Parse(mpirun.ReadStdoutLine(TimeSpan.FromSeconds(20))), int.Parse(mpirun.ReadStdoutLine(TimeSpan.FromSeconds(20)))];
+
+        mpirun.Signal(signal);
+        MpirunResult result = mpirun.WaitForExit();
+
+        Assert.True(result.ExitCode == expectedCode, result.ToString());
+        Assert.Equal($"mpirun: received {name}; terminated the job\n", result.Stderr);
+        foreach (int pid in pids)
+            Native.AssertGone(pid, TimeSpan.FromSeconds(1));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Hpc.Launcher;
+
+namespace Hpc.IntegrationTests;
+
+/// <summary>What one launcher run produced.</summary>
+public sealed record MpirunResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+{
+    /// <summary>Stdout split into lines, without the trailing empty one.</summary>
+    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <inheritdoc />
+    public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:F1} s\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the real launcher (<c>dotnet Hpc.Launcher.dll</c>, copied next to this assembly by the
+/// project reference) as a separate process. Every run has a hard time limit: past it the whole
+/// process tree is killed and the test fails with what was printed so far, so a hanging launcher
+/// can never hang the test run. xunit 2 has no timeouts for synchronous tests; this is it.
+/// </summary>
+public sealed class Mpirun : IDisposable
+{
+    /// <summary>Limit of a run unless a test asks for another.</summary>
+    public static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Channel<string> _stdoutLines = Channel.CreateUnbounded<string>();
+    private readonly TaskCompletionSource _stdoutEof = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrEof = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeSpan _limit;
+
+    private Mpirun(IEnumerable<string> args, TimeSpan limit, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
+    {
+        _limit = limit;
+        string dll = Path.Combine(AppContext.BaseDirectory, "Hpc.Launcher.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException("the launcher was not copied next to the tests", dll);
+
+        var info = new ProcessStartInfo(ProgramResolver.FindDotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        info.ArgumentList.Add(dll);
+        foreach (string arg in args)
+            info.ArgumentList.Add(arg);
+        if (environment is not null)
+        {
+            foreach ((string name, string? value) in environment)
+            {
+                if (value is null)
+                    info.Environment.Remove(name);
+                else
+                    info.Environment[name] = value;
+            }
+        }
+
+        _process = new Process { StartInfo = info };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _stdoutLines.Writer.TryComplete();
+                _stdoutEof.TrySetResult();
+                return;
+            }
+            lock (_stdout)
+                _stdout.Append(e.Data).Append('\n');
+            _stdoutLines.Writer.TryWrite(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _stderrEof.TrySetResult();
+                return;
+            }
+            lock (_stderr)
+                _stderr.Append(e.Data).Append('\n');
+        };
+        _process.Start();
+        _process.StandardInput.Close();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Pid of the launcher process.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Runs <c>mpirun ARGS</c> to its end within <see cref="DefaultLimit"/>.</summary>
+    public static MpirunResult Run(params string[] args) => Run(args, DefaultLimit);
+
+    /// <summary>Runs <c>mpirun ARGS</c> to its end within <paramref name="limit"/>.</summary>
+    public static MpirunResult Run(IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        using var mpirun = Start(args, limit, workingDirectory, environment);
+        return mpirun.WaitForExit();
+    }
+
+    /// <summary>Starts <c>mpirun ARGS</c> for a test that talks to the job while it runs.</summary>
+    public static Mpirun Start(IEnumerable<string> args, TimeSpan? limit = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        new(args, limit ?? DefaultLimit, workingDirectory, environment);
+
+    /// <summary>The next stdout line, waiting at most <paramref name="wait"/>.</summary>
+    public string ReadStdoutLine(TimeSpan wait)
+    {
+        using var cts = new CancellationTokenSource(wait);
+        try
+        {
+            return _stdoutLines.Reader.ReadAsync(cts.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException($"no stdout line within {wait.TotalSeconds} s; so far:\n{Snapshot()}");
+        }
+    }
+
+    /// <summary>Waits for the launcher to exit and both pipes to close, within the run's limit.</summary>
+    public MpirunResult WaitForExit()
+    {
+        TimeSpan left = _limit - _clock.Elapsed;
+        Task all = Task.WhenAll(_process.WaitForExitAsync(), _stdoutEof.Task, _stderrEof.Task);
+        if (left <= TimeSpan.Zero || !all.Wait(left))
+        {
+            KillTree();
+            throw new TimeoutException($"mpirun did not finish within {_limit.TotalSeconds} s and was killed; so far:\n{Snapshot()}");
+        }
+        return new MpirunResult(_process.ExitCode, Text(_stdout), Text(_stderr), _clock.Elapsed);
+    }
+
+    /// <summary>Sends a signal to the launcher (not to its ranks).</summary>
+    public void Signal(int signal) => Assert.True(Native.Kill(_process.Id, signal) == 0, $"kill({_process.Id}, {signal}) failed");
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        KillTree();
+        _process.Dispose();
+    }
+
+    private void KillTree()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    private string Snapshot() => $"--- stdout\n{Text(_stdout)}--- stderr\n{Text(_stderr)}";
+
+    private static string Text(StringBuilder builder)
+    {
+        lock (builder)
+            return builder.ToString();
+    }
+}
