@@ -1,0 +1,97 @@
+using System.Diagnostics;
+
+namespace Hpc.IntegrationTests;
+
+/// <summary>Real jobs of programs written against the library: real processes, sockets and shared memory.</summary>
+public class LibraryJobTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void RingExamplePassesTheTokenAroundAllRanks(int np)
+    {
+        MpirunResult result = Mpirun.Run("-np", np.ToString(), RankPrograms.Example("Ring"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"ring: {np} ranks, token = {np * (np + 1) / 2}", result.StdoutLines.Single());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+
+    [Theory]
+    [InlineData("tcp", 1)]
+    [InlineData("tcp", 2)]
+    [InlineData("tcp", 8)]
+    [InlineData("shm", 2)]
+    [InlineData("shm", 8)]
+    public void PointToPointOverEachTransport(string transport, int np)
+    {
+        MpirunResult result = Mpirun.Run("--transport", transport, "-np", np.ToString(), RankPrograms.TestRank, "p2p");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"p2p ok: {np} ranks", result.Stdout);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+
+    [Fact]
+    public void AProgramStartedAloneIsRankZeroOfOne()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(RankPrograms.TestRank);
+        info.ArgumentList.Add("identity");
+        foreach (string name in new[] { "HPC_RANK", "HPC_SIZE", "HPC_RENDEZVOUS", "HPC_JOB_ID", "HPC_JOB_SECRET" })
+            info.Environment.Remove(name);
+        using Process process = Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(30_000), "the singleton did not exit");
+        Assert.Equal(0, process.ExitCode);
+        Assert.StartsWith("rank 0 of 1 on ", output);
+    }
+
+    [Fact]
+    public void EveryRankKnowsItsIdentity()
+    {
+        MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "identity");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["rank 0 of 3", "rank 1 of 3", "rank 2 of 3"],
+            result.StdoutLines.Select(l => l[..l.IndexOf(" on ", StringComparison.Ordinal)]).Order());
+    }
+
+    [Fact]
+    public void ARankExitingWithCode7EndsTheJobWithCode7AndNoLeftovers()
+    {
+        MpirunResult result = Mpirun.Run("-np", "4", RankPrograms.TestRank, "sleep-then-fail");
+        Assert.Equal(7, result.ExitCode);
+        Assert.Matches(@"rank 1 \(host .+, pid \d+\) exited with code 7", result.Stderr);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(15), result.ToString());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+
+    [Fact]
+    public void AnUnhandledExceptionEndsTheJobNamingTheRank()
+    {
+        MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "throw");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("hpc: rank 2: unhandled System.InvalidOperationException: deliberate failure", result.Stderr);
+        Assert.Matches(@"rank 2 \(host .+, pid \d+\) exited with code 1", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+
+    [Fact]
+    public void AbortEndsTheWholeJobWithItsCode()
+    {
+        MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "abort");
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("called Abort(5): deliberate abort", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+
+    [Fact]
+    public void ATimeoutReportsEveryRankAndEndsTheJob()
+    {
+        MpirunResult result = Mpirun.Run("--timeout", "3", "-np", "2", RankPrograms.TestRank, "hang");
+        Assert.Equal(124, result.ExitCode);
+        Assert.Contains("timed out after 3 s", result.Stderr);
+        Assert.Contains("rank 0:", result.Stderr);
+        Assert.Contains("rank 1:", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+}
