@@ -10,10 +10,14 @@ namespace Hpc;
 /// </summary>
 public class Request
 {
-    private readonly TaskCompletionSource<Status> _completion =
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _isCompleted;
+    private volatile int _completed;
+    private int _finishing;
+    private Status _status;
+    private Exception? _error;
     private MemoryHandle _pin;
+    // Created only when someone needs them: a blocking wait that outlasts its spin, or a Task.
+    private ManualResetEventSlim? _event;
+    private TaskCompletionSource<Status>? _completion;
 
     internal Request() { }
 
@@ -21,7 +25,7 @@ public class Request
     internal MatchingEngine? Engine { get; set; }
 
     /// <summary>True once the operation has finished (successfully or not).</summary>
-    public bool IsCompleted => _isCompleted;
+    public bool IsCompleted => _completed != 0;
 
     /// <summary>
     /// Blocks until the operation completes and returns its status.
@@ -30,22 +34,30 @@ public class Request
     /// <exception cref="OperationCanceledException">The operation was cancelled.</exception>
     public Status Wait()
     {
-        if (!_isCompleted)
+        if (_completed == 0)
+        {
             WaitPolicy.SpinUntilCompleted(this);
-        return _completion.Task.GetAwaiter().GetResult();
+            if (_completed == 0)
+            {
+                ManualResetEventSlim signal = _event ?? Interlocked.CompareExchange(ref _event, new ManualResetEventSlim(false, 1), null) ?? _event;
+                if (_completed == 0)
+                    signal.Wait();
+            }
+        }
+        return Result();
     }
 
     /// <summary>Returns true and the status when the operation has completed; never blocks.</summary>
     public bool Test(out Status status)
     {
-        if (!_isCompleted)
+        if (_completed == 0)
             Engine?.Progress();
-        if (!_isCompleted)
+        if (_completed == 0)
         {
             status = default;
             return false;
         }
-        status = _completion.Task.GetAwaiter().GetResult();
+        status = Result();
         return true;
     }
 
@@ -59,10 +71,38 @@ public class Request
     public Task<Status> WaitAsync(CancellationToken cancellationToken = default)
     {
         Engine?.RequestBackgroundProgress();
-        return _completion.Task.WaitAsync(cancellationToken);
+        return Task.WaitAsync(cancellationToken);
     }
 
-    internal Task<Status> Task => _completion.Task;
+    internal Task<Status> Task
+    {
+        get
+        {
+            TaskCompletionSource<Status> completion = _completion
+                ?? Interlocked.CompareExchange(ref _completion, new TaskCompletionSource<Status>(TaskCreationOptions.RunContinuationsAsynchronously), null)
+                ?? _completion;
+            if (_completed != 0)
+                Publish(completion);
+            return completion.Task;
+        }
+    }
+
+    private Status Result()
+    {
+        if (_error is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
+        return _status;
+    }
+
+    private void Publish(TaskCompletionSource<Status> completion)
+    {
+        if (_error is OperationCanceledException canceled)
+            completion.TrySetCanceled(canceled.CancellationToken);
+        else if (_error is not null)
+            completion.TrySetException(_error);
+        else
+            completion.TrySetResult(_status);
+    }
 
     /// <summary>Work the waiting thread may do itself while it spins (see <see cref="SendRequest"/>).</summary>
     internal virtual void AdvanceWhileWaiting() { }
@@ -72,31 +112,26 @@ public class Request
 
     internal void Pin(MemoryHandle pin) => _pin = pin;
 
-    internal void Complete(Status status)
-    {
-        Unpin();
-        _isCompleted = true;
-        _completion.TrySetResult(status);
-    }
+    internal void Complete(Status status) => Finish(status, null);
 
-    internal void Fail(Exception error)
-    {
-        Unpin();
-        _isCompleted = true;
-        _completion.TrySetException(error);
-    }
+    internal void Fail(Exception error) => Finish(default, error);
 
-    internal void Cancel(CancellationToken token)
-    {
-        Unpin();
-        _isCompleted = true;
-        _completion.TrySetCanceled(token);
-    }
+    internal void Cancel(CancellationToken token) => Finish(default, new OperationCanceledException(token));
 
-    private void Unpin()
+    private void Finish(Status status, Exception? error)
     {
+        if (Interlocked.Exchange(ref _finishing, 1) != 0)
+            return;
+        _status = status;
+        _error = error;
         _pin.Dispose();
         _pin = default;
+        // A full fence: a waiter that installs its event after this store sees the completion,
+        // and one that installed it before is seen below.
+        Interlocked.Exchange(ref _completed, 1);
+        if (Volatile.Read(ref _completion) is { } completion)
+            Publish(completion);
+        Volatile.Read(ref _event)?.Set();
     }
 
     /// <summary>Waits for every request (MPI_Waitall) and returns their statuses in order.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace Hpc.Messaging;
@@ -247,7 +246,7 @@ internal sealed unsafe class MatchingEngine
     /// rendezvous data, which arrives through <see cref="OnRendezvousData"/>).
     /// </summary>
     /// <exception cref="ProtocolViolationException">The frame refers to an operation this rank never started.</exception>
-    public void OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySequence<byte> payload)
+    public void OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload)
     {
         switch (header.Kind)
         {
@@ -263,7 +262,7 @@ internal sealed unsafe class MatchingEngine
         }
     }
 
-    private void OnMessage(int sourceWorldRank, in FrameHeader header, ReadOnlySequence<byte> payload)
+    private void OnMessage(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload)
     {
         ReceiveRequest? match = null;
         lock (_lock)
@@ -390,9 +389,9 @@ internal sealed unsafe class MatchingEngine
     /// receive with its last byte.
     /// </summary>
     /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>
-    public void OnRendezvousData(long receiverId, long offset, ReadOnlySequence<byte> data)
+    public void OnRendezvousData(long receiverId, long offset, ReadOnlySpan<byte> data)
     {
-        data.CopyTo(RendezvousTarget(receiverId, offset, data.Length)[..(int)data.Length]);
+        data.CopyTo(RendezvousTarget(receiverId, offset, data.Length));
         RendezvousBytesWritten(receiverId, data.Length);
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Hpc.Messaging;
 
 namespace Hpc.Transport.InProcess;
@@ -8,7 +7,7 @@ namespace Hpc.Transport.InProcess;
 /// engine on the sending thread. It carries send-to-self (the Self transport) and the
 /// ranks-as-threads worlds that the unit tests build.
 /// </summary>
-internal sealed unsafe class InProcessLink(MatchingEngine peer, int sourceWorldRank, long eagerLimit) : IPeerLink
+internal sealed class InProcessLink(MatchingEngine peer, int sourceWorldRank, long eagerLimit) : IPeerLink
 {
     /// <inheritdoc />
     public long EagerLimit => eagerLimit;
@@ -16,35 +15,12 @@ internal sealed unsafe class InProcessLink(MatchingEngine peer, int sourceWorldR
     /// <inheritdoc />
     public void Send(in FrameHeader header, ReadOnlySpan<byte> payload)
     {
-        // Every payload handed to a link is pinned by the caller, so the span can be viewed as
-        // memory for the peer's copy without copying it first.
-        ReadOnlySequence<byte> data = payload.IsEmpty
-            ? ReadOnlySequence<byte>.Empty
-            : new ReadOnlySequence<byte>(new PinnedMemory(payload).Memory);
         if (header.Kind == FrameKind.RendezvousData)
-            peer.OnRendezvousData(header.ReceiverId, header.Offset, data);
+            peer.OnRendezvousData(header.ReceiverId, header.Offset, payload);
         else
-            peer.OnFrame(sourceWorldRank, header, data);
+            peer.OnFrame(sourceWorldRank, header, payload);
     }
 
     /// <inheritdoc />
     public void Dispose() { }
-
-    private sealed class PinnedMemory : MemoryManager<byte>
-    {
-        private readonly byte* _pointer;
-        private readonly int _length;
-
-        public PinnedMemory(ReadOnlySpan<byte> pinned)
-        {
-            fixed (byte* p = pinned)
-                _pointer = p;
-            _length = pinned.Length;
-        }
-
-        public override Span<byte> GetSpan() => new(_pointer, _length);
-        public override MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
-        public override void Unpin() { }
-        protected override void Dispose(bool disposing) { }
-    }
 }

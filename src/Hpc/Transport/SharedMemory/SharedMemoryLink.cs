@@ -100,14 +100,11 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         long payloadLength = header.PayloadLength;
         if (FrameHeader.Size + payloadLength > record.Length)
             throw new ProtocolViolationException($"shared-memory record of {record.Length} bytes holds a frame of {FrameHeader.Size + payloadLength}");
-        fixed (byte* payload = record[FrameHeader.Size..])
-        {
-            var data = new System.Buffers.ReadOnlySequence<byte>(new PointerMemory(payload, (int)payloadLength).Memory);
-            if (header.Kind == FrameKind.RendezvousData)
-                _engine.OnRendezvousData(header.ReceiverId, header.Offset, data);
-            else
-                _engine.OnFrame(_peerWorldRank, header, data);
-        }
+        ReadOnlySpan<byte> payload = record.Slice(FrameHeader.Size, (int)payloadLength);
+        if (header.Kind == FrameKind.RendezvousData)
+            _engine.OnRendezvousData(header.ReceiverId, header.Offset, payload);
+        else
+            _engine.OnFrame(_peerWorldRank, header, payload);
     }
 
     /// <inheritdoc />
@@ -125,12 +122,4 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
 
     /// <inheritdoc />
     public void Dispose() => _peerSegment.Dispose();
-
-    private sealed class PointerMemory(byte* pointer, int length) : System.Buffers.MemoryManager<byte>
-    {
-        public override Span<byte> GetSpan() => new(pointer, length);
-        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
-        public override void Unpin() { }
-        protected override void Dispose(bool disposing) { }
-    }
 }

@@ -188,8 +188,11 @@ internal sealed class TcpLink : IPeerLink
                 long take = Math.Min(_dataRemaining, buffer.Length);
                 if (take == 0)
                     break;
-                _engine.OnRendezvousData(_dataReceiver, _dataOffset, buffer.Slice(0, take));
-                _dataOffset += take;
+                foreach (ReadOnlyMemory<byte> segment in buffer.Slice(0, take))
+                {
+                    _engine.OnRendezvousData(_dataReceiver, _dataOffset, segment.Span);
+                    _dataOffset += segment.Length;
+                }
                 _dataRemaining -= take;
                 buffer = buffer.Slice(take);
                 continue;
@@ -206,7 +209,9 @@ internal sealed class TcpLink : IPeerLink
             long frameLength = FrameHeader.Size + header.PayloadLength;
             if (buffer.Length < frameLength)
                 break;
-            _engine.OnFrame(_peerWorldRank, header, buffer.Slice(FrameHeader.Size, header.PayloadLength));
+            ReadOnlySequence<byte> payload = buffer.Slice(FrameHeader.Size, header.PayloadLength);
+            // A frame that straddles two pipe segments is rare (frames are small, segments 64 KiB).
+            _engine.OnFrame(_peerWorldRank, header, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
             buffer = buffer.Slice(frameLength);
         }
         reader.AdvanceTo(buffer.Start, buffer.End);
