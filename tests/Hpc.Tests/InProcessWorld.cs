@@ -60,7 +60,7 @@ internal static class InProcessWorld
     public static T[] Run<T>(int size, Func<Communicator, T> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null)
     {
         var results = new T[size];
-        Run(size, world => results[world.Rank] = body(world), eagerLimit, timeout);
+        Run(size, world => { results[world.Rank] = body(world); }, eagerLimit, timeout);
         return results;
     }
 }

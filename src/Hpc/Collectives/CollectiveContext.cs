@@ -99,6 +99,23 @@ internal sealed unsafe class CollectiveContext
     /// <summary>Waits for a receive started with <see cref="StartReceive"/> and checks its size.</summary>
     public void WaitReceive(Request request, long expectedBytes, int source) => CheckExact(request.Wait(), expectedBytes, source);
 
+    /// <summary>
+    /// Withdraws receives started with <see cref="StartReceive"/> that have not matched yet, so a
+    /// failed algorithm does not leave receives pointing into memory it is about to release.
+    /// Best effort: a receive that already matched is left to finish or fail.
+    /// </summary>
+    public void AbandonReceives(ReadOnlySpan<Request?> receives)
+    {
+        foreach (Request? request in receives)
+        {
+            if (request is ReceiveRequest { IsCompleted: false } receive)
+                _engine.TryCancel(receive);
+        }
+    }
+
+    /// <summary>Name of the communicator, for messages.</summary>
+    public string CommunicatorName => _communicator.Name;
+
     private void CheckExact(Status status, long expectedBytes, int source)
     {
         if (status.ByteCount != expectedBytes)

@@ -7,11 +7,13 @@ namespace Hpc.Collectives.Barrier;
 /// </summary>
 internal static class DisseminationBarrier
 {
-    public static void Run(CollectiveContext context)
+    /// <remarks>
+    /// <para><paramref name="tag"/>: Drawn by the caller with <see cref="CollectiveContext.NextTag"/>, at call time.</para>
+    /// </remarks>
+    public static void Run(CollectiveContext context, int tag)
     {
         int size = context.Size;
         int rank = context.Rank;
-        int tag = context.NextTag();
         for (int distance = 1; distance < size; distance <<= 1)
         {
             int to = (rank + distance) % size;

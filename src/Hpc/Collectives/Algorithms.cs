@@ -1,0 +1,134 @@
+namespace Hpc;
+
+/// <summary>
+/// The collective operations whose algorithm can be chosen (per call, per job with
+/// <c>HPC_COLL</c>, or by a tuning file). Their names in <c>HPC_COLL</c> and tuning files are
+/// allreduce, bcast, reduce, gather, scatter, allgather, alltoall, reduce_scatter and barrier.
+/// </summary>
+public enum Collective
+{
+    /// <summary>Allreduce (MPI_Allreduce); "allreduce".</summary>
+    Allreduce,
+    /// <summary>Broadcast (MPI_Bcast); "bcast" (or "broadcast").</summary>
+    Broadcast,
+    /// <summary>Reduce to a root (MPI_Reduce); "reduce".</summary>
+    Reduce,
+    /// <summary>Gather with one count per rank (MPI_Gather); "gather".</summary>
+    Gather,
+    /// <summary>Scatter with one count per rank (MPI_Scatter); "scatter".</summary>
+    Scatter,
+    /// <summary>Allgather and Allgatherv; "allgather".</summary>
+    Allgather,
+    /// <summary>Alltoall with one count per pair (MPI_Alltoall); "alltoall".</summary>
+    Alltoall,
+    /// <summary>ReduceScatter and ReduceScatterBlock; "reduce_scatter".</summary>
+    ReduceScatter,
+    /// <summary>Barrier; "barrier".</summary>
+    Barrier,
+}
+
+/// <summary>Allreduce algorithms. Every one keeps rank order for non-commutative operations and gives bit-identical results on all ranks.</summary>
+public enum AllreduceAlgorithm
+{
+    /// <summary>Let the selector decide (per-job override, tuning file, then the built-in table).</summary>
+    Auto,
+    /// <summary>
+    /// Ring reduce-scatter then ring allgather, pipelined in segments: bandwidth-optimal for large
+    /// vectors. With a non-commutative operation the reduction runs as an ordered pipeline along
+    /// the ring to the last rank, followed by a scatter-allgather broadcast.
+    /// </summary>
+    Ring,
+    /// <summary>Binomial-tree reduce to rank 0, then binomial broadcast.</summary>
+    Tree,
+    /// <summary>Recursive doubling (butterfly): log2 n exchanges of the whole vector; best for small vectors.</summary>
+    RecursiveDoubling,
+    /// <summary>Rabenseifner: reduce-scatter by recursive halving, allgather by recursive doubling; for medium and large vectors.</summary>
+    Rabenseifner,
+}
+
+/// <summary>Broadcast algorithms.</summary>
+public enum BroadcastAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Binomial tree from the root: log2 n rounds of whole-message sends.</summary>
+    Binomial,
+    /// <summary>Binomial scatter of n pieces, then ring allgather (van de Geijn); for large messages.</summary>
+    ScatterAllgather,
+}
+
+/// <summary>Reduce algorithms.</summary>
+public enum ReduceAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Binomial tree toward the root; non-commutative operations reduce in rank order at rank 0, which forwards to the root.</summary>
+    Binomial,
+}
+
+/// <summary>Gather algorithms (Gatherv is always linear: only the root knows the counts).</summary>
+public enum GatherAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Binomial tree: inner ranks forward their subtree's blocks; log2 n steps, good for small blocks.</summary>
+    Binomial,
+    /// <summary>Every rank sends straight to the root; good for large blocks.</summary>
+    Linear,
+}
+
+/// <summary>Scatter algorithms (Scatterv is always linear: only the root knows the counts).</summary>
+public enum ScatterAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Binomial tree: the root sends each subtree its blocks in one message; log2 n steps.</summary>
+    Binomial,
+    /// <summary>The root sends every rank its block directly.</summary>
+    Linear,
+}
+
+/// <summary>Allgather and Allgatherv algorithms.</summary>
+public enum AllgatherAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Ring: n − 1 steps to the right neighbour, pipelined in segments; for large messages.</summary>
+    Ring,
+    /// <summary>Bruck: ⌈log2 n⌉ steps for any n; for small messages.</summary>
+    Bruck,
+}
+
+/// <summary>Alltoall algorithms (Alltoallv is always pairwise).</summary>
+public enum AlltoallAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Pairwise exchange: n − 1 steps, each rank sending to rank + k and receiving from rank − k.</summary>
+    Pairwise,
+    /// <summary>Bruck: ⌈log2 n⌉ steps moving packed blocks; for small blocks on many ranks.</summary>
+    Bruck,
+}
+
+/// <summary>ReduceScatter and ReduceScatterBlock algorithms.</summary>
+public enum ReduceScatterAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>
+    /// Ring reduce-scatter, pipelined in segments. With a non-commutative operation the reduction
+    /// runs as an ordered pipeline along the ring to the last rank, which then sends each block out.
+    /// </summary>
+    Ring,
+    /// <summary>Binomial reduce to rank 0, then a linear scatter of the blocks.</summary>
+    ReduceThenScatter,
+}
+
+/// <summary>Barrier algorithms.</summary>
+public enum BarrierAlgorithm
+{
+    /// <summary>Let the selector decide.</summary>
+    Auto,
+    /// <summary>Dissemination barrier: ⌈log2 n⌉ rounds for any n.</summary>
+    Dissemination,
+}

@@ -1,0 +1,57 @@
+namespace Hpc.Collectives.Gather;
+
+/// <summary>
+/// Binomial-tree gather (equal blocks): relative rank v collects the blocks of its subtree
+/// (v … v + lowbit(v) − 1) from its children, then sends them to its parent in one message.
+/// ⌈log2 n⌉ steps instead of n − 1 messages at the root; data passes through inner ranks, so
+/// it pays for small blocks.
+/// </summary>
+internal static class BinomialGather
+{
+    /// <remarks>
+    /// <para><paramref name="receive"/>: At the root: room for Size × <paramref name="send"/>.Length elements, in rank order.</para>
+    /// </remarks>
+    public static void Run<T>(CollectiveContext context, int tag, ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
+    {
+        int size = context.Size;
+        int rank = context.Rank;
+        int block = send.Length;
+        int relative = Blocks.Mod(rank - root, size);
+        int subtree = relative == 0 ? size : Math.Min(relative & -relative, size - relative);
+        if (subtree == 1)
+        {
+            if (relative != 0)
+                context.Send((relative - (relative & -relative) + root) % size, tag, send);
+            else
+                send.CopyTo(receive);
+            return;
+        }
+
+        // Blocks are collected in relative-rank order; only a root other than 0 must rotate them.
+        bool direct = rank == root && root == 0;
+        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(direct ? 0 : subtree * block);
+        Span<T> collected = direct ? receive[..(size * block)] : scratch.Span;
+        send.CopyTo(collected);
+        for (int mask = 1; mask < size; mask <<= 1)
+        {
+            if ((relative & mask) != 0)
+            {
+                context.Send((relative - mask + root) % size, tag, (ReadOnlySpan<T>)collected);
+                return;
+            }
+            int child = relative + mask;
+            if (child < size)
+            {
+                int blocks = Math.Min(mask, size - child);
+                context.Receive((child + root) % size, tag, collected.Slice(mask * block, blocks * block));
+            }
+        }
+        if (!direct)
+        {
+            // Relative block i belongs to rank (i + root) mod n.
+            int tail = (size - root) * block;
+            collected[..tail].CopyTo(receive[(root * block)..]);
+            collected[tail..].CopyTo(receive);
+        }
+    }
+}

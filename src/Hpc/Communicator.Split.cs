@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+using Hpc.Collectives;
+using Hpc.Reduction;
+
+namespace Hpc;
+
+// Communicator creation (MPI_Comm_dup, MPI_Comm_split). A new communicator needs a context id
+// pair (c for user traffic, c + 1 for its collectives) that none of its members uses yet. Each
+// rank proposes RankRuntime.NextContextCandidate (above every context it has used); the
+// members agree on the maximum, which is therefore free on all of them, and each reserves it.
+// In Split every rank of the parent takes part in one agreement, even though the ranks land in
+// different new communicators: they all get the same context id, which is safe because the new
+// communicators are disjoint.
+//
+// Creation is collective over the parent and, like every collective, must be called in the
+// same order on all its ranks. Two creations must not run concurrently on one rank from
+// different threads: each could propose the same candidate before either reserves it.
+public sealed partial class Communicator
+{
+    /// <summary>The color of a rank that wants no new communicator from <see cref="Split"/> (MPI_UNDEFINED).</summary>
+    public const int Undefined = -32766;
+
+    /// <summary>
+    /// A new communicator with the same ranks in the same order and its own message space
+    /// (MPI_Comm_dup): messages on one never match receives on the other. Collective.
+    /// </summary>
+    public Communicator Dup()
+    {
+        CheckUsable();
+        int context = Allreduce(Runtime.NextContextCandidate, ReduceOp.Max);
+        Runtime.ReserveContext(context);
+        return new Communicator(Runtime, context, [.. _worldRanks], Rank, $"dup of {Name}");
+    }
+
+    /// <summary>
+    /// Partitions the communicator (MPI_Comm_split): ranks passing the same
+    /// <paramref name="color"/> form a new communicator, ordered by <paramref name="key"/> and
+    /// then by their rank here. Collective: every rank must call it, and a rank passing
+    /// <see cref="Undefined"/> takes part but gets null.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="color"/> is negative and not <see cref="Undefined"/>.</exception>
+    public Communicator? Split(int color, int key)
+    {
+        CheckUsable();
+        if (color < 0 && color != Undefined)
+            throw new ArgumentOutOfRangeException(nameof(color), color, $"color {color} is negative; use a color >= 0, or Communicator.Undefined to opt out");
+        SplitEntry[] all = Allgather(new SplitEntry(color, key, Runtime.NextContextCandidate));
+        int context = 0;
+        foreach (SplitEntry entry in all)
+            context = Math.Max(context, entry.ContextCandidate);
+        Runtime.ReserveContext(context);
+        if (color == Undefined)
+            return null;
+
+        // Members sorted by (key, old rank); Array.Sort is not stable, so the old rank is part of the key.
+        int[] members = [.. Enumerable.Range(0, Size).Where(r => all[r].Color == color).OrderBy(r => all[r].Key).ThenBy(r => r)];
+        var worldRanks = new int[members.Length];
+        int newRank = -1;
+        for (int i = 0; i < members.Length; i++)
+        {
+            worldRanks[i] = WorldRankOf(members[i]);
+            if (members[i] == Rank)
+                newRank = i;
+        }
+        return new Communicator(Runtime, context, worldRanks, newRank, $"split of {Name}");
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct SplitEntry(int Color, int Key, int ContextCandidate);
+}
