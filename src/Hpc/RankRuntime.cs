@@ -135,7 +135,7 @@ internal sealed class RankRuntime : IDisposable
             }
             var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, control, inbox);
             inbox?.Start();
-            control.StartControlLoop(() => "running");
+            control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
             {
                 // Once every rank has mapped every inbox the names can go: from here on a killed

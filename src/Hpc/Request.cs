@@ -41,7 +41,11 @@ public class Request
             {
                 ManualResetEventSlim signal = _event ?? Interlocked.CompareExchange(ref _event, new ManualResetEventSlim(false, 1), null) ?? _event;
                 if (_completed == 0)
+                {
+                    CallTracker.Waiting(this);
                     signal.Wait();
+                    CallTracker.Waiting(null);
+                }
             }
         }
         return Result();
