@@ -94,4 +94,20 @@ public class LibraryJobTests
         Assert.Contains("rank 1: not inside an Hpc call", result.Stderr);
         Assert.Empty(RankPrograms.SharedMemoryLeftovers());
     }
+
+    [Fact]
+    public void RanksExitWhenTheLauncherIsKilled()
+    {
+        using Mpirun mpirun = Mpirun.Start(["-np", "2", RankPrograms.TestRank, "hang"]);
+        var pids = new List<int>();
+        for (int i = 0; i < 2; i++)
+        {
+            string line = mpirun.ReadStdoutLine(TimeSpan.FromSeconds(30));
+            pids.Add(int.Parse(line[(line.LastIndexOf(' ') + 1)..]));
+        }
+        mpirun.Signal(9);
+        foreach (int pid in pids)
+            Native.AssertGone(pid, TimeSpan.FromSeconds(3));
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
 }

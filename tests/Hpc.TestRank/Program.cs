@@ -33,6 +33,7 @@ switch (scenario)
         world.Receive<int>(0, 0);
         break;
     case "hang":
+        Console.WriteLine($"rank {world.Rank} pid {Environment.ProcessId}");
         if (world.Rank == 0)
             world.Receive<int>(1, 9);
         else

@@ -130,8 +130,14 @@ public class ReduceOpTests
 
     private readonly struct Concatenate : IReduceOperator<long>
     {
-        // Appends decimal digits: associative, not commutative.
-        public long Apply(long left, long right) => left * 10 + right;
+        // Appends the decimal digits of right to left: associative, not commutative.
+        public long Apply(long left, long right)
+        {
+            long shift = 10;
+            while (shift <= right)
+                shift *= 10;
+            return left * shift + right;
+        }
     }
 
     private readonly struct AddModulo(int modulus) : IReduceOperator<int>
