@@ -110,4 +110,13 @@ public class LibraryJobTests
             Native.AssertGone(pid, TimeSpan.FromSeconds(3));
         Assert.Empty(RankPrograms.SharedMemoryLeftovers());
     }
+
+    [Fact]
+    public void SixtyFourRanksOnTwoCoresCompleteAnAllreduceOverSharedMemory()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "64", RankPrograms.TestRank, "allreduce"], TimeSpan.FromSeconds(240));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("allreduce ok: 64 ranks, sum = 2080", result.Stdout);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
 }

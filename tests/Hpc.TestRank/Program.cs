@@ -14,6 +14,20 @@ switch (scenario)
     case "p2p":
         PointToPoint(world);
         break;
+    case "allreduce":
+    {
+        long total = world.Allreduce((long)world.Rank + 1, ReduceOp.Sum);
+        Check(total == (long)world.Size * (world.Size + 1) / 2, $"allreduce sum {total}");
+        float[] data = [.. Enumerable.Range(0, 100_000).Select(i => (float)(i % 97) * (world.Rank + 1))];
+        world.Allreduce(data, ReduceOp.Sum);
+        float factor = world.Size * (world.Size + 1) / 2f;
+        for (int i = 0; i < data.Length; i++)
+            Check(data[i] == (i % 97) * factor, $"element {i}: {data[i]}");
+        world.Barrier();
+        if (world.Rank == 0)
+            Console.WriteLine($"allreduce ok: {world.Size} ranks, sum = {total}");
+        break;
+    }
     case "sleep-then-fail":
         if (world.Rank == 1)
         {
