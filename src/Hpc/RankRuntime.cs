@@ -134,6 +134,7 @@ internal sealed class RankRuntime : IDisposable
                     links[peer] = tcpLinks[peer];
             }
             var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, control, inbox);
+            runtime.WorldSharedArea = CreateWorldSharedArea(job, inbox, links!);
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
@@ -154,6 +155,30 @@ internal sealed class RankRuntime : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// When every rank shares this host's memory, the world communicator's collectives can work
+    /// on shared buffers directly (<see cref="Collectives.SharedMemory.SharedCollectiveArea"/>).
+    /// </summary>
+    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links)
+    {
+        if (inbox is null || Environment.GetEnvironmentVariable("HPC_SHM_COLLECTIVES") == "0")
+            return null;
+        var areas = new byte*[job.Size];
+        for (int r = 0; r < job.Size; r++)
+        {
+            if (r == job.Rank)
+                areas[r] = inbox.CollectiveArea;
+            else if (links[r] is SharedMemoryLink link)
+                areas[r] = link.PeerCollectiveArea;
+            else
+                return null;
+        }
+        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount);
+    }
+
+    /// <summary>Shared buffers of the world communicator when all ranks share one host; null otherwise.</summary>
+    public Collectives.SharedMemory.SharedCollectiveArea? WorldSharedArea { get; private set; }
 
     private static string ReadTransport()
     {

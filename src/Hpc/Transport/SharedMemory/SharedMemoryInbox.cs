@@ -8,10 +8,10 @@ namespace Hpc.Transport.SharedMemory;
 /// a background reader sleeps on the doorbell futex when nobody spins, so a rank blocked in
 /// Receive uses no CPU after its short spin.
 /// <code>
-/// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][slot of world rank 0][slot 1]…
+/// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
 /// </code>
-/// Memory per rank: 4096 + size × (128 + ring) bytes, and the pages of a ring that is never
-/// written are never allocated.
+/// Memory per rank: 4096 + (64 + 2 × 256 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
+/// 16 ranks and 64 KiB above; pages of a ring that is never written are never allocated.
 /// </summary>
 internal sealed unsafe class SharedMemoryInbox : IDisposable
 {
@@ -37,7 +37,18 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
     public static string PathFor(string jobId, int rank) => $"/dev/shm/hpc-{jobId}-{rank}";
 
     /// <summary>Size of an inbox for a world of <paramref name="worldSize"/>.</summary>
-    public static long SegmentBytes(int worldSize, long ringBytes) => HeaderBytes + worldSize * SpscRing.SlotBytes(ringBytes);
+    public static long SegmentBytes(int worldSize, long ringBytes) => RingsOffset + worldSize * SpscRing.SlotBytes(ringBytes);
+
+    /// <summary>Where the area of the shared-memory collectives starts in a segment.</summary>
+    public const long CollectiveAreaOffset = HeaderBytes;
+
+    private const long RingsOffset = CollectiveAreaOffset + Collectives.SharedMemory.SharedCollectiveArea.BytesPerRank;
+
+    /// <summary>The collective area of the owner of <paramref name="segment"/>.</summary>
+    public static byte* CollectiveAreaOf(SharedSegment segment) => segment.Pointer + CollectiveAreaOffset;
+
+    /// <summary>This rank's own collective area.</summary>
+    public byte* CollectiveArea => CollectiveAreaOf(_segment);
 
     /// <summary>Ring size per sender: large for small jobs, smaller as the job grows so memory stays bounded.</summary>
     public static long RingBytesFor(int worldSize) => worldSize <= 16 ? 256 * 1024 : 64 * 1024;
@@ -53,7 +64,7 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
 
     /// <summary>The ring in which <paramref name="senderWorldRank"/> writes to the owner of <paramref name="segment"/>.</summary>
     public static SpscRing RingIn(SharedSegment segment, int senderWorldRank, long ringBytes) =>
-        new(segment.Pointer + HeaderBytes + senderWorldRank * SpscRing.SlotBytes(ringBytes), ringBytes);
+        new(segment.Pointer + RingsOffset + senderWorldRank * SpscRing.SlotBytes(ringBytes), ringBytes);
 
     public static int* DoorbellOf(SharedSegment segment) => (int*)segment.Pointer;
     public static int* SleepingOf(SharedSegment segment) => (int*)(segment.Pointer + 64);

@@ -58,6 +58,9 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     /// <inheritdoc />
     public bool CanPull => !_pullRefused;
 
+    /// <summary>The peer's area for shared-memory collectives, mapped into this process.</summary>
+    public byte* PeerCollectiveArea => SharedMemoryInbox.CollectiveAreaOf(_peerSegment);
+
     /// <summary>True when the peer has written something this rank has not read yet.</summary>
     public bool HasData => _inbound.HasData;
 

@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace Hpc.Collectives.SharedMemory;
+
+/// <summary>
+/// Broadcast through the root's shared buffer: the root copies a chunk in and publishes it;
+/// every other rank copies it straight out. One write and one read of the data per rank,
+/// chunk by chunk through the two buffers, so copying in and copying out overlap.
+/// </summary>
+internal static class SharedMemoryBroadcast
+{
+    public static void Run<T>(SharedCollectiveArea area, Span<T> data, int root) where T : unmanaged
+    {
+        Span<byte> bytes = MemoryMarshal.AsBytes(data);
+        long offset = 0;
+        do
+        {
+            int chunk = (int)Math.Min(SharedCollectiveArea.BufferBytes, bytes.Length - offset);
+            long step = area.BeginStep();
+            if (area.Rank == root)
+            {
+                bytes.Slice((int)offset, chunk).CopyTo(area.OwnBuffer(step, chunk));
+                area.Publish(step);
+            }
+            else
+            {
+                area.WaitFor(root, step);
+                area.BufferOf(root, step, chunk).CopyTo(bytes.Slice((int)offset, chunk));
+                area.Publish(step);
+            }
+            offset += chunk;
+        }
+        while (offset < bytes.Length);
+    }
+}
