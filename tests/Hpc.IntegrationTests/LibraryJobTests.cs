@@ -119,4 +119,31 @@ public class LibraryJobTests
         Assert.Contains("allreduce ok: 64 ranks, sum = 2080", result.Stdout);
         Assert.Empty(RankPrograms.SharedMemoryLeftovers());
     }
+
+    [Fact]
+    public void ARankBlockedInReceiveUsesAlmostNoCpu()
+    {
+        using Mpirun mpirun = Mpirun.Start(["--timeout", "20", "-np", "2", RankPrograms.TestRank, "hang"]);
+        int blocked = -1;
+        for (int i = 0; i < 2; i++)
+        {
+            string line = mpirun.ReadStdoutLine(TimeSpan.FromSeconds(30));
+            if (line.StartsWith("rank 0 ", StringComparison.Ordinal))
+                blocked = int.Parse(line[(line.LastIndexOf(' ') + 1)..]);
+        }
+        Thread.Sleep(500); // past the short spin
+        long before = CpuTicks(blocked);
+        Thread.Sleep(2000);
+        long used = CpuTicks(blocked) - before;
+        // 100 ticks are one core-second; allow a little for the runtime's own housekeeping.
+        Assert.True(used <= 10, $"the blocked rank used {used} ticks of CPU in 2 s");
+        mpirun.Signal(Native.SigTerm);
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15)
+    }
 }
