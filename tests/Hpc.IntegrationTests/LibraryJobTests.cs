@@ -146,4 +146,14 @@ public class LibraryJobTests
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15)
     }
+
+    [Theory]
+    [InlineData("shm")]
+    [InlineData("tcp")]
+    public void SoakOfRandomMessagesOverARealTransport(string transport)
+    {
+        MpirunResult result = Mpirun.Run(["--transport", transport, "-np", "4", RankPrograms.TestRank, "soak"], TimeSpan.FromSeconds(120));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("soak ok: 4 ranks, 20000 messages", result.Stdout);
+    }
 }

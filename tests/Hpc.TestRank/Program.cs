@@ -28,6 +28,14 @@ switch (scenario)
             Console.WriteLine($"allreduce ok: {world.Size} ranks, sum = {total}");
         break;
     }
+    case "soak":
+    {
+        long received = Hpc.Testing.SoakWorkload.Run(world, phases: 40, messagesPerPhase: 500, seed: 11);
+        long total = world.Allreduce(received, ReduceOp.Sum);
+        if (world.Rank == 0)
+            Console.WriteLine($"soak ok: {world.Size} ranks, {total} messages");
+        break;
+    }
     case "sleep-then-fail":
         if (world.Rank == 1)
         {
