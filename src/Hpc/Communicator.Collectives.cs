@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Collectives.Allreduce;
 using Hpc.Collectives.Barrier;
@@ -5,6 +6,7 @@ using Hpc.Collectives.Broadcast;
 using Hpc.Collectives.Reduce;
 using Hpc.Collectives.ReduceScatter;
 using Hpc.Collectives.Scan;
+using Hpc.Messaging;
 using Hpc.Reduction;
 
 namespace Hpc;
@@ -30,6 +32,10 @@ public sealed partial class Communicator
 
     private void BarrierCore(int tag)
     {
+        using CallTracker.Scope call = TrackCollective("Barrier", 0, typeof(byte));
+        // Dissemination is the only barrier. Consulting the selector anyway makes a malformed
+        // HPC_COLL or tuning file fail at the first collective (the wire-up barrier in Init)
+        // rather than at some later call.
         _ = AlgorithmSelector.Barrier(Size, BarrierAlgorithm.Auto, Configuration);
         DisseminationBarrier.Run(Collective, tag);
     }
@@ -62,6 +68,7 @@ public sealed partial class Communicator
 
     private void BroadcastCore<T>(int tag, Span<T> data, int root, BroadcastAlgorithm algorithm) where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("Broadcast", data.Length, typeof(T));
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)
@@ -127,7 +134,9 @@ public sealed partial class Communicator
 
     private void ReduceCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, ReduceKernel<T> kernel, int root, ReduceAlgorithm algorithm) where T : unmanaged
     {
-        _ = algorithm; // binomial is the only reduce algorithm
+        using CallTracker.Scope call = TrackCollective("Reduce", send.Length, typeof(T));
+        // Binomial is the only reduce algorithm; the parameter keeps the shape of the other cores.
+        Debug.Assert(algorithm == ReduceAlgorithm.Binomial);
         if (Rank == root)
         {
             Span<T> result = receive[..send.Length];
@@ -198,6 +207,7 @@ public sealed partial class Communicator
 
     private void AllreduceCore<T>(int tag, Span<T> data, ReduceKernel<T> kernel, AllreduceAlgorithm algorithm) where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("Allreduce", data.Length, typeof(T));
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)
@@ -256,6 +266,7 @@ public sealed partial class Communicator
 
     private void ScanChecked<T>(ReadOnlySpan<T> send, Span<T> receive, ReduceOp op, bool exclusive) where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective(exclusive ? "Exscan" : "Scan", send.Length, typeof(T));
         CheckUsable();
         CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
         CheckSameOrDisjoint(send, receive);
@@ -329,6 +340,7 @@ public sealed partial class Communicator
     private void ReduceScatterCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, ReduceKernel<T> kernel, ReduceScatterAlgorithm algorithm)
         where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("ReduceScatter", send.Length, typeof(T));
         int[] displacements = Blocks.Packed(counts);
         using PooledBuffer<T> work = PooledBuffer<T>.Rent(send.Length);
         send.CopyTo(work.Span);
@@ -346,6 +358,10 @@ public sealed partial class Communicator
     // ------------------------------------------------------------------ shared checks
 
     private static CollectiveConfiguration Configuration => CollectiveConfiguration.Current;
+
+    /// <summary>Records the collective this thread is in, for mpirun's hang report ("Allreduce(count=1024, Single) on world, waiting for rank 5").</summary>
+    private CallTracker.Scope TrackCollective(string operation, long count, Type elementType) =>
+        CallTracker.Enter(operation, this, peer: int.MinValue, tag: -1, count, elementType);
 
     private static unsafe long Bytes<T>(long count) where T : unmanaged => count * sizeof(T);
 

@@ -3,6 +3,7 @@ using Hpc.Collectives.Allgather;
 using Hpc.Collectives.Alltoall;
 using Hpc.Collectives.Gather;
 using Hpc.Collectives.Scatter;
+using Hpc.Messaging;
 
 namespace Hpc;
 
@@ -52,6 +53,7 @@ public sealed partial class Communicator
 
     private void GatherCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int root, GatherAlgorithm algorithm) where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("Gather", send.Length, typeof(T));
         if (algorithm == GatherAlgorithm.Binomial)
         {
             BinomialGather.Run(Collective, tag, send, receive, root);
@@ -83,6 +85,7 @@ public sealed partial class Communicator
             if (counts[root] != send.Length)
                 throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but the root sends {send.Length} elements", nameof(counts));
         }
+        using CallTracker.Scope call = TrackCollective("Gatherv", send.Length, typeof(T));
         LinearGather.Run(Collective, Collective.NextTag(), send, receive, counts, displacements, root);
     }
 
@@ -125,6 +128,7 @@ public sealed partial class Communicator
 
     private void ScatterCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int root, ScatterAlgorithm algorithm) where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("Scatter", receive.Length, typeof(T));
         if (algorithm == ScatterAlgorithm.Binomial)
         {
             BinomialScatter.Run(Collective, tag, send, receive, root);
@@ -151,6 +155,7 @@ public sealed partial class Communicator
             if (counts[root] != receive.Length)
                 throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but the root's receive buffer holds {receive.Length} elements", nameof(counts));
         }
+        using CallTracker.Scope call = TrackCollective("Scatterv", receive.Length, typeof(T));
         LinearScatter.Run(Collective, Collective.NextTag(), send, counts, displacements, receive, root);
     }
 
@@ -222,6 +227,7 @@ public sealed partial class Communicator
     private void AllgatherCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, int[] displacements, AllgatherAlgorithm algorithm)
         where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("Allgather", send.Length, typeof(T));
         if (algorithm == AllgatherAlgorithm.Bruck)
         {
             BruckAllgather.Run(Collective, tag, send, receive, counts, displacements);
@@ -263,6 +269,7 @@ public sealed partial class Communicator
 
     private void AlltoallCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int block, AlltoallAlgorithm algorithm) where T : unmanaged
     {
+        using CallTracker.Scope call = TrackCollective("Alltoall", send.Length, typeof(T));
         if (algorithm == AlltoallAlgorithm.Bruck)
         {
             BruckAlltoall.Run(Collective, tag, send, receive, block);
@@ -290,6 +297,7 @@ public sealed partial class Communicator
         CheckDisplacements(receiveCounts, receiveDisplacements, receive.Length, nameof(receiveDisplacements), nameof(receive));
         if (sendCounts[Rank] != receiveCounts[Rank])
             throw new ArgumentException($"{nameof(sendCounts)}[{Rank}] is {sendCounts[Rank]} but {nameof(receiveCounts)}[{Rank}] is {receiveCounts[Rank]}; a rank's block to itself must match", nameof(receiveCounts));
+        using CallTracker.Scope call = TrackCollective("Alltoallv", send.Length, typeof(T));
         PairwiseAlltoall.Run(Collective, Collective.NextTag(), send, sendCounts, sendDisplacements, receive, receiveCounts, receiveDisplacements);
     }
 

@@ -79,7 +79,9 @@ internal sealed class RankRuntime : IDisposable
         long eagerLimit = ReadEagerLimit();
         string transport = ReadTransport();
         bool verbose = Environment.GetEnvironmentVariable("HPC_VERBOSE") is "1" or "true";
-        string host = Dns.GetHostName();
+        // The launcher names the host from its placement when it has one: machines (or network
+        // namespaces) can share a host name without sharing memory.
+        string host = Environment.GetEnvironmentVariable(JobEnvironment.HostNameVariable) is { Length: > 0 } placed ? placed : Dns.GetHostName();
         WaitPolicy.Configure(job.LocalSize);
         var engine = new MatchingEngine(job.Rank);
         var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);

@@ -30,6 +30,11 @@ public sealed record JobEnvironment(
     public const string JobIdVariable = "HPC_JOB_ID";
     /// <summary>Per-job secret (hex) that every connection must prove (<c>HPC_JOB_SECRET</c>).</summary>
     public const string SecretVariable = "HPC_JOB_SECRET";
+    /// <summary>
+    /// Name of the host this rank was placed on (<c>HPC_HOST_NAME</c>); ranks with the same name share
+    /// memory, others use TCP. Set by the launcher when hosts are given; otherwise the machine's host name is used.
+    /// </summary>
+    public const string HostNameVariable = "HPC_HOST_NAME";
     /// <summary>Address that this rank's TCP listener binds to (<c>HPC_BIND_ADDRESS</c>, default loopback).</summary>
     public const string BindAddressVariable = "HPC_BIND_ADDRESS";
     /// <summary>Per-job collective algorithm overrides, e.g. <c>allreduce=ring,bcast=binomial</c> (<c>HPC_COLL</c>).</summary>

@@ -20,7 +20,7 @@ public static class AlgorithmNames
     /// <summary>
     /// Parses an algorithm name (case-insensitive; "auto" gives Auto).
     /// </summary>
-    /// <exception cref="ArgumentException">
+    /// <exception cref="FormatException">
     /// Unknown name; the message lists the valid ones, e.g.
     /// <c>unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner</c>.
     /// </exception>
@@ -28,17 +28,24 @@ public static class AlgorithmNames
     {
         ArgumentNullException.ThrowIfNull(name);
         CollectiveCatalog.Entry entry = CollectiveCatalog.OfAlgorithmType(typeof(TAlgorithm));
-        try
-        {
-            return (TAlgorithm)Enum.ToObject(typeof(TAlgorithm), CollectiveCatalog.ParseAlgorithm(entry, name));
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException(e.Message, nameof(name));
-        }
+        return (TAlgorithm)Enum.ToObject(typeof(TAlgorithm), CollectiveCatalog.ParseAlgorithm(entry, name));
     }
 
     /// <summary>The concrete algorithm names of one enum (without "auto"), in declaration order.</summary>
     public static IReadOnlyList<string> ValidNames<TAlgorithm>() where TAlgorithm : struct, Enum =>
         CollectiveCatalog.OfAlgorithmType(typeof(TAlgorithm)).AlgorithmNames[1..];
+
+    /// <summary>The concrete algorithm names of <paramref name="collective"/> (without "auto"), as <c>HPC_COLL</c> and tuning files spell them.</summary>
+    public static IReadOnlyList<string> ValidNames(Collective collective) => CollectiveCatalog.Of(collective).AlgorithmNames[1..];
+
+    /// <summary>The name of <paramref name="collective"/> in <c>HPC_COLL</c> and tuning files: "allreduce", "bcast", "reduce_scatter", ….</summary>
+    public static string Of(Collective collective) => CollectiveCatalog.Of(collective).Name;
+
+    /// <summary>Parses a collective name as <c>HPC_COLL</c> and tuning files spell it ("broadcast" is accepted for "bcast").</summary>
+    /// <exception cref="FormatException">Unknown name; the message lists the valid ones.</exception>
+    public static Collective ParseCollective(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return CollectiveCatalog.Parse(name).Collective;
+    }
 }

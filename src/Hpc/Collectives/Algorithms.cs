@@ -5,6 +5,37 @@ namespace Hpc;
 /// <c>HPC_COLL</c>, or by a tuning file). Their names in <c>HPC_COLL</c> and tuning files are
 /// allreduce, bcast, reduce, gather, scatter, allgather, alltoall, reduce_scatter and barrier.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A call resolves its algorithm in this order: the algorithm argument of the call (when not
+/// Auto); <c>HPC_COLL</c>; the tuning file named by <c>HPC_TUNE_FILE</c>; the built-in table
+/// (thresholds from Open MPI's coll/tuned and MPICH, listed in the source of AlgorithmSelector).
+/// <see cref="Communicator.AlgorithmFor"/> and <see cref="Communicator.SelectAllreduceAlgorithm{T}"/>
+/// report the choice. All ranks must resolve the same algorithm, so give every rank the same
+/// arguments and environment (mpirun does).
+/// </para>
+/// <para>
+/// <c>HPC_COLL</c> (set by <c>mpirun --coll</c>): comma-separated <c>collective=algorithm</c>
+/// pairs, e.g. <c>allreduce=ring,bcast=binomial</c>; "auto" leaves a collective to the other rules.
+/// </para>
+/// <para>
+/// Tuning file (<c>mpirun --tune FILE</c>, written by <c>hpc-bench tune</c>): one rule per line,
+/// <c>collective ranks min_bytes algorithm</c>, fields separated by blanks, <c>#</c> starting a
+/// comment. A rule applies to calls on at least <c>ranks</c> ranks moving at least
+/// <c>min_bytes</c> bytes; among the rules that apply, the largest <c>ranks</c> and then the
+/// largest <c>min_bytes</c> wins. "Bytes" is the whole vector for allreduce, bcast and reduce,
+/// one rank's block for gather, scatter and alltoall, and all blocks together for allgather and
+/// reduce_scatter.
+/// <code>
+/// # collective  ranks  min_bytes  algorithm
+/// allreduce     8      0          recursive_doubling
+/// allreduce     8      4096       rabenseifner
+/// allreduce     8      1048576    ring
+/// </code>
+/// Unknown names in either place are errors that list the valid names, reported at the first
+/// collective (that is, in <c>Mpi.Init</c>).
+/// </para>
+/// </remarks>
 public enum Collective
 {
     /// <summary>Allreduce (MPI_Allreduce); "allreduce".</summary>

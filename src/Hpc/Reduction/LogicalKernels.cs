@@ -10,7 +10,7 @@ namespace Hpc.Reduction;
 /// <see cref="Vector{T}"/>s against zero and selects 1 or 0 per lane.
 /// </summary>
 internal sealed class LogicalKernel<T>(BuiltinOperation operation)
-    : ReduceKernel<T>(operation.ToString(), isCommutative: true)
+    : ReduceKernel<T>(NameOf(operation), isCommutative: true)
     where T : unmanaged, INumberBase<T>
 {
     public override void Apply(ReadOnlySpan<T> left, ReadOnlySpan<T> right, Span<T> destination)
@@ -46,6 +46,13 @@ internal sealed class LogicalKernel<T>(BuiltinOperation operation)
         }
     }
 
+    internal static string NameOf(BuiltinOperation operation) => operation switch
+    {
+        BuiltinOperation.LogicalAnd => "logical_and",
+        BuiltinOperation.LogicalOr => "logical_or",
+        _ => "logical_xor",
+    };
+
     private bool Combine(bool a, bool b) => operation switch
     {
         BuiltinOperation.LogicalAnd => a & b,
@@ -55,7 +62,7 @@ internal sealed class LogicalKernel<T>(BuiltinOperation operation)
 }
 
 /// <summary>Logical operations on bool, computed on its bytes (any non-zero byte is true).</summary>
-internal sealed class BooleanKernel(BuiltinOperation operation) : ReduceKernel<bool>(operation.ToString(), isCommutative: true)
+internal sealed class BooleanKernel(BuiltinOperation operation) : ReduceKernel<bool>(LogicalKernel<byte>.NameOf(operation), isCommutative: true)
 {
     private readonly LogicalKernel<byte> _bytes = new(operation);
 

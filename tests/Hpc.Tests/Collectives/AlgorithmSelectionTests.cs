@@ -157,6 +157,10 @@ public class AlgorithmSelectionTests
         Assert.Equal(["ring", "tree", "recursive_doubling", "rabenseifner"], AlgorithmNames.ValidNames<AllreduceAlgorithm>());
         var error = Assert.Throws<FormatException>(() => AlgorithmNames.Parse<AllreduceAlgorithm>("foo"));
         Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner", error.Message);
+        Assert.Equal("reduce_scatter", AlgorithmNames.Of(Collective.ReduceScatter));
+        Assert.Equal(Collective.Broadcast, AlgorithmNames.ParseCollective("broadcast"));
+        Assert.Equal(["binomial", "scatter_allgather"], AlgorithmNames.ValidNames(Collective.Broadcast));
+        Assert.Throws<FormatException>(() => AlgorithmNames.ParseCollective("allreduse"));
         foreach (AlltoallAlgorithm algorithm in Enum.GetValues<AlltoallAlgorithm>())
             Assert.Equal(algorithm, AlgorithmNames.Parse<AlltoallAlgorithm>(AlgorithmNames.Of(algorithm)));
     }

@@ -15,7 +15,7 @@ namespace Hpc.Collectives.Allreduce;
 /// of ranks, and the lower partner's data is the left operand: rank order is kept and
 /// non-commutative operations work. Each block is reduced once, by the rank that ends up owning
 /// it, then copied: all ranks get identical bits. Non-powers of two fold first (see
-/// <see cref="Fold"/>). Any count works, including fewer elements than ranks (blocks may be empty).
+/// <see cref="PowerOfTwoFold"/>). Any count works, including fewer elements than ranks (blocks may be empty).
 /// </remarks>
 internal static class RabenseifnerAllreduce
 {
@@ -31,7 +31,7 @@ internal static class RabenseifnerAllreduce
         using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(count);
         Span<T> incoming = scratch.Span;
 
-        int virtualRank = Fold.Enter(context, tag, data, incoming, kernel, extra);
+        int virtualRank = PowerOfTwoFold.Enter(context, tag, data, incoming, kernel, extra);
         if (virtualRank >= 0)
         {
             int rounds = BitOperations.Log2((uint)powerOfTwo);
@@ -42,7 +42,7 @@ internal static class RabenseifnerAllreduce
             // Reduce-scatter by recursive halving over powerOfTwo blocks.
             for (int round = 0, mask = 1; mask < powerOfTwo; round++, mask <<= 1)
             {
-                int partner = Fold.RealRank(virtualRank ^ mask, extra);
+                int partner = PowerOfTwoFold.RealRank(virtualRank ^ mask, extra);
                 int middle = low + (high - low) / 2;
                 bool lower = (virtualRank & mask) == 0;
                 (int keepLow, int keepHigh) = lower ? (low, middle) : (middle, high);
@@ -61,14 +61,14 @@ internal static class RabenseifnerAllreduce
             // Allgather by recursive doubling, undoing the halving rounds in reverse.
             for (int round = rounds - 1, mask = powerOfTwo >> 1; mask > 0; round--, mask >>= 1)
             {
-                int partner = Fold.RealRank(virtualRank ^ mask, extra);
+                int partner = PowerOfTwoFold.RealRank(virtualRank ^ mask, extra);
                 (int outerLow, int outerHigh) = ranges[round];
                 (int otherLow, int otherHigh) = low == outerLow ? (high, outerHigh) : (outerLow, low);
                 context.SendReceive(partner, Range(data, count, powerOfTwo, low, high), partner, Range(data, count, powerOfTwo, otherLow, otherHigh), tag);
                 (low, high) = (outerLow, outerHigh);
             }
         }
-        Fold.Leave(context, tag, data, extra);
+        PowerOfTwoFold.Leave(context, tag, data, extra);
     }
 
     private static Span<T> Range<T>(Span<T> data, int count, int blocks, int first, int end) =>

@@ -7,23 +7,22 @@ namespace Hpc.Collectives.NonBlocking;
 /// threads happen to start — decides which collectives match across ranks.
 /// </summary>
 /// <remarks>
-/// Each operation gets a dedicated thread (LongRunning): the algorithm blocks while waiting for
-/// peers, and blocking pool threads could starve the pool that delivers rendezvous data.
+/// Each operation runs on its own worker thread (<see cref="CollectiveWorkers"/>): the algorithm
+/// blocks while waiting for peers, and may wait for another collective in flight.
 /// </remarks>
 internal static class CollectiveTask
 {
     public static Task Start(Action body, CancellationToken cancellationToken)
     {
-        Task task = Task.Factory.StartNew(body, CancellationToken.None,
-            TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        Task task = CollectiveWorkers.Run(body);
         return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
     }
 
-    public static Task<T> Start<T>(Func<T> body, CancellationToken cancellationToken)
+    public static async Task<T> Start<T>(Func<T> body, CancellationToken cancellationToken)
     {
-        Task<T> task = Task.Factory.StartNew(body, CancellationToken.None,
-            TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
-        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
+        T result = default!;
+        await Start(() => { result = body(); }, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>A <see cref="Request"/> that completes (or fails) with <paramref name="task"/>.</summary>
