@@ -17,7 +17,7 @@ public sealed partial class Communicator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        return AlgorithmSelector.Allreduce(Size, Bytes<T>(count), kernel.IsCommutative, requested, Configuration);
+        return ChooseAllreduce(Bytes<T>(count), kernel.IsCommutative, requested, blocking: true);
     }
 
     /// <summary>

@@ -27,7 +27,14 @@ public sealed partial class Communicator
     public void Barrier()
     {
         CheckUsable();
-        BarrierCore(Collective.NextTag());
+        int tag = Collective.NextTag();
+        if (UseSharedMemoryBarrier())
+        {
+            using CallTracker.Scope call = TrackCollective("Barrier", 0, typeof(byte));
+            Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
+            return;
+        }
+        BarrierCore(tag);
     }
 
     private void BarrierCore(int tag)
@@ -51,7 +58,7 @@ public sealed partial class Communicator
     {
         CheckUsable();
         CheckRoot(root);
-        BroadcastAlgorithm chosen = AlgorithmSelector.Broadcast(Size, Bytes<T>(data.Length), algorithm, Configuration);
+        BroadcastAlgorithm chosen = ChooseBroadcast(Bytes<T>(data.Length), algorithm, blocking: true);
         BroadcastCore(Collective.NextTag(), data, root, chosen);
     }
 
@@ -73,6 +80,9 @@ public sealed partial class Communicator
             return;
         switch (algorithm)
         {
+            case BroadcastAlgorithm.SharedMemory:
+                Collectives.SharedMemory.SharedMemoryBroadcast.Run(SharedArea!, data, root);
+                break;
             case BroadcastAlgorithm.ScatterAllgather:
                 ScatterAllgatherBroadcast.Run(Collective, tag, data, root);
                 break;
@@ -165,7 +175,7 @@ public sealed partial class Communicator
     {
         CheckUsable();
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = AlgorithmSelector.Allreduce(Size, Bytes<T>(data.Length), kernel.IsCommutative, algorithm, Configuration);
+        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(data.Length), kernel.IsCommutative, algorithm, blocking: true);
         AllreduceCore(Collective.NextTag(), data, kernel, chosen);
     }
 
@@ -188,7 +198,7 @@ public sealed partial class Communicator
         CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
         CheckSameOrDisjoint(send, receive);
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = AlgorithmSelector.Allreduce(Size, Bytes<T>(send.Length), kernel.IsCommutative, algorithm, Configuration);
+        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(send.Length), kernel.IsCommutative, algorithm, blocking: true);
         Span<T> result = receive[..send.Length];
         send.CopyTo(result);
         AllreduceCore(Collective.NextTag(), result, kernel, chosen);
@@ -212,6 +222,9 @@ public sealed partial class Communicator
             return;
         switch (algorithm)
         {
+            case AllreduceAlgorithm.SharedMemory:
+                Collectives.SharedMemory.SharedMemoryAllreduce.Run(SharedArea!, data, kernel);
+                break;
             case AllreduceAlgorithm.Ring:
                 RingAllreduce.Run(Collective, tag, data, kernel);
                 break;

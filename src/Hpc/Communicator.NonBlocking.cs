@@ -37,7 +37,7 @@ public sealed partial class Communicator
     {
         CheckUsable();
         CheckRoot(root);
-        BroadcastAlgorithm chosen = AlgorithmSelector.Broadcast(Size, Bytes<T>(data.Length), algorithm, Configuration);
+        BroadcastAlgorithm chosen = ChooseBroadcast(Bytes<T>(data.Length), algorithm, blocking: false);
         int tag = Collective.NextTag();
         return CollectiveTask.Start(() => BroadcastCore(tag, data.Span, root, chosen), cancellationToken);
     }
@@ -63,7 +63,7 @@ public sealed partial class Communicator
     {
         CheckUsable();
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = AlgorithmSelector.Allreduce(Size, Bytes<T>(data.Length), kernel.IsCommutative, algorithm, Configuration);
+        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(data.Length), kernel.IsCommutative, algorithm, blocking: false);
         int tag = Collective.NextTag();
         return CollectiveTask.Start(() => AllreduceCore(tag, data.Span, kernel, chosen), cancellationToken);
     }
@@ -81,7 +81,7 @@ public sealed partial class Communicator
         CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
         CheckSameOrDisjoint(send.Span, receive.Span);
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = AlgorithmSelector.Allreduce(Size, Bytes<T>(send.Length), kernel.IsCommutative, algorithm, Configuration);
+        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(send.Length), kernel.IsCommutative, algorithm, blocking: false);
         int tag = Collective.NextTag();
         return CollectiveTask.Start(() =>
         {
@@ -97,7 +97,7 @@ public sealed partial class Communicator
     {
         CheckUsable();
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = AlgorithmSelector.Allreduce(Size, Bytes<T>(1), kernel.IsCommutative, algorithm, Configuration);
+        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(1), kernel.IsCommutative, algorithm, blocking: false);
         int tag = Collective.NextTag();
         return CollectiveTask.Start(() =>
         {

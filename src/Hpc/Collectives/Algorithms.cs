@@ -75,6 +75,8 @@ public enum AllreduceAlgorithm
     RecursiveDoubling,
     /// <summary>Rabenseifner: reduce-scatter by recursive halving, allgather by recursive doubling; for medium and large vectors.</summary>
     Rabenseifner,
+    /// <summary>Through shared buffers when every rank of the world shares one host: each rank reduces its slice straight from its peers' buffers, in rank order. Auto picks it for blocking calls on such a world; elsewhere it falls back to the table.</summary>
+    SharedMemory,
 }
 
 /// <summary>Broadcast algorithms.</summary>
@@ -86,6 +88,8 @@ public enum BroadcastAlgorithm
     Binomial,
     /// <summary>Binomial scatter of n pieces, then ring allgather (van de Geijn); for large messages.</summary>
     ScatterAllgather,
+    /// <summary>Through the root's shared buffer when every rank of the world shares one host (blocking calls; elsewhere the table's choice).</summary>
+    SharedMemory,
 }
 
 /// <summary>Reduce algorithms.</summary>
@@ -162,4 +166,6 @@ public enum BarrierAlgorithm
     Auto,
     /// <summary>Dissemination barrier: ⌈log2 n⌉ rounds for any n.</summary>
     Dissemination,
+    /// <summary>On shared flags when every rank of the world shares one host (blocking calls; elsewhere dissemination).</summary>
+    SharedMemory,
 }
