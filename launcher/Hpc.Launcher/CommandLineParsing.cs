@@ -27,6 +27,8 @@ internal static partial class CommandLineParsing
     public const string CheckVariable = "HPC_CHECK";
     /// <summary>Variable selecting the transport between ranks on one host.</summary>
     public const string TransportVariable = "HPC_TRANSPORT";
+    /// <summary>Variable naming the interface for connections between hosts, when <c>--iface</c> is not given.</summary>
+    public const string IfaceVariable = "HPC_IFACE";
 
     private const string Usage = "dotnet mpirun -np N PROGRAM [ARGS...]";
 
@@ -72,6 +74,12 @@ internal static partial class CommandLineParsing
         options.Coll = Unshield(options.Coll);
         options.Tune = Unshield(options.Tune);
         options.Transport = Unshield(options.Transport);
+        options.Hostfile = Unshield(options.Hostfile);
+        options.Machinefile = Unshield(options.Machinefile);
+        options.HostList = [.. options.HostList.Select(ArgvSplitter.Unshield)];
+        options.MapBy = Unshield(options.MapBy);
+        options.LaunchAgent = Unshield(options.LaunchAgent);
+        options.Iface = Unshield(options.Iface);
         return Validate(options, split, lookup);
     }
 
@@ -102,7 +110,10 @@ internal static partial class CommandLineParsing
         var warnings = new List<string>();
         var environment = new List<KeyValuePair<string, string>>();
 
-        int ranks = Environment.ProcessorCount;
+        (IReadOnlyList<HostSlots>? hosts, int? allocatedTasks, bool inSlurm) = ReadHosts(options, lookup);
+
+        int ranks = allocatedTasks
+            ?? (hosts is null ? Environment.ProcessorCount : (int)Math.Min(int.MaxValue, hosts.Sum(h => (long)h.Slots)));
         if (options.Np is not null)
         {
             if (!int.TryParse(options.Np, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ranks))
@@ -110,6 +121,24 @@ internal static partial class CommandLineParsing
             if (ranks < 1)
                 throw new UsageException($"-np must be at least 1 (got {ranks})");
         }
+
+        MapBy mapBy = MapBy.Slot;
+        if (options.MapBy is not null)
+        {
+            mapBy = options.MapBy.ToLowerInvariant() switch
+            {
+                "slot" => MapBy.Slot,
+                "node" => MapBy.Node,
+                _ => throw new UsageException($"--map-by must be slot or node (got '{options.MapBy}')"),
+            };
+        }
+        Placement? placement = hosts is null ? null : Placement.Compute(hosts, ranks, mapBy, options.Oversubscribe);
+
+        LaunchAgent agent = options.LaunchAgent is not null ? LaunchAgent.Parse(options.LaunchAgent)
+            : inSlurm && FindOnPath("srun", lookup) is { } srun ? LaunchAgent.Srun(srun)
+            : LaunchAgent.Ssh;
+
+        string? iface = options.Iface ?? (lookup(IfaceVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
 
         foreach (string export in options.Exports)
         {
@@ -171,8 +200,41 @@ internal static partial class CommandLineParsing
             throw new UsageException($"no program given (usage: {Usage})");
 
         var spec = new JobSpec(ranks, split.Program, split.ProgramArgs, environment,
-            options.TagOutput, timeout, options.Timeout, options.Verbose);
+            options.TagOutput, timeout, options.Timeout, options.Verbose, placement, agent, iface);
         return new RunJob(spec, warnings);
+    }
+
+    /// <summary>
+    /// The hosts of the job: a hostfile, <c>-H</c>, or else the Slurm allocation mpirun runs in;
+    /// null hosts when none applies (every rank runs here).
+    /// </summary>
+    private static (IReadOnlyList<HostSlots>? Hosts, int? Tasks, bool InSlurm) ReadHosts(LauncherOptions options, Func<string, string?> lookup)
+    {
+        if (options.Hostfile is not null && options.Machinefile is not null)
+            throw new UsageException("give --hostfile or --machinefile, not both");
+        string? hostfile = options.Hostfile ?? options.Machinefile;
+        string[] hostList = [.. options.HostList];
+        if (hostfile is not null && hostList.Length > 0)
+            throw new UsageException("give --hostfile or -H, not both");
+        if (hostfile is not null)
+            return (HostfileParser.Load(hostfile), null, false);
+        if (hostList.Length > 0)
+            return (HostListParser.Parse(hostList), null, false);
+        if (SlurmAllocation.Read(lookup) is { } allocation)
+            return (allocation.Hosts, allocation.Tasks, true);
+        return (null, null, false);
+    }
+
+    /// <summary>First executable file named <paramref name="name"/> on the PATH that <paramref name="lookup"/> returns.</summary>
+    private static string? FindOnPath(string name, Func<string, string?> lookup)
+    {
+        foreach (string directory in (lookup("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
     }
 
     private static string Describe(Error error) => error switch

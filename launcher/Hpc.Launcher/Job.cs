@@ -12,10 +12,15 @@ namespace Hpc.Launcher;
 /// that event into one message and the launcher's exit code.
 /// </summary>
 /// <remarks>
+/// Ranks placed on this machine are its children; those placed on other hosts are started there by
+/// a per-host daemon (<see cref="RemoteHost"/>), which mpirun supervises like a rank: losing it
+/// ends the job.
+/// <para>
 /// Failure is total: the first rank to fail (non-zero exit, signal, Abort) ends the whole job,
 /// as in MPI, and the launcher reports only that first cause; the deaths it then inflicts on the
 /// other ranks are consequences, not news. Whatever way <see cref="Run"/> is left, no process
 /// started for the job and no <c>/dev/shm</c> file of the job is left behind.
+/// </para>
 /// </remarks>
 internal sealed class Job : IDisposable
 {
@@ -39,7 +44,10 @@ internal sealed class Job : IDisposable
     private readonly string _secret = RendezvousProtocol.NewSecret();
     private readonly string _hostName = Environment.MachineName;
     private readonly RendezvousServer _server;
-    private readonly RankProcess?[] _ranks;
+    private readonly IRankProcess?[] _ranks;
+    private readonly JobNetwork _network;
+    private readonly Dictionary<string, RemoteHost> _remoteHosts = new(StringComparer.Ordinal);
+    private DaemonServer? _daemonServer;
     private readonly TaskCompletionSource<Ending> _ending = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopTimer = new();
     private readonly object _lock = new();
@@ -48,16 +56,17 @@ internal sealed class Job : IDisposable
     private int _cleanExits;
 
     /// <summary>Prepares a job; nothing runs until <see cref="Run"/>.</summary>
-    public Job(JobSpec spec, ResolvedProgram program, OutputSink sink)
+    public Job(JobSpec spec, ResolvedProgram program, OutputSink sink, JobNetwork? network = null)
     {
         _spec = spec;
+        _network = network ?? new JobNetwork([], System.Net.IPAddress.Loopback);
         _program = program;
         _sink = sink;
         _log = spec.Verbose ? sink.Message : static _ => { };
         JobId = "hpc-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-"
             + RandomNumberGenerator.GetHexString(8, lowercase: true);
-        _ranks = new RankProcess?[spec.Ranks];
-        _server = new RendezvousServer(spec.Ranks, _secret, _log);
+        _ranks = new IRankProcess?[spec.Ranks];
+        _server = new RendezvousServer(spec.Ranks, _secret, _log, _network.Address);
     }
 
     /// <summary>The job's identifier, <c>hpc-&lt;launcher pid&gt;-&lt;8 random hex digits&gt;</c>.</summary>
@@ -72,7 +81,9 @@ internal sealed class Job : IDisposable
     /// </summary>
     public void EmergencyKill()
     {
-        foreach (RankProcess? rank in _ranks)
+        foreach (RemoteHost host in _remoteHosts.Values)
+            host.SendKill("mpirun is failing");
+        foreach (IRankProcess? rank in _ranks)
             rank?.Kill();
         KillRemainingAsync().Wait(TimeSpan.FromSeconds(2));
         CleanSharedMemory();
@@ -83,7 +94,10 @@ internal sealed class Job : IDisposable
     {
         _stopTimer.Cancel();
         _server.Dispose();
-        foreach (RankProcess? rank in _ranks)
+        _daemonServer?.Dispose();
+        foreach (RemoteHost host in _remoteHosts.Values)
+            host.Dispose();
+        foreach (IRankProcess? rank in _ranks)
             rank?.Dispose();
         _stopTimer.Dispose();
     }
@@ -137,8 +151,13 @@ internal sealed class Job : IDisposable
 
     private void StartRanks()
     {
+        Placement? placement = _spec.Placement;
+        if (placement is not null && _network.SpansHosts)
+            StartRemoteHosts(placement);
         for (int rank = 0; rank < _spec.Ranks; rank++)
         {
+            if (placement is not null && !_network.IsLocal[placement.HostIndexOf(rank)])
+                continue;
             try
             {
                 RankProcess process = RankProcess.Start(rank, _program, _spec.ProgramArgs, RankEnvironment(rank), _sink, _spec.TagOutput);
@@ -154,6 +173,44 @@ internal sealed class Job : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a daemon on every other host through the launch agent; each spawns its host's ranks
+    /// once it has connected back and proved the secret.
+    /// </summary>
+    private void StartRemoteHosts(Placement placement)
+    {
+        for (int h = 0; h < placement.Hosts.Count; h++)
+        {
+            if (_network.IsLocal[h])
+                continue;
+            string name = placement.Hosts[h].Name;
+            var host = new RemoteHost(name, _secret, _sink, _spec.TagOutput, _log);
+            host.Failed += (lost, message, code) => _ending.TrySetResult(new HostLost(lost.Name, message, code));
+            host.RankStartFailed += (rank, reason) => _ending.TrySetResult(new StartFailed(rank, reason));
+            foreach (int rank in placement.RanksOn(h))
+            {
+                // The daemon adds the secret itself, so it never crosses the network, and the
+                // address its host is reached on, which only it knows.
+                RemoteRank remote = host.AddRank(rank, [.. RankEnvironment(rank)
+                    .Where(v => v.Key is not (JobEnvironment.SecretVariable or JobEnvironment.BindAddressVariable))]);
+                _ranks[rank] = remote;
+                _ = WatchAsync(remote);
+            }
+            _remoteHosts[name] = host;
+        }
+
+        _daemonServer = new DaemonServer(_network.Address, _secret, _remoteHosts, _log);
+        _daemonServer.Start();
+        LaunchAgent agent = _spec.Agent ?? LaunchAgent.Ssh;
+        string launcherDll = typeof(Job).Assembly.Location;
+        string dotnet = ProgramResolver.FindDotnetHost();
+        foreach (RemoteHost host in _remoteHosts.Values)
+        {
+            var daemon = new DaemonCommand(JobId, _daemonServer.Address, host.Name, _spec.Verbose);
+            host.Start(agent.CommandFor(host.Name, daemon.ToArguments(dotnet, launcherDll)), _program, _spec.ProgramArgs);
+        }
+    }
+
     private List<KeyValuePair<string, string>> RankEnvironment(int rank)
     {
         string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -162,16 +219,21 @@ internal sealed class Job : IDisposable
             .. _spec.Environment,
             new(JobEnvironment.RankVariable, Text(rank)),
             new(JobEnvironment.SizeVariable, Text(_spec.Ranks)),
-            // Single host: every rank is local.
-            new(JobEnvironment.LocalRankVariable, Text(rank)),
-            new(JobEnvironment.LocalSizeVariable, Text(_spec.Ranks)),
+            // Without a host list every rank is local.
+            new(JobEnvironment.LocalRankVariable, Text(_spec.Placement?.LocalRankOf(rank) ?? rank)),
+            new(JobEnvironment.LocalSizeVariable, Text(_spec.Placement?.LocalSizeOf(rank) ?? _spec.Ranks)),
             new(JobEnvironment.RendezvousVariable, _server.Address),
             new(JobEnvironment.JobIdVariable, JobId),
             new(JobEnvironment.SecretVariable, _secret),
+            // Ranks decide who shares their host (shared memory) by this name, not by their
+            // machine's: placement is what the user asked for, and containers or network
+            // namespaces can give different hosts the same machine name.
+            .. _spec.Placement is { } placement ? [new(JobEnvironment.HostNameVariable, placement.HostOf(rank))] : Array.Empty<KeyValuePair<string, string>>(),
+            .. _network.SpansHosts ? [new(JobEnvironment.BindAddressVariable, _network.Address.ToString())] : Array.Empty<KeyValuePair<string, string>>(),
         ];
     }
 
-    private async Task WatchAsync(RankProcess rank)
+    private async Task WatchAsync(IRankProcess rank)
     {
         await rank.Exited.ConfigureAwait(false);
         int code = rank.ExitCode;
@@ -237,7 +299,7 @@ internal sealed class Job : IDisposable
                 var lines = new List<string> { $"job timed out after {_spec.TimeoutText} s; rank states:" };
                 for (int rank = 0; rank < _spec.Ranks; rank++)
                 {
-                    RankProcess? process = _ranks[rank];
+                    IRankProcess? process = _ranks[rank];
                     string state = process is { HasExited: true } ? $"exited with code {process.ExitCode}"
                         : process is null ? "not started"
                         : answers[rank] ?? "no answer";
@@ -258,7 +320,7 @@ internal sealed class Job : IDisposable
                 await DrainAsync().ConfigureAwait(false);
                 (string message, int exitCode) = Describe(ending);
                 // Only an unexpected death needs the consequence spelled out; Abort and signals imply it.
-                bool explain = othersRunning && ending is RankExited or LeftBeforeWireUp or StartFailed;
+                bool explain = othersRunning && ending is RankExited or LeftBeforeWireUp or StartFailed or HostLost;
                 _sink.Message(message + (explain ? "; terminating the job" : ""));
                 return exitCode;
             }
@@ -282,6 +344,8 @@ internal sealed class Job : IDisposable
                 return ($"received {SignalName(signal)}; terminated the job", 128 + signal);
             case StartFailed(int rank, string reason):
                 return ($"cannot start rank {rank} ('{_program.FileName}'): {reason}", CannotExecuteExitCode);
+            case HostLost(_, string message, int code):
+                return (message, code);
             default:
                 return ($"job ended: {ending}", 1);
         }
@@ -289,8 +353,8 @@ internal sealed class Job : IDisposable
 
     private string Who(int rank)
     {
-        string pid = _ranks[rank] is { } process ? process.Pid.ToString(CultureInfo.InvariantCulture) : "?";
-        return $"rank {rank} (host {_server.HostOf(rank) ?? _hostName}, pid {pid})";
+        string pid = _ranks[rank] is { Pid: > 0 } process ? process.Pid.ToString(CultureInfo.InvariantCulture) : "?";
+        return $"rank {rank} (host {_server.HostOf(rank) ?? _spec.Placement?.HostOf(rank) ?? _hostName}, pid {pid})";
     }
 
     /// <summary>
@@ -306,20 +370,30 @@ internal sealed class Job : IDisposable
 
     private async Task TerminateCoreAsync(string reason)
     {
-        RankProcess[] ranks = [.. _ranks.Where(r => r is not null).Select(r => r!)];
+        IRankProcess[] ranks = [.. _ranks.Where(r => r is not null).Select(r => r!)];
         if (ranks.Any(r => !r.HasExited))
             await _server.SendKillAsync(reason, TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
+        // Each daemon ends its host's ranks (and whatever they left behind) and then disconnects.
+        foreach (RemoteHost host in _remoteHosts.Values)
+            host.SendKill(reason);
+        Task daemonsGone = Task.WhenAll(_remoteHosts.Values.Select(h => h.Closed));
 
         if (OperatingSystem.IsLinux())
         {
+            // A launch agent and what runs under it are left to the daemon's orderly end (an agent
+            // like `ip netns exec` keeps the daemon on this machine); SIGKILL below catches stragglers.
+            var agents = new HashSet<int>(_remoteHosts.Values.Where(h => h.AgentPid > 0)
+                .SelectMany(h => ProcessTree.Descendants(h.AgentPid).Select(e => e.Pid).Append(h.AgentPid)));
             foreach (ProcessTree.Entry entry in ProcessTree.Descendants(Environment.ProcessId))
             {
-                if (!entry.IsZombie)
+                if (!entry.IsZombie && !agents.Contains(entry.Pid))
                     ProcessTree.Signal(entry.Pid, ProcessTree.SigTerm);
             }
             await Task.WhenAny(Task.WhenAll(ranks.Select(r => r.Exited)), Task.Delay(TerminationGrace)).ConfigureAwait(false);
         }
-        foreach (RankProcess rank in ranks)
+        // A daemon takes the same grace for its ranks, plus the round trip to report them.
+        await Task.WhenAny(daemonsGone, Task.Delay(TerminationGrace + TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        foreach (IRankProcess rank in ranks)
             rank.Kill();
         await KillRemainingAsync().ConfigureAwait(false);
         await Task.WhenAny(Task.WhenAll(ranks.Select(r => r.Exited)), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
@@ -331,7 +405,9 @@ internal sealed class Job : IDisposable
         if (!OperatingSystem.IsLinux())
             return;
         int self = Environment.ProcessId;
-        var rankPids = new HashSet<int>(_ranks.Where(r => r is not null).Select(r => r!.Pid));
+        // Children that Process objects wait for (local ranks, launch agents) must not be reaped here.
+        var rankPids = new HashSet<int>(_ranks.OfType<RankProcess>().Select(r => r.Pid)
+            .Concat(_remoteHosts.Values.Select(h => h.AgentPid)));
         for (int attempt = 0; attempt < 40; attempt++)
         {
             bool anyAlive = false;
@@ -357,7 +433,8 @@ internal sealed class Job : IDisposable
 
     private async Task DrainAsync()
     {
-        Task[] drains = [.. _ranks.Where(r => r is not null).Select(r => r!.OutputDrained)];
+        Task[] drains = [.. _ranks.Where(r => r is not null).Select(r => r!.OutputDrained),
+            .. _remoteHosts.Values.Select(h => h.AgentOutputDrained)];
         Task all = Task.WhenAll(drains);
         if (await Task.WhenAny(all, Task.Delay(DrainLimit)).ConfigureAwait(false) != all)
             _log("some output pipes stayed open after every process ended; not waiting for them");
@@ -429,4 +506,5 @@ internal sealed class Job : IDisposable
     private sealed record Interrupted(int Signal) : Ending;
     private sealed record TimedOut : Ending;
     private sealed record StartFailed(int Rank, string Reason) : Ending;
+    private sealed record HostLost(string Host, string Message, int ExitCode) : Ending;
 }

@@ -13,6 +13,9 @@ namespace Hpc.Launcher;
 /// <param name="Timeout">Wall-clock limit, or null for none.</param>
 /// <param name="TimeoutText">The limit as the user wrote it, for messages.</param>
 /// <param name="Verbose">Launcher diagnostics on stderr.</param>
+/// <param name="Placement">Host of every rank when hosts were given (hostfile, <c>-H</c>, Slurm); null runs every rank here.</param>
+/// <param name="Agent">How daemons are started on hosts other than this one.</param>
+/// <param name="Iface">Interface whose address other hosts use to reach this job, or null for the default route's.</param>
 internal sealed record JobSpec(
     int Ranks,
     string Program,
@@ -21,4 +24,7 @@ internal sealed record JobSpec(
     bool TagOutput,
     TimeSpan? Timeout,
     string? TimeoutText,
-    bool Verbose);
+    bool Verbose,
+    Placement? Placement = null,
+    LaunchAgent? Agent = null,
+    string? Iface = null);

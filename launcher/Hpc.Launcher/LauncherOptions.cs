@@ -33,9 +33,38 @@ public sealed class LauncherOptions
         HelpText = "End the job after SECONDS, first printing what every rank is waiting for; exit code 124.")]
     public string? Timeout { get; set; }
 
-    /// <summary>Accepted for Open MPI compatibility; ranks are never bound to cores, so it changes nothing.</summary>
-    [Option("oversubscribe", HelpText = "Allow more ranks than cores (accepted for compatibility; always allowed).")]
+    /// <summary>Allows more ranks than the hosts' slots; without a host list more ranks than cores are always allowed.</summary>
+    [Option("oversubscribe", HelpText = "Allow more ranks than the hosts provide slots (max_slots still bounds). Without hosts, always allowed.")]
     public bool Oversubscribe { get; set; }
+
+    /// <summary>Hostfile in Open MPI's format (<c>host slots=N max_slots=M</c>).</summary>
+    [Option("hostfile", MetaValue = "FILE",
+        HelpText = "Hosts to run on, one per line: 'host slots=N [max_slots=M]' (Open MPI's format). Default -np: the total slots.")]
+    public string? Hostfile { get; set; }
+
+    /// <summary>Open MPI's other name for <see cref="Hostfile"/>.</summary>
+    [Option("machinefile", MetaValue = "FILE", Hidden = true)]
+    public string? Machinefile { get; set; }
+
+    /// <summary>Hosts given on the command line, <c>host1:2,host2:2</c> (repeatable).</summary>
+    [Option('H', "host", MetaValue = "HOST[:SLOTS],...",
+        HelpText = "Hosts to run on with their slots (default 1), e.g. -H node1:4,node2:4. Repeatable.")]
+    public IEnumerable<string> HostList { get; set; } = [];
+
+    /// <summary>Placement policy over the hosts: <c>slot</c> (default) or <c>node</c>.</summary>
+    [Option("map-by", MetaValue = "slot|node",
+        HelpText = "slot: fill each host's slots before the next host (default); node: one rank per host in turn.")]
+    public string? MapBy { get; set; }
+
+    /// <summary>Command that starts the per-host daemon on another host, run as <c>CMD HOST COMMAND...</c>.</summary>
+    [Option("launch-agent", MetaValue = "CMD",
+        HelpText = "Command run as 'CMD HOST COMMAND...' to start the daemon on other hosts. Default: ssh (srun inside a Slurm allocation).")]
+    public string? LaunchAgent { get; set; }
+
+    /// <summary>Network interface whose IPv4 address other hosts reach this job on.</summary>
+    [Option("iface", MetaValue = "NAME",
+        HelpText = "Network interface for the job's connections between hosts (HPC_IFACE). Default: the default route's.")]
+    public string? Iface { get; set; }
 
     /// <summary>Per-job collective algorithm overrides, passed to ranks as <c>HPC_COLL</c>.</summary>
     [Option("coll", MetaValue = "SPEC", HelpText = "Collective algorithm overrides, e.g. allreduce=ring,bcast=binomial (HPC_COLL).")]

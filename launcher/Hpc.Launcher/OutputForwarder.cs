@@ -3,7 +3,7 @@ using System.Text;
 namespace Hpc.Launcher;
 
 /// <summary>
-/// Copies one pipe of one rank into the <see cref="OutputSink"/> a whole line at a time, so a
+/// Copies one pipe of one rank into an <see cref="ILineSink"/> a whole line at a time, so a
 /// line is never torn by another rank's output. The returned task completes at the pipe's EOF,
 /// after the last byte was written: awaiting it is how the launcher knows all output is out.
 /// </summary>
@@ -25,11 +25,11 @@ internal static class OutputForwarder
         Encoding.ASCII.GetBytes($"[1,{rank}]<{(stream == OutputStream.Stdout ? "stdout" : "stderr")}>:");
 
     /// <summary>Starts forwarding <paramref name="source"/> until its EOF.</summary>
-    public static Task Start(Stream source, OutputSink sink, OutputStream stream, byte[] prefix) =>
+    public static Task Start(Stream source, ILineSink sink, OutputStream stream, byte[] prefix) =>
         Task.Factory.StartNew(() => Pump(source, sink, stream, prefix),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static void Pump(Stream source, OutputSink sink, OutputStream stream, byte[] prefix)
+    private static void Pump(Stream source, ILineSink sink, OutputStream stream, byte[] prefix)
     {
         // Blocking reads on a dedicated thread: a rank's output must keep flowing even when the
         // thread pool is busy, and up to 2N pipes stay cheap this way.
@@ -78,7 +78,7 @@ internal static class OutputForwarder
             WriteWithNewline(sink, stream, prefix, buffer.AsSpan(0, filled));
     }
 
-    private static void WriteWithNewline(OutputSink sink, OutputStream stream, byte[] prefix, ReadOnlySpan<byte> text)
+    private static void WriteWithNewline(ILineSink sink, OutputStream stream, byte[] prefix, ReadOnlySpan<byte> text)
     {
         byte[] line = new byte[text.Length + 1];
         text.CopyTo(line);

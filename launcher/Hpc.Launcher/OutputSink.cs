@@ -12,7 +12,7 @@ namespace Hpc.Launcher;
 /// A stream whose reader went away (EPIPE) is dropped silently and the ranks keep running: their
 /// pipes are still drained so they never block on a full pipe.
 /// </remarks>
-internal sealed class OutputSink : IDisposable
+internal sealed class OutputSink : ILineSink, IDisposable
 {
     private readonly object _lock = new();
     private readonly Stream?[] _streams;

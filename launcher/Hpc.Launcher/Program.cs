@@ -11,6 +11,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == DaemonCommand.Flag)
+            return Daemon.Run(args[1..]);
+
         using OutputSink sink = OutputSink.ForConsole();
 
         CommandLineOutcome outcome;
@@ -52,7 +55,18 @@ internal static class Program
             return e.ExitCode;
         }
 
-        using var job = new Job(spec, program, sink);
+        JobNetwork network;
+        try
+        {
+            network = JobNetwork.For(spec);
+        }
+        catch (UsageException e)
+        {
+            sink.Message(e.Message);
+            return UsageException.ExitCode;
+        }
+
+        using var job = new Job(spec, program, sink, network);
         // A crash on some other thread skips every finally block: kill the ranks from here.
         AppDomain.CurrentDomain.UnhandledException += (_, _) => job.EmergencyKill();
         try

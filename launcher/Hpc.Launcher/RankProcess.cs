@@ -8,7 +8,7 @@ namespace Hpc.Launcher;
 /// stdin is an immediately closed pipe, so a program that reads stdin sees EOF instead of
 /// competing with the other ranks for the terminal.
 /// </summary>
-internal sealed class RankProcess : IDisposable
+internal sealed class RankProcess : IRankProcess
 {
     private readonly Process _process;
 
@@ -45,7 +45,7 @@ internal sealed class RankProcess : IDisposable
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The operating system refused to start it.</exception>
     public static RankProcess Start(int rank, ResolvedProgram program, IReadOnlyList<string> args,
-        IEnumerable<KeyValuePair<string, string>> environment, OutputSink sink, bool tagOutput)
+        IEnumerable<KeyValuePair<string, string>> environment, ILineSink sink, bool tagOutput)
     {
         var info = new ProcessStartInfo(program.FileName)
         {

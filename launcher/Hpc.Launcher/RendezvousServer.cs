@@ -12,7 +12,8 @@ namespace Hpc.Launcher;
 /// QUERY/STATUS hang diagnosis.
 /// </summary>
 /// <remarks>
-/// Listens on loopback only: every rank of a single-host job is local. A connection that fails
+/// Listens on loopback for a single-host job, and on the job's reachable address when ranks run
+/// on other hosts (<see cref="JobNetwork"/>). A connection that fails
 /// the challenge, speaks out of turn or is too slow is dropped (and logged with <c>-v</c>);
 /// nothing a peer sends can crash the server or make it allocate beyond one bounded line.
 /// </remarks>
@@ -29,7 +30,7 @@ internal sealed class RendezvousServer : IDisposable
     private readonly int _size;
     private readonly string _secret;
     private readonly Action<string> _log;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _handshakeSlots = new(MaxPendingHandshakes, MaxPendingHandshakes);
     private readonly object _lock = new();
@@ -45,15 +46,16 @@ internal sealed class RendezvousServer : IDisposable
     public event Action<int, int, string>? AbortRequested;
 
     /// <summary>Creates a server for a job of <paramref name="size"/> ranks sharing <paramref name="secret"/>.</summary>
-    public RendezvousServer(int size, string secret, Action<string> log)
+    public RendezvousServer(int size, string secret, Action<string> log, IPAddress? address = null)
     {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _size = size;
         _secret = secret;
         _log = log;
         _sessions = new Session?[size];
     }
 
-    /// <summary><c>127.0.0.1:port</c>, valid after <see cref="Start"/>; what ranks get in <c>HPC_RENDEZVOUS</c>.</summary>
+    /// <summary><c>address:port</c> (<c>127.0.0.1:port</c> by default), valid after <see cref="Start"/>; what ranks get in <c>HPC_RENDEZVOUS</c>.</summary>
     public string Address { get; private set; } = "";
 
     /// <summary>True once the table went out to every rank.</summary>
@@ -62,12 +64,12 @@ internal sealed class RendezvousServer : IDisposable
         get { lock (_lock) return _tableSent; }
     }
 
-    /// <summary>Binds an ephemeral loopback port and starts accepting.</summary>
+    /// <summary>Binds an ephemeral port and starts accepting.</summary>
     public void Start()
     {
         _listener.Start(backlog: Math.Max(128, _size));
         var endpoint = (IPEndPoint)_listener.LocalEndpoint;
-        Address = "127.0.0.1:" + endpoint.Port.ToString(CultureInfo.InvariantCulture);
+        Address = endpoint.Address + ":" + endpoint.Port.ToString(CultureInfo.InvariantCulture);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 

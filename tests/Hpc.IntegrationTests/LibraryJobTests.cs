@@ -156,4 +156,41 @@ public class LibraryJobTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("soak ok: 4 ranks, 20000 messages", result.Stdout);
     }
+
+    [Theory]
+    [InlineData("shm", null, "shared_memory")]
+    [InlineData("tcp", null, "recursive_doubling")]
+    [InlineData("shm", "allreduce=ring,bcast=binomial", "ring")]
+    [InlineData("tcp", "allreduce=tree", "tree")]
+    public void AllreduceExampleAtEightRanksWithTheChosenAlgorithm(string transport, string? coll, string algorithm)
+    {
+        List<string> args = ["--transport", transport, "-np", "8"];
+        if (coll is not null)
+            args.AddRange(["--coll", coll]);
+        args.Add(RankPrograms.Example("Allreduce"));
+        MpirunResult result = Mpirun.Run(args, TimeSpan.FromSeconds(120));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"allreduce: 8 ranks, sum = 36 (algorithm: {algorithm})", result.StdoutLines[0]);
+        Assert.Contains("bit-identical on all ranks", result.Stdout);
+    }
+
+    [Fact]
+    public void CollectivesAtEightRanksOverTcp()
+    {
+        MpirunResult result = Mpirun.Run(["--transport", "tcp", "-np", "8", RankPrograms.TestRank, "allreduce"], TimeSpan.FromSeconds(120));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("allreduce ok: 8 ranks, sum = 36", result.Stdout);
+    }
+
+    [Fact]
+    public void AnUnknownAlgorithmNameListsTheValidOnes()
+    {
+        MpirunResult result = Mpirun.Run("-np", "2", RankPrograms.Example("Allreduce"), "--algorithm", "foo");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory", result.Stderr);
+
+        MpirunResult coll = Mpirun.Run("--coll", "allreduce=foo", "-np", "2", RankPrograms.Example("Allreduce"));
+        Assert.NotEqual(0, coll.ExitCode);
+        Assert.Contains("HPC_COLL='allreduce=foo': unknown allreduce algorithm 'foo'", coll.Stderr);
+    }
 }

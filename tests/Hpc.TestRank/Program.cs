@@ -23,6 +23,13 @@ switch (scenario)
         float factor = world.Size * (world.Size + 1) / 2f;
         for (int i = 0; i < data.Length; i++)
             Check(data[i] == (i % 97) * factor, $"element {i}: {data[i]}");
+        for (int root = 0; root < world.Size; root += Math.Max(1, world.Size / 3))
+        {
+            double[] values = world.Rank == root ? [.. Enumerable.Range(0, 50_000).Select(i => i * 0.25 + root)] : new double[50_000];
+            world.Broadcast(values, root);
+            for (int i = 0; i < values.Length; i += 101)
+                Check(values[i] == i * 0.25 + root, $"broadcast from {root}: element {i} = {values[i]}");
+        }
         world.Barrier();
         if (world.Rank == 0)
             Console.WriteLine($"allreduce ok: {world.Size} ranks, sum = {total}");

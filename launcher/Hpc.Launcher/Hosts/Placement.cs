@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace Hpc.Launcher;
+
+/// <summary>
+/// Which host every rank runs on, and each rank's local rank and local size there. Computed once
+/// from the host list before anything starts, so a job that cannot fit fails as a usage error.
+/// </summary>
+/// <remarks>
+/// Follows Open MPI's round-robin mapper. <see cref="MapBy.Slot"/> fills each host's slots in
+/// order; <see cref="MapBy.Node"/> deals ranks one per host in turn, skipping full hosts. Ranks
+/// beyond the slots need <c>--oversubscribe</c> and are then dealt one per host in turn over the
+/// hosts still under their max_slots, which stays a hard bound.
+/// </remarks>
+internal sealed class Placement
+{
+    private readonly int[] _hostOfRank;
+    private readonly int[] _localRank;
+    private readonly int[] _perHost;
+
+    private Placement(IReadOnlyList<HostSlots> hosts, int[] hostOfRank)
+    {
+        Hosts = hosts;
+        _hostOfRank = hostOfRank;
+        _perHost = new int[hosts.Count];
+        _localRank = new int[hostOfRank.Length];
+        for (int rank = 0; rank < hostOfRank.Length; rank++)
+            _localRank[rank] = _perHost[hostOfRank[rank]]++;
+    }
+
+    /// <summary>The hosts, in the order given.</summary>
+    public IReadOnlyList<HostSlots> Hosts { get; }
+
+    /// <summary>Number of ranks placed.</summary>
+    public int Ranks => _hostOfRank.Length;
+
+    /// <summary>Index into <see cref="Hosts"/> of the host running <paramref name="rank"/>.</summary>
+    public int HostIndexOf(int rank) => _hostOfRank[rank];
+
+    /// <summary>Name of the host running <paramref name="rank"/>.</summary>
+    public string HostOf(int rank) => Hosts[_hostOfRank[rank]].Name;
+
+    /// <summary>Position of <paramref name="rank"/> among the ranks on its host, counted in rank order.</summary>
+    public int LocalRankOf(int rank) => _localRank[rank];
+
+    /// <summary>Number of ranks on the host of <paramref name="rank"/>.</summary>
+    public int LocalSizeOf(int rank) => _perHost[_hostOfRank[rank]];
+
+    /// <summary>The ranks placed on host <paramref name="hostIndex"/>, ascending.</summary>
+    public IReadOnlyList<int> RanksOn(int hostIndex) =>
+        [.. Enumerable.Range(0, Ranks).Where(rank => _hostOfRank[rank] == hostIndex)];
+
+    /// <summary>Places <paramref name="ranks"/> ranks over <paramref name="hosts"/>.</summary>
+    /// <exception cref="UsageException">The ranks do not fit; the message says by how much and what to do.</exception>
+    public static Placement Compute(IReadOnlyList<HostSlots> hosts, int ranks, MapBy mapBy, bool oversubscribe)
+    {
+        if (hosts.Count == 0)
+            throw new ArgumentException("at least one host is needed", nameof(hosts));
+        long slots = hosts.Sum(h => (long)h.Slots);
+        if (ranks > slots && !oversubscribe)
+            throw new UsageException($"{Count(ranks)} requested but the hosts provide only {Count(slots, "slot")} (use --oversubscribe)");
+        if (hosts.All(h => h.MaxSlots is not null))
+        {
+            long bound = hosts.Sum(h => (long)h.MaxSlots!.Value);
+            if (ranks > bound)
+                throw new UsageException($"{Count(ranks)} requested but the hosts' max_slots allow at most {bound.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        int[] counts = new int[hosts.Count];
+        var order = new List<int>(ranks);
+        int placed = 0;
+        if (mapBy == MapBy.Slot)
+        {
+            for (int h = 0; h < hosts.Count && placed < ranks; h++)
+            {
+                counts[h] = Math.Min(hosts[h].Slots, ranks - placed);
+                placed += counts[h];
+            }
+        }
+        else
+        {
+            placed = DealRoundRobin(counts, ranks, h => hosts[h].Slots, order);
+        }
+
+        // Oversubscription: one more rank per host in turn, over the hosts under max_slots.
+        placed += DealRoundRobin(counts, ranks - placed, h => hosts[h].MaxSlots ?? int.MaxValue, order);
+
+        int[] hostOfRank = new int[ranks];
+        if (mapBy == MapBy.Slot)
+        {
+            // Consecutive ranks share a host: a host's ranks form one block, hosts in order.
+            int rank = 0;
+            for (int h = 0; h < hosts.Count; h++)
+            {
+                for (int k = 0; k < counts[h]; k++)
+                    hostOfRank[rank++] = h;
+            }
+        }
+        else
+        {
+            for (int rank = 0; rank < ranks; rank++)
+                hostOfRank[rank] = order[rank];
+        }
+        return new Placement(hosts, hostOfRank);
+    }
+
+    /// <summary>
+    /// Gives up to <paramref name="ranks"/> ranks one per host in turn to hosts whose count is below
+    /// <paramref name="limit"/>, appending each choice to <paramref name="order"/>; returns how many were placed.
+    /// </summary>
+    private static int DealRoundRobin(int[] counts, int ranks, Func<int, int> limit, List<int> order)
+    {
+        int placed = 0;
+        while (placed < ranks)
+        {
+            bool any = false;
+            for (int h = 0; h < counts.Length && placed < ranks; h++)
+            {
+                if (counts[h] >= limit(h))
+                    continue;
+                counts[h]++;
+                order.Add(h);
+                placed++;
+                any = true;
+            }
+            if (!any)
+                break;
+        }
+        return placed;
+    }
+
+    private static string Count(long n, string noun = "rank") =>
+        n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
+}

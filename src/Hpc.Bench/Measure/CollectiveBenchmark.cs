@@ -1,0 +1,105 @@
+using System.Numerics;
+using Hpc.Bench.Model;
+
+namespace Hpc.Bench.Measure;
+
+/// <summary>
+/// The timing loop every collective shares, as ompi_bench and OSU run it: warm-up calls, a
+/// barrier, then the timed calls back to back; the rank's mean is the elapsed time over the
+/// count. Subclasses say how to fill inputs, make one call and verify one result.
+/// </summary>
+internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, INumber<T>
+{
+    protected CollectiveBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info)
+    {
+        // Every benchmark needs at most two whole-size buffers (send and receive).
+        Send = new T[maxElements];
+        Receive = new T[maxElements];
+    }
+
+    protected T[] Send { get; }
+
+    protected T[] Receive { get; }
+
+    /// <summary>Elements in the benchmark size (the whole array for per-rank-block collectives).</summary>
+    protected int Count { get; private set; }
+
+    /// <summary>Elements per rank for per-rank-block collectives: Count / ranks.</summary>
+    protected int Block { get; private set; }
+
+    /// <summary>Elements in all ranks' blocks together (Block × ranks, at most Count).</summary>
+    protected int Blocks => Block * Comm.Size;
+
+    protected static unsafe int ElementsIn(long bytes) => (int)Math.Min(bytes / sizeof(T), Array.MaxLength);
+
+    public override bool Supports(long bytes) => ElementsIn(bytes) >= (Info.PerRankBlocks ? Comm.Size : 1);
+
+    public override void Prepare(long bytes, string algorithm)
+    {
+        Count = ElementsIn(bytes);
+        Block = Count / Comm.Size;
+        SelectAlgorithm(algorithm);
+        Fill(0);
+    }
+
+    /// <summary>Parses "auto" or a library algorithm name into the call's algorithm argument.</summary>
+    protected abstract void SelectAlgorithm(string name);
+
+    /// <summary>Writes this rank's inputs for <paramref name="iteration"/> and zeroes its outputs.</summary>
+    protected abstract void Fill(int iteration);
+
+    protected abstract void Call();
+
+    /// <summary>The first wrong element of this rank's result, or null (also on ranks without a result).</summary>
+    protected abstract Mismatch? Verify(int iteration);
+
+    /// <summary>This rank's result buffer (empty when it has none), for the corruption test hook.</summary>
+    protected abstract Span<T> Result { get; }
+
+    public override LocalResult Measure(int iterations, int warmup, bool check, Func<int, int, bool>? corrupt) =>
+        check ? MeasureChecked(iterations, warmup, corrupt) : MeasureFast(iterations, warmup);
+
+    private LocalResult MeasureFast(int iterations, int warmup)
+    {
+        for (int i = 0; i < warmup; i++)
+            Call();
+        Comm.Barrier();
+        double start = Mpi.Wtime();
+        for (int i = 0; i < iterations; i++)
+            Call();
+        return new LocalResult((Mpi.Wtime() - start) / iterations * 1e6);
+    }
+
+    private LocalResult MeasureChecked(int iterations, int warmup, Func<int, int, bool>? corrupt)
+    {
+        Mismatch? first = null;
+        int firstIteration = -1;
+        for (int i = 0; i < warmup; i++)
+        {
+            Fill(i);
+            Call();
+        }
+        Comm.Barrier();
+        double elapsed = 0;
+        for (int i = 0; i < iterations; i++)
+        {
+            Fill(i);
+            double start = Mpi.Wtime();
+            Call();
+            elapsed += Mpi.Wtime() - start;
+            if (corrupt?.Invoke(Comm.Rank, i) == true && !Result.IsEmpty)
+                Result[0] = T.Zero;
+            if (first is null && Verify(i) is { } mismatch)
+            {
+                first = mismatch;
+                firstIteration = i;
+            }
+        }
+        return new LocalResult(elapsed / iterations * 1e6, first, firstIteration);
+    }
+
+    protected bool IsRoot => Comm.Rank == 0;
+
+    protected static TAlgorithm ParseAlgorithm<TAlgorithm>(string name) where TAlgorithm : struct, Enum =>
+        AlgorithmNames.Parse<TAlgorithm>(name);
+}

@@ -1,0 +1,26 @@
+using System.Numerics;
+using Hpc.Bench.Model;
+
+namespace Hpc.Bench.Measure.Collectives;
+
+/// <summary>MPI_Barrier: no data, nothing to check but that every rank gets through.</summary>
+internal sealed class BarrierBenchmark<T>(Communicator comm, BenchmarkInfo info)
+    : CollectiveBenchmark<T>(comm, info, 0) where T : unmanaged, INumber<T>
+{
+    public override bool Supports(long bytes) => true;
+
+    // The library has one barrier algorithm and no per-call choice.
+    protected override void SelectAlgorithm(string name)
+    {
+    }
+
+    protected override void Fill(int iteration)
+    {
+    }
+
+    protected override void Call() => Comm.Barrier();
+
+    protected override Mismatch? Verify(int iteration) => null;
+
+    protected override Span<T> Result => [];
+}

@@ -1,0 +1,286 @@
+#nullable disable
+using MPI.Internal;
+
+namespace MPI
+{
+    // Reductions: Reduce, Allreduce, Scan, ExclusiveScan, ReduceScatter. Results combine the
+    // processes' values in rank order, x0 op x1 op … op x(n−1), whatever the operation, so a
+    // non-commutative operation gives MPI's result. For unmanaged T, Hpc runs the reduction (its
+    // vectorized built-in for an Operation<T> property on a primitive type, the delegate otherwise);
+    // for serialized T the values are gathered at rank 0, combined there and sent back out.
+    public partial class Intracommunicator
+    {
+        // ================================================================== reduce
+
+        /// <summary>
+        /// Combines every process's <paramref name="value"/> with <paramref name="op"/>; the root gets
+        /// <c>v0 op v1 op … op v(n−1)</c>, the other processes the default value (MPI_Reduce).
+        /// </summary>
+        public T Reduce<T>(T value, ReductionOperation<T> op, int root)
+        {
+            ArgumentNullException.ThrowIfNull(op);
+            CheckRoot(root);
+            if (Blittable<T>.Ops is { } ops)
+                return ops.Reduce(Comm, value, op, root);
+            T[] all = GatherSerialized(value, root);
+            return Rank == root ? Fold(all, op) : default;
+        }
+
+        /// <summary>Combines equal-length arrays element by element; the root gets the result, the others null (MPI_Reduce).</summary>
+        public T[] Reduce<T>(T[] values, ReductionOperation<T> op, int root)
+        {
+            T[] result = null;
+            Reduce(values, op, root, ref result);
+            return result;
+        }
+
+        /// <summary>
+        /// Combines equal-length arrays element by element into the root's <paramref name="outValues"/>,
+        /// allocated when null or of another length; unchanged on the other processes (MPI_Reduce).
+        /// </summary>
+        public void Reduce<T>(T[] inValues, ReductionOperation<T> op, int root, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            ArgumentNullException.ThrowIfNull(op);
+            CheckRoot(root);
+            bool isRoot = Rank == root;
+            if (isRoot && (outValues is null || outValues.Length != inValues.Length))
+                outValues = new T[inValues.Length];
+            if (Blittable<T>.Ops is { } ops)
+            {
+                ops.Reduce(Comm, inValues, isRoot ? outValues : [], op, root);
+                return;
+            }
+            T[][] all = GatherSerialized(inValues, root);
+            if (isRoot)
+                FoldArrays(all, op, outValues, "Reduce");
+        }
+
+        // ================================================================== allreduce
+
+        /// <summary>Combines every process's <paramref name="value"/> with <paramref name="op"/> and returns the result on every process (MPI_Allreduce).</summary>
+        public T Allreduce<T>(T value, ReductionOperation<T> op)
+        {
+            ArgumentNullException.ThrowIfNull(op);
+            if (Blittable<T>.Ops is { } ops)
+                return ops.Allreduce(Comm, value, op);
+            T result = Reduce(value, op, 0);
+            BroadcastSerialized(ref result, 0);
+            return result;
+        }
+
+        /// <summary>Combines equal-length arrays element by element and returns the result on every process (MPI_Allreduce).</summary>
+        public T[] Allreduce<T>(T[] values, ReductionOperation<T> op)
+        {
+            T[] result = null;
+            Allreduce(values, op, ref result);
+            return result;
+        }
+
+        /// <summary>Combines equal-length arrays element by element into <paramref name="outValues"/> on every process (MPI_Allreduce).</summary>
+        public void Allreduce<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            ArgumentNullException.ThrowIfNull(op);
+            if (outValues is null || outValues.Length != inValues.Length)
+                outValues = new T[inValues.Length];
+            if (Blittable<T>.Ops is { } ops)
+            {
+                ops.Allreduce(Comm, inValues, outValues, op);
+                return;
+            }
+            T[] result = Rank == 0 ? outValues : null;
+            Reduce(inValues, op, 0, ref result);
+            BroadcastSerialized(ref result, 0);
+            if (!ReferenceEquals(result, outValues))
+                result.CopyTo(outValues, 0);
+        }
+
+        // ================================================================== scan
+
+        /// <summary>Inclusive prefix reduction: rank r gets <c>v0 op … op vr</c> (MPI_Scan).</summary>
+        public T Scan<T>(T value, ReductionOperation<T> op)
+        {
+            ArgumentNullException.ThrowIfNull(op);
+            if (Blittable<T>.Ops is { } ops)
+                return ops.Scan(Comm, value, op);
+            T[] all = GatherSerialized(value, 0);
+            if (Rank == 0)
+            {
+                for (int r = 1; r < Size; r++)
+                    all[r] = op(all[r - 1], all[r]);
+            }
+            return ScatterSerialized(all, 0);
+        }
+
+        /// <summary>Inclusive prefix reduction of equal-length arrays, element by element (MPI_Scan).</summary>
+        public T[] Scan<T>(T[] values, ReductionOperation<T> op)
+        {
+            T[] result = null;
+            Scan(values, op, ref result);
+            return result;
+        }
+
+        /// <summary>Inclusive prefix reduction of equal-length arrays into <paramref name="outValues"/> (MPI_Scan).</summary>
+        public void Scan<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            ArgumentNullException.ThrowIfNull(op);
+            if (Blittable<T>.Ops is { } ops)
+            {
+                if (outValues is null || outValues.Length != inValues.Length)
+                    outValues = new T[inValues.Length];
+                ops.Scan(Comm, inValues, outValues, op);
+                return;
+            }
+            T[][] all = GatherSerialized(inValues, 0);
+            if (Rank == 0)
+            {
+                var accumulated = (T[])inValues.Clone();
+                for (int r = 0; r < Size; r++)
+                {
+                    CheckLength(all[r], inValues.Length, r, "Scan");
+                    if (r > 0)
+                    {
+                        for (int i = 0; i < accumulated.Length; i++)
+                            accumulated[i] = op(accumulated[i], all[r][i]);
+                    }
+                    all[r] = (T[])accumulated.Clone();
+                }
+            }
+            outValues = ScatterSerialized(all, 0);
+        }
+
+        /// <summary>
+        /// Exclusive prefix reduction: rank r &gt; 0 gets <c>v0 op … op v(r−1)</c>, rank 0 the default
+        /// value (MPI_Exscan).
+        /// </summary>
+        public T ExclusiveScan<T>(T value, ReductionOperation<T> op)
+        {
+            ArgumentNullException.ThrowIfNull(op);
+            if (Blittable<T>.Ops is { } ops)
+            {
+                T result = ops.ExclusiveScan(Comm, value, op);
+                return Rank == 0 ? default : result;
+            }
+            T[] all = GatherSerialized(value, 0);
+            if (Rank == 0)
+            {
+                T accumulated = all[0];
+                all[0] = default;
+                for (int r = 1; r < Size; r++)
+                {
+                    T next = all[r];
+                    all[r] = accumulated;
+                    if (r < Size - 1)
+                        accumulated = op(accumulated, next);
+                }
+            }
+            return ScatterSerialized(all, 0);
+        }
+
+        /// <summary>Exclusive prefix reduction of equal-length arrays; rank 0 gets null (MPI_Exscan).</summary>
+        public T[] ExclusiveScan<T>(T[] values, ReductionOperation<T> op)
+        {
+            T[] result = null;
+            ExclusiveScan(values, op, ref result);
+            return result;
+        }
+
+        /// <summary>Exclusive prefix reduction of equal-length arrays into <paramref name="outValues"/>; rank 0's becomes null (MPI_Exscan).</summary>
+        public void ExclusiveScan<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            ArgumentNullException.ThrowIfNull(op);
+            if (Blittable<T>.Ops is { } ops)
+            {
+                if (outValues is null || outValues.Length != inValues.Length)
+                    outValues = new T[inValues.Length];
+                ops.ExclusiveScan(Comm, inValues, outValues, op);
+                if (Rank == 0)
+                    outValues = null;
+                return;
+            }
+            T[][] all = GatherSerialized(inValues, 0);
+            if (Rank == 0)
+            {
+                var accumulated = (T[])inValues.Clone();
+                all[0] = null;
+                for (int r = 1; r < Size; r++)
+                {
+                    T[] next = all[r];
+                    CheckLength(next, inValues.Length, r, "ExclusiveScan");
+                    all[r] = (T[])accumulated.Clone();
+                    for (int i = 0; i < accumulated.Length; i++)
+                        accumulated[i] = op(accumulated[i], next[i]);
+                }
+            }
+            outValues = ScatterSerialized(all, 0);
+        }
+
+        // ================================================================== reduce-scatter
+
+        /// <summary>
+        /// Reduces equal-length arrays element by element and gives rank r the <paramref name="counts"/>[r]
+        /// elements after those of ranks 0 … r−1 (MPI_Reduce_scatter).
+        /// </summary>
+        public T[] ReduceScatter<T>(T[] values, ReductionOperation<T> op, int[] counts)
+        {
+            T[] result = null;
+            ReduceScatter(values, op, counts, ref result);
+            return result;
+        }
+
+        /// <summary>
+        /// Reduces equal-length arrays element by element and gives rank r its <paramref name="counts"/>[r]
+        /// elements in <paramref name="outValues"/> (MPI_Reduce_scatter).
+        /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="inValues"/>.Length is not the sum of <paramref name="counts"/>.</exception>
+        public void ReduceScatter<T>(T[] inValues, ReductionOperation<T> op, int[] counts, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            ArgumentNullException.ThrowIfNull(op);
+            int total = Total(counts, nameof(counts));
+            if (inValues.Length != total)
+                throw new ArgumentException("inValues array must have enough values for all of the receivers", nameof(inValues));
+            if (Blittable<T>.Ops is { } ops)
+            {
+                if (outValues is null || outValues.Length != counts[Rank])
+                    outValues = new T[counts[Rank]];
+                ops.ReduceScatter(Comm, inValues, outValues, counts, op);
+                return;
+            }
+            T[] reduced = Reduce(inValues, op, 0);
+            outValues = ScatterSerialized(Rank == 0 ? Split(reduced, counts) : null, 0);
+        }
+
+        // ================================================================== local combination
+
+        private static T Fold<T>(T[] values, ReductionOperation<T> op)
+        {
+            T result = values[0];
+            for (int r = 1; r < values.Length; r++)
+                result = op(result, values[r]);
+            return result;
+        }
+
+        private static void FoldArrays<T>(T[][] arrays, ReductionOperation<T> op, T[] result, string operation)
+        {
+            for (int r = 0; r < arrays.Length; r++)
+                CheckLength(arrays[r], result.Length, r, operation);
+            for (int i = 0; i < result.Length; i++)
+            {
+                T value = arrays[0][i];
+                for (int r = 1; r < arrays.Length; r++)
+                    value = op(value, arrays[r][i]);
+                result[i] = value;
+            }
+        }
+
+        private static void CheckLength<T>(T[] array, int length, int rank, string operation)
+        {
+            if ((array?.Length ?? 0) != length)
+                throw new ArgumentException($"{operation}: rank {rank} contributed {array?.Length ?? 0} elements but the root has {length}; every process must pass arrays of the same length");
+        }
+    }
+}

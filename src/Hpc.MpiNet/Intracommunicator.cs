@@ -1,0 +1,414 @@
+#nullable disable
+using MPI.Internal;
+using HpcComm = Hpc.Communicator;
+
+namespace MPI
+{
+    /// <summary>
+    /// A communicator of one group of processes, with MPI.NET's collectives: Barrier, Broadcast,
+    /// Gather, Scatter, Allgather, Alltoall (each also "Flattened" into one array), Reduce,
+    /// Allreduce, Scan, ExclusiveScan and ReduceScatter.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// For an unmanaged <c>T</c> each call is one Hpc collective on the raw data (a reduction with
+    /// an <see cref="Operation{T}"/> built-in on a primitive type runs Hpc's vectorized kernel; any
+    /// other <see cref="ReductionOperation{T}"/> is applied in rank order). For other types the values
+    /// are serialized and moved with Hpc's byte collectives (gathers, scatters, broadcasts of the
+    /// serialized bytes); reductions of serialized values are computed at rank 0 in rank order and
+    /// the results sent back out.
+    /// </para>
+    /// <para>
+    /// Every collective must be called by all processes of the communicator in the same order. As in
+    /// MPI.NET, an array broadcast of an unmanaged type needs the array allocated with the right
+    /// length on every process.
+    /// </para>
+    /// </remarks>
+    public partial class Intracommunicator : Communicator
+    {
+        internal Intracommunicator(HpcComm comm, HpcComm shadow, bool predefined) : base(comm, shadow, predefined) { }
+
+        /// <summary>Wraps an Hpc communicator: collective over it (it makes the private shadow communicator).</summary>
+        internal static Intracommunicator Wrap(HpcComm comm, bool predefined) => new(comm, comm.Dup(), predefined);
+
+        /// <summary>
+        /// Wraps a communicator of Hpc's API so MPI.NET-style code can use it (an Hpc addition).
+        /// Collective over <paramref name="communicator"/>.
+        /// </summary>
+        public static Intracommunicator Adopt(HpcComm communicator)
+        {
+            ArgumentNullException.ThrowIfNull(communicator);
+            return Wrap(communicator, predefined: true);
+        }
+
+        // ================================================================== broadcast
+
+        /// <summary>Copies the root's <paramref name="value"/> into <paramref name="value"/> on every process (MPI_Bcast).</summary>
+        public void Broadcast<T>(ref T value, int root)
+        {
+            if (Blittable<T>.Ops is { } ops)
+                ops.Broadcast(Comm, ref value, root);
+            else
+                BroadcastSerialized(ref value, root);
+        }
+
+        /// <summary>
+        /// Copies the root's array to every process (MPI_Bcast). For an unmanaged element type every
+        /// process must pass an array of the root's length; otherwise the array is replaced by the root's.
+        /// </summary>
+        public void Broadcast<T>(ref T[] values, int root)
+        {
+            if (Blittable<T>.Ops is { } ops)
+            {
+                if (values is null)
+                    throw new ArgumentNullException(nameof(values), $"rank {Rank}: Broadcast of an unmanaged array needs the array allocated with the root's length on every process");
+                ops.Broadcast(Comm, values, root);
+            }
+            else
+            {
+                BroadcastSerialized(ref values, root);
+            }
+        }
+
+        // ================================================================== gather
+
+        /// <summary>Collects every process's value at <paramref name="root"/>, indexed by rank (MPI_Gather); null on the other processes.</summary>
+        public T[] Gather<T>(T value, int root)
+        {
+            T[] result = null;
+            Gather(value, root, ref result);
+            return result;
+        }
+
+        /// <summary>
+        /// Collects every process's value into the root's <paramref name="outValues"/>, allocated when
+        /// null or not of length <see cref="Communicator.Size"/> (MPI_Gather); unchanged elsewhere.
+        /// </summary>
+        public void Gather<T>(T inValue, int root, ref T[] outValues)
+        {
+            CheckRoot(root);
+            bool isRoot = Rank == root;
+            if (isRoot && (outValues is null || outValues.Length != Size))
+                outValues = new T[Size];
+            if (Blittable<T>.Ops is { } ops)
+            {
+                ops.Gather(Comm, inValue, isRoot ? outValues : null, root);
+                return;
+            }
+            T[] gathered = GatherSerialized(inValue, root);
+            if (isRoot)
+                gathered.CopyTo(outValues, 0);
+        }
+
+        /// <summary>Gathers equal-length arrays into one array at the root, in rank order (MPI_Gather); null elsewhere.</summary>
+        public T[] GatherFlattened<T>(T[] inValues, int root)
+        {
+            T[] result = null;
+            GatherFlattened(inValues, root, ref result);
+            return result;
+        }
+
+        /// <summary>Gathers arrays of <paramref name="counts"/>[r] elements into one array at the root (MPI_Gatherv); null elsewhere.</summary>
+        public T[] GatherFlattened<T>(T[] inValues, int[] counts, int root)
+        {
+            T[] result = null;
+            GatherFlattened(inValues, counts, root, ref result);
+            return result;
+        }
+
+        /// <summary>Gathers equal-length arrays into the root's <paramref name="outValues"/> (MPI_Gather).</summary>
+        public void GatherFlattened<T>(T[] inValues, int root, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            GatherFlattened(inValues, Uniform(inValues.Length), root, ref outValues);
+        }
+
+        /// <summary>
+        /// Gathers arrays of <paramref name="counts"/>[r] elements into the root's
+        /// <paramref name="outValues"/>, allocated when null or too short (MPI_Gatherv).
+        /// <paramref name="counts"/> is used only at the root.
+        /// </summary>
+        public void GatherFlattened<T>(T[] inValues, int[] counts, int root, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            CheckRoot(root);
+            bool isRoot = Rank == root;
+            int total = 0;
+            if (isRoot)
+            {
+                total = Total(counts, nameof(counts));
+                if (outValues is null || outValues.Length < total)
+                    outValues = new T[total];
+            }
+            if (Blittable<T>.Ops is { } ops)
+            {
+                ops.Gatherv(Comm, inValues, isRoot ? outValues : [], isRoot ? counts : [], root);
+                return;
+            }
+            T[][] gathered = GatherSerialized(inValues, root);
+            if (isRoot)
+                Concatenate(gathered, counts, outValues, "GatherFlattened");
+        }
+
+        // ================================================================== allgather
+
+        /// <summary>Collects every process's value on every process, indexed by rank (MPI_Allgather).</summary>
+        public T[] Allgather<T>(T value)
+        {
+            T[] result = null;
+            Allgather(value, ref result);
+            return result;
+        }
+
+        /// <summary>Collects every process's value into <paramref name="outValues"/> on every process, allocated when null or not of length Size (MPI_Allgather).</summary>
+        public void Allgather<T>(T inValue, ref T[] outValues)
+        {
+            if (outValues is null || outValues.Length != Size)
+                outValues = new T[Size];
+            if (Blittable<T>.Ops is { } ops)
+                ops.Allgather(Comm, inValue, outValues);
+            else
+                AllgatherSerialized(inValue).CopyTo(outValues, 0);
+        }
+
+        /// <summary>Concatenates every process's <paramref name="count"/> elements on every process, in rank order (MPI_Allgather).</summary>
+        public T[] AllgatherFlattened<T>(T[] inValues, int count)
+        {
+            T[] result = null;
+            AllgatherFlattened(inValues, count, ref result);
+            return result;
+        }
+
+        /// <summary>Concatenates every process's <paramref name="counts"/>[r] elements on every process (MPI_Allgatherv).</summary>
+        public T[] AllgatherFlattened<T>(T[] inValues, int[] counts)
+        {
+            T[] result = null;
+            AllgatherFlattened(inValues, counts, ref result);
+            return result;
+        }
+
+        /// <summary>Concatenates every process's <paramref name="count"/> elements into <paramref name="outValues"/> (MPI_Allgather).</summary>
+        public void AllgatherFlattened<T>(T[] inValues, int count, ref T[] outValues) =>
+            AllgatherFlattened(inValues, Uniform(count), ref outValues);
+
+        /// <summary>
+        /// Concatenates every process's <paramref name="counts"/>[r] elements into
+        /// <paramref name="outValues"/>, allocated when null or not of the total length (MPI_Allgatherv).
+        /// </summary>
+        public void AllgatherFlattened<T>(T[] inValues, int[] counts, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            int total = Total(counts, nameof(counts));
+            if (outValues is null || outValues.Length != total)
+                outValues = new T[total];
+            if (Blittable<T>.Ops is { } ops)
+            {
+                ops.Allgatherv(Comm, inValues, outValues, counts);
+                return;
+            }
+            Concatenate(AllgatherSerialized(inValues), counts, outValues, "AllgatherFlattened");
+        }
+
+        // ================================================================== scatter
+
+        /// <summary>Root-only form of <see cref="Scatter{T}(T[], int)"/>: the calling process is the root.</summary>
+        public T Scatter<T>(T[] values) => Scatter(values, Rank);
+
+        /// <summary>Non-root form of <see cref="Scatter{T}(T[], int)"/>: receives this process's value from <paramref name="root"/>.</summary>
+        /// <exception cref="ArgumentException">The calling process is the root.</exception>
+        public T Scatter<T>(int root)
+        {
+            if (Rank == root)
+                throw new ArgumentException("MPI.Communicator.Scatter: this variant of Scatter can only be called by non-root processes");
+            return ScatterCore<T>(null, root);
+        }
+
+        /// <summary>Sends the root's <paramref name="values"/>[r] to rank r and returns this process's value (MPI_Scatter).</summary>
+        /// <exception cref="ArgumentException">At the root, <paramref name="values"/> does not hold one value per process.</exception>
+        public T Scatter<T>(T[] values, int root)
+        {
+            CheckRoot(root);
+            if (Rank == root && (values is null || values.Length != Size))
+                throw new ArgumentException("MPI.Communicator.Scatter: values must contain one value for each process.", nameof(values));
+            return ScatterCore(Rank == root ? values : null, root);
+        }
+
+        private T ScatterCore<T>(T[] values, int root)
+        {
+            CheckRoot(root);
+            if (Blittable<T>.Ops is { } ops)
+                return ops.Scatter(Comm, values, root);
+            return ScatterSerialized(values, root);
+        }
+
+        /// <summary>Sends <paramref name="count"/> consecutive elements of the root's array to each process (MPI_Scatter).</summary>
+        public T[] ScatterFromFlattened<T>(T[] inValues, int count, int root)
+        {
+            T[] result = null;
+            ScatterFromFlattened(inValues, count, root, ref result);
+            return result;
+        }
+
+        /// <summary>Sends <paramref name="counts"/>[r] consecutive elements of the root's array to rank r (MPI_Scatterv).</summary>
+        public T[] ScatterFromFlattened<T>(T[] inValues, int[] counts, int root)
+        {
+            T[] result = null;
+            ScatterFromFlattened(inValues, counts, root, ref result);
+            return result;
+        }
+
+        /// <summary>Sends <paramref name="count"/> consecutive elements of the root's array to each process into <paramref name="outValues"/> (MPI_Scatter).</summary>
+        public void ScatterFromFlattened<T>(T[] inValues, int count, int root, ref T[] outValues) =>
+            ScatterFromFlattened(inValues, Uniform(count), root, ref outValues);
+
+        /// <summary>
+        /// Sends <paramref name="counts"/>[r] consecutive elements of the root's array to rank r,
+        /// into <paramref name="outValues"/> (allocated when null or not of length counts[Rank]) (MPI_Scatterv).
+        /// <paramref name="inValues"/> is used only at the root.
+        /// </summary>
+        public void ScatterFromFlattened<T>(T[] inValues, int[] counts, int root, ref T[] outValues)
+        {
+            CheckRoot(root);
+            int total = Total(counts, nameof(counts));
+            bool isRoot = Rank == root;
+            if (isRoot)
+            {
+                ArgumentNullException.ThrowIfNull(inValues);
+                if (total > inValues.Length)
+                    throw new ArgumentException($"Sum of counts ({total}) > inValues.Length ({inValues.Length})", nameof(counts));
+            }
+            if (Blittable<T>.Ops is { } ops)
+            {
+                if (outValues is null || outValues.Length != counts[Rank])
+                    outValues = new T[counts[Rank]];
+                ops.Scatterv(Comm, isRoot ? inValues : [], counts, outValues, root);
+                return;
+            }
+            outValues = ScatterSerialized(isRoot ? Split(inValues, counts) : null, root);
+        }
+
+        // ================================================================== alltoall
+
+        /// <summary>Sends <paramref name="values"/>[r] to rank r and returns the value from each process, by rank (MPI_Alltoall).</summary>
+        public T[] Alltoall<T>(T[] values)
+        {
+            T[] result = null;
+            Alltoall(values, ref result);
+            return result;
+        }
+
+        /// <summary>Sends <paramref name="inValues"/>[r] to rank r and receives the value from each process into <paramref name="outValues"/> (MPI_Alltoall).</summary>
+        /// <exception cref="ArgumentException"><paramref name="inValues"/> does not hold one value per process.</exception>
+        public void Alltoall<T>(T[] inValues, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            if (inValues.Length != Size)
+                throw new ArgumentException($"Alltoall needs one value per process: inValues.Length ({inValues.Length}) != Communicator.Size ({Size})", nameof(inValues));
+            if (outValues is null || outValues.Length != inValues.Length)
+                outValues = new T[inValues.Length];
+            if (Blittable<T>.Ops is { } ops)
+                ops.Alltoall(Comm, inValues, outValues);
+            else
+                AlltoallSerialized(inValues).CopyTo(outValues, 0);
+        }
+
+        /// <summary>Sends <paramref name="count"/> consecutive elements to each process and receives as many from each (MPI_Alltoall).</summary>
+        public T[] AlltoallFlattened<T>(T[] inValues, int count)
+        {
+            T[] result = null;
+            AlltoallFlattened(inValues, count, ref result);
+            return result;
+        }
+
+        /// <summary>Sends <paramref name="count"/> consecutive elements to each process and receives as many from each into <paramref name="outValues"/> (MPI_Alltoall).</summary>
+        public void AlltoallFlattened<T>(T[] inValues, int count, ref T[] outValues) =>
+            AlltoallFlattened(inValues, Uniform(count), Uniform(count), ref outValues);
+
+        /// <summary>Sends <paramref name="sendCounts"/>[r] consecutive elements to rank r and receives <paramref name="recvCounts"/>[r] from it (MPI_Alltoallv).</summary>
+        public T[] AlltoallFlattened<T>(T[] inValues, int[] sendCounts, int[] recvCounts)
+        {
+            T[] result = null;
+            AlltoallFlattened(inValues, sendCounts, recvCounts, ref result);
+            return result;
+        }
+
+        /// <summary>
+        /// Sends <paramref name="sendCounts"/>[r] consecutive elements to rank r and receives
+        /// <paramref name="recvCounts"/>[r] from it, concatenated in rank order into
+        /// <paramref name="outValues"/> (allocated when null or too short) (MPI_Alltoallv).
+        /// </summary>
+        public void AlltoallFlattened<T>(T[] inValues, int[] sendCounts, int[] recvCounts, ref T[] outValues)
+        {
+            ArgumentNullException.ThrowIfNull(inValues);
+            int sendTotal = Total(sendCounts, nameof(sendCounts));
+            int receiveTotal = Total(recvCounts, nameof(recvCounts));
+            if (sendTotal > inValues.Length)
+                throw new ArgumentException($"Sum of sendCounts ({sendTotal}) > inValues.Length ({inValues.Length})", nameof(sendCounts));
+            if (outValues is null || outValues.Length < receiveTotal)
+                outValues = new T[receiveTotal];
+            if (Blittable<T>.Ops is { } ops)
+            {
+                ops.Alltoallv(Comm, inValues, sendCounts, outValues, recvCounts);
+                return;
+            }
+            Concatenate(AlltoallSerialized(Split(inValues, sendCounts)), recvCounts, outValues, "AlltoallFlattened");
+        }
+
+        // ================================================================== shared helpers
+
+        private void CheckRoot(int root)
+        {
+            if ((uint)root >= (uint)Size)
+                throw new ArgumentOutOfRangeException(nameof(root), root, $"root {root} is outside the communicator of {Size} processes");
+        }
+
+        private int[] Uniform(int count)
+        {
+            var counts = new int[Size];
+            Array.Fill(counts, count);
+            return counts;
+        }
+
+        private int Total(int[] counts, string parameter)
+        {
+            ArgumentNullException.ThrowIfNull(counts, parameter);
+            if (counts.Length != Size)
+                throw new ArgumentException($"{parameter}.Length ({counts.Length}) != Communicator.Size ({Size})", parameter);
+            long total = 0;
+            foreach (int count in counts)
+            {
+                if (count < 0)
+                    throw new ArgumentException($"{parameter} holds a negative count ({count})", parameter);
+                total += count;
+            }
+            return checked((int)total);
+        }
+
+        /// <summary>Cuts <paramref name="values"/> into consecutive pieces of <paramref name="counts"/>[r] elements.</summary>
+        private static T[][] Split<T>(T[] values, int[] counts)
+        {
+            var pieces = new T[counts.Length][];
+            int offset = 0;
+            for (int r = 0; r < counts.Length; r++)
+            {
+                pieces[r] = values.AsSpan(offset, counts[r]).ToArray();
+                offset += counts[r];
+            }
+            return pieces;
+        }
+
+        /// <summary>Joins pieces into <paramref name="destination"/>, checking each holds its count.</summary>
+        private static void Concatenate<T>(T[][] pieces, int[] counts, T[] destination, string operation)
+        {
+            int offset = 0;
+            for (int r = 0; r < pieces.Length; r++)
+            {
+                int length = pieces[r]?.Length ?? 0;
+                if (length != counts[r])
+                    throw new ArgumentException($"{operation}: rank {r} contributed {length} elements but counts[{r}] is {counts[r]}", "counts");
+                pieces[r]?.CopyTo(destination, offset);
+                offset += length;
+            }
+        }
+    }
+}

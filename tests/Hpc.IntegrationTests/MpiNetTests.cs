@@ -1,0 +1,91 @@
+namespace Hpc.IntegrationTests;
+
+/// <summary>
+/// MPI.NET programs on Hpc (src/Hpc.MpiNet) under the real launcher. tests/Hpc.MpiNetRank
+/// exercises every supported MPI.NET member and checks its own results; one launch per world size
+/// runs all of it, and rank 0 prints one line per area that passed on every rank.
+/// </summary>
+public class MpiNetTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    private static readonly string[] Areas =
+    [
+        "environment", "operations", "point-to-point", "serialized point-to-point", "non-blocking",
+        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "finalize",
+    ];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void EveryMpiNetMemberWorks(int np)
+    {
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), MpiNetRank], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (string area in Areas)
+            Assert.Contains($"mpinet {area} ok: {np} ranks", result.Stdout);
+    }
+
+    [Fact]
+    public void EnvironmentAbortEndsTheJobWithItsCode()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", MpiNetRank, "abort"], Limit);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("rank 1 (host", result.Stderr);
+        Assert.Contains("called Abort(3)", result.Stderr);
+    }
+
+    [Fact]
+    public void AnExceptionInsideEnvironmentRunEndsTheJobWithCode1()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", MpiNetRank, "throw"], Limit);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("System.InvalidOperationException: deliberate failure inside Environment.Run", result.Stderr);
+        Assert.Contains("called Abort(1)", result.Stderr);
+    }
+
+    [Fact]
+    public void HelloExampleGreetsFromEveryRank()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "3", Example("Hello")], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(
+            ["Hello, World! from rank 0 of 3", "Hello, World! from rank 1 of 3", "Hello, World! from rank 2 of 3"],
+            result.StdoutLines.Select(l => l[..l.IndexOf(" running on ", StringComparison.Ordinal)]).Order());
+    }
+
+    [Fact]
+    public void PingPongExampleExchangesStrings()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "3", Example("PingPong")], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("Rank 0 is alive and running on ", result.StdoutLines[0]);
+        Assert.Matches(@"Pinging process with rank 1\.\.\. Pong from rank 1 on .+ \(got Ping!\)", result.StdoutLines[1]);
+        Assert.Matches(@"Pinging process with rank 2\.\.\. Pong from rank 2 on .+ \(got Ping!\)", result.StdoutLines[2]);
+    }
+
+    [Fact]
+    public void PiExampleReducesTheParts()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "4", Example("Pi"), "1000000"], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string line = Assert.Single(result.StdoutLines);
+        Assert.StartsWith("pi is approximately 3.1415926535", line);
+        Assert.Contains("(1000000 intervals, 4 processes", line);
+    }
+
+    private static string MpiNetRank => Dll("tests/Hpc.MpiNetRank", "Hpc.MpiNetRank");
+
+    private static string Example(string name) => Dll("examples/MpiNet/" + name, "MpiNet." + name);
+
+    /// <summary>A built program beside the tests (same configuration), e.g. examples/MpiNet/Pi/bin/Debug/net10.0/MpiNet.Pi.dll.</summary>
+    private static string Dll(string project, string assembly)
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
+        string path = Path.Combine(RankPrograms.RepositoryRoot, project, "bin", configuration, "net10.0", assembly + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built", path);
+    }
+}

@@ -1,0 +1,2 @@
+global using MPI;
+global using Xunit;

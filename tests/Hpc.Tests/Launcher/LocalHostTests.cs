@@ -1,0 +1,35 @@
+using System.Net;
+using Hpc.Launcher;
+using Xunit;
+
+namespace Hpc.Tests.Launcher;
+
+public class LocalHostTests
+{
+    [Fact]
+    public void ThisMachineIsLocalByNameOrAddress()
+    {
+        Assert.True(LocalHost.IsLocal("localhost"));
+        Assert.True(LocalHost.IsLocal("127.0.0.1"));
+        Assert.True(LocalHost.IsLocal("[::1]"));
+        Assert.True(LocalHost.IsLocal(Environment.MachineName));
+        Assert.True(LocalHost.IsLocal(Dns.GetHostName() + ".some.domain"));
+    }
+
+    [Fact]
+    public void OtherHostsAreNot()
+    {
+        Assert.False(LocalHost.IsLocal("hpc-no-such-host-" + Guid.NewGuid().ToString("N")));
+        Assert.False(LocalHost.IsLocal("192.0.2.254"));
+    }
+
+    [Fact]
+    public void AJobWithoutRemoteHostsStaysOnLoopback()
+    {
+        var spec = new JobSpec(2, "prog", [], [], false, null, null, false,
+            Placement.Compute([new HostSlots("localhost", 2), new HostSlots("elsewhere", 2)], 2, MapBy.Slot, false));
+        JobNetwork network = JobNetwork.For(spec);
+        Assert.False(network.SpansHosts);
+        Assert.Equal(IPAddress.Loopback, network.Address);
+    }
+}

@@ -1,0 +1,94 @@
+using Hpc.Launcher;
+using Xunit;
+
+namespace Hpc.Tests.Launcher;
+
+public class PlacementTests
+{
+    private static readonly HostSlots[] TwoByTwo = [new("a", 2), new("b", 2)];
+
+    private static string Layout(Placement placement) =>
+        string.Concat(Enumerable.Range(0, placement.Ranks).Select(placement.HostOf));
+
+    [Fact]
+    public void BySlotFillsEachHostBeforeTheNext()
+    {
+        Placement placement = Placement.Compute([new("a", 2), new("b", 3), new("c", 1)], 5, MapBy.Slot, oversubscribe: false);
+        Assert.Equal("aabbb", Layout(placement));
+        Assert.Equal([0, 1, 0, 1, 2], Enumerable.Range(0, 5).Select(placement.LocalRankOf));
+        Assert.Equal([2, 2, 3, 3, 3], Enumerable.Range(0, 5).Select(placement.LocalSizeOf));
+        Assert.Equal([2, 3, 4], placement.RanksOn(1));
+        Assert.Empty(placement.RanksOn(2));
+    }
+
+    [Fact]
+    public void ByNodeDealsRanksRoundRobinSkippingFullHosts()
+    {
+        Placement placement = Placement.Compute([new("a", 1), new("b", 3), new("c", 2)], 6, MapBy.Node, oversubscribe: false);
+        Assert.Equal("abcbcb", Layout(placement));
+        Assert.Equal([0, 0, 0, 1, 1, 2], Enumerable.Range(0, 6).Select(placement.LocalRankOf));
+        Assert.Equal([1, 3, 2, 3, 2, 3], Enumerable.Range(0, 6).Select(placement.LocalSizeOf));
+    }
+
+    [Fact]
+    public void FewerRanksThanSlotsUseTheFirstHostsOnly()
+    {
+        Assert.Equal("aa", Layout(Placement.Compute(TwoByTwo, 2, MapBy.Slot, false)));
+        Assert.Equal("ab", Layout(Placement.Compute(TwoByTwo, 2, MapBy.Node, false)));
+    }
+
+    [Fact]
+    public void MoreRanksThanSlotsNeedOversubscribe()
+    {
+        HostSlots[] hosts = [new("a", 4), new("b", 4)];
+        var error = Assert.Throws<UsageException>(() => Placement.Compute(hosts, 10, MapBy.Slot, oversubscribe: false));
+        Assert.Equal("10 ranks requested but the hosts provide only 8 slots (use --oversubscribe)", error.Message);
+        error = Assert.Throws<UsageException>(() => Placement.Compute([new("a", 1)], 2, MapBy.Node, oversubscribe: false));
+        Assert.Equal("2 ranks requested but the hosts provide only 1 slot (use --oversubscribe)", error.Message);
+    }
+
+    [Fact]
+    public void OversubscribedRanksAreSpreadOverTheHostsInTurn()
+    {
+        Assert.Equal("aaaaabbbb", Layout(Placement.Compute(TwoByTwo, 9, MapBy.Slot, oversubscribe: true)));
+        Assert.Equal("ababababa", Layout(Placement.Compute(TwoByTwo, 9, MapBy.Node, oversubscribe: true)));
+    }
+
+    [Fact]
+    public void MaxSlotsIsAHardBoundEvenWithOversubscribe()
+    {
+        HostSlots[] hosts = [new("a", 2, MaxSlots: 3), new("b", 2)];
+        // b has no bound, so it takes what a cannot.
+        Assert.Equal("aaabbbbb", Layout(Placement.Compute(hosts, 8, MapBy.Slot, oversubscribe: true)));
+
+        HostSlots[] bounded = [new("a", 2, MaxSlots: 3), new("b", 2, MaxSlots: 2)];
+        Assert.Equal("aaabb", Layout(Placement.Compute(bounded, 5, MapBy.Slot, oversubscribe: true)));
+        var error = Assert.Throws<UsageException>(() => Placement.Compute(bounded, 6, MapBy.Slot, oversubscribe: true));
+        Assert.Equal("6 ranks requested but the hosts' max_slots allow at most 5", error.Message);
+    }
+
+    [Fact]
+    public void EveryRankIsPlacedExactlyOnceWithConsistentLocalRanks()
+    {
+        var random = new Random(7);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            HostSlots[] hosts = [.. Enumerable.Range(0, random.Next(1, 6)).Select(i => new HostSlots("h" + i, random.Next(1, 5)))];
+            int ranks = random.Next(1, 30);
+            MapBy mapBy = random.Next(2) == 0 ? MapBy.Slot : MapBy.Node;
+            Placement placement = Placement.Compute(hosts, ranks, mapBy, oversubscribe: true);
+            Assert.Equal(ranks, placement.Ranks);
+            for (int h = 0; h < hosts.Length; h++)
+            {
+                IReadOnlyList<int> on = placement.RanksOn(h);
+                for (int i = 0; i < on.Count; i++)
+                {
+                    Assert.Equal(i, placement.LocalRankOf(on[i]));
+                    Assert.Equal(on.Count, placement.LocalSizeOf(on[i]));
+                }
+                if (ranks <= hosts.Sum(x => x.Slots))
+                    Assert.True(on.Count <= hosts[h].Slots, $"host {h} got {on.Count} ranks for {hosts[h].Slots} slots");
+            }
+        }
+    }
+}
