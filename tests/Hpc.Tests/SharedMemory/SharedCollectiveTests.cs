@@ -108,4 +108,18 @@ public unsafe class SharedCollectiveTests
             }
         });
     }
+
+    [Fact]
+    public void BooleansAreReducedAsOneByteEach()
+    {
+        const int n = 3;
+        var results = new bool[n][];
+        RunRanks(n, area =>
+        {
+            bool[] data = [true, area.Rank != 1, false, true];
+            SharedMemoryAllreduce.Run(area, data.AsSpan(), ReduceOp.LogicalAnd.KernelFor<bool>());
+            results[area.Rank] = data;
+        });
+        Assert.All(results, r => Assert.Equal([true, false, false, true], r));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Hpc.Reduction;
 
@@ -18,7 +19,7 @@ internal static class SharedMemoryAllreduce
 
     public static void Run<T>(SharedCollectiveArea area, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged
     {
-        int elementSize = Marshal.SizeOf<T>();
+        int elementSize = Unsafe.SizeOf<T>();
         int perChunk = (int)(SharedCollectiveArea.BufferBytes / elementSize);
         for (int start = 0; start < data.Length; start += perChunk)
         {
@@ -32,7 +33,7 @@ internal static class SharedMemoryAllreduce
 
     private static void ReduceWhole<T>(SharedCollectiveArea area, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged
     {
-        long bytes = (long)data.Length * Marshal.SizeOf<T>();
+        long bytes = (long)data.Length * Unsafe.SizeOf<T>();
         long step = area.BeginStep();
         MemoryMarshal.AsBytes(data).CopyTo(area.OwnBuffer(step, bytes));
         area.Publish(step);
@@ -44,7 +45,7 @@ internal static class SharedMemoryAllreduce
 
     private static void ReduceBySlices<T>(SharedCollectiveArea area, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged
     {
-        int elementSize = Marshal.SizeOf<T>();
+        int elementSize = Unsafe.SizeOf<T>();
         long bytes = (long)data.Length * elementSize;
         int n = area.Size;
 
