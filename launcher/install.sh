@@ -22,16 +22,20 @@ run() { # run quietly; show the output only when the step fails
 version="$(dotnet msbuild "$project" -getProperty:Version -nologo | tr -d '[:space:]')"
 [ -n "$version" ] || { echo "install.sh: cannot read the launcher's version" >&2; exit 1; }
 
-run dotnet pack "$project" -c Release -o "$feed" --nologo -v q
-# NuGet never re-extracts a version it has cached; a re-pack of the same version would be ignored.
-rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/hpc.launcher/$version"
-
 [ -f "$repo/.config/dotnet-tools.json" ] || run dotnet new tool-manifest --output "$repo/.config"
-if dotnet tool list --local 2>/dev/null | awk 'NR > 2 { print tolower($1) }' | grep -qx 'hpc.launcher'; then
-  run dotnet tool update --local --add-source "$feed" Hpc.Launcher --version "$version" --allow-downgrade
-else
-  run dotnet tool install --local --add-source "$feed" Hpc.Launcher --version "$version"
-fi
+# mpirun, and mpiexec (the same launcher under MPICH's and MPI.NET's name).
+for package in Hpc.Launcher Hpc.Mpiexec; do
+  run dotnet pack "$repo/launcher/$package/$package.csproj" -c Release -o "$feed" --nologo -v q
+  # NuGet never re-extracts a version it has cached; a re-pack of the same version would be ignored.
+  id="$(echo "$package" | tr '[:upper:]' '[:lower:]')"
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/$id/$version"
+  if dotnet tool list --local 2>/dev/null | awk 'NR > 2 { print tolower($1) }' | grep -qx "$id"; then
+    run dotnet tool update --local --add-source "$feed" "$package" --version "$version" --allow-downgrade
+  else
+    run dotnet tool install --local --add-source "$feed" "$package" --version "$version"
+  fi
+done
 
 installed="$(dotnet mpirun --version 2>&1)" || { echo "$installed" >&2; echo "install.sh: dotnet mpirun does not run" >&2; exit 1; }
-echo "installed: dotnet mpirun $version"
+installed="$(dotnet mpiexec --version 2>&1)" || { echo "$installed" >&2; echo "install.sh: dotnet mpiexec does not run" >&2; exit 1; }
+echo "installed: dotnet mpirun $version (and dotnet mpiexec)"

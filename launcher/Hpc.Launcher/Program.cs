@@ -9,7 +9,7 @@ namespace Hpc.Launcher;
 /// </summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    internal static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == DaemonCommand.Flag)
             return Daemon.Run(args[1..]);

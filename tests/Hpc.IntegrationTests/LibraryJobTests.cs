@@ -193,4 +193,21 @@ public class LibraryJobTests
         Assert.NotEqual(0, coll.ExitCode);
         Assert.Contains("HPC_COLL='allreduce=foo': unknown allreduce algorithm 'foo'", coll.Stderr);
     }
+
+    [Fact]
+    public void MpiexecIsMpirunWithMpichSpellings()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { RankPrograms.Mpiexec, "-n", "3", "-env", "GREETING", "hello there", "sh", "-c", "echo \"$HPC_RANK $GREETING\"" })
+            info.ArgumentList.Add(arg);
+        using Process process = Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("mpiexec did not finish");
+        }
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(["0 hello there", "1 hello there", "2 hello there"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
 }

@@ -11,6 +11,9 @@ internal static class RankPrograms
     /// <summary>tests/Hpc.TestRank: scenarios that check their own results.</summary>
     public static string TestRank => Dll("tests/Hpc.TestRank", "Hpc.TestRank");
 
+    /// <summary>launcher/Hpc.Mpiexec: <c>dotnet mpiexec</c>, the launcher under MPICH's name.</summary>
+    public static string Mpiexec => Dll("launcher/Hpc.Mpiexec", "Hpc.Mpiexec");
+
     /// <summary>The built dll of an example, e.g. <c>Example("Ring")</c>.</summary>
     public static string Example(string name) => Dll("examples/" + name, name);
 

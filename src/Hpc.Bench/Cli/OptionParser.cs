@@ -139,7 +139,9 @@ internal static class OptionParser
             throw new UsageException($"{option} applies to a benchmark run, not to '{options.Command.ToString().ToLowerInvariant()}'");
         IReadOnlyList<string> valid = benchmark.AlgorithmNames;
         if (valid.Count == 0)
-            throw new UsageException($"{option} '{text}': {benchmark.Name} is point-to-point and has no algorithms");
+            throw new UsageException(benchmark.IsPointToPoint
+                ? $"{option} '{text}': {benchmark.Name} is point-to-point and has no algorithms"
+                : $"{option} '{text}': {benchmark.Name} has no algorithm to choose per call");
         string key = text.Trim().ToLowerInvariant();
         if (key == "auto")
             return [];
