@@ -31,6 +31,7 @@ public sealed partial class Communicator
         if (UseSharedMemoryBarrier())
         {
             using CallTracker.Scope call = TrackCollective("Barrier", 0, typeof(byte));
+            CheckConsistency(tag, "Barrier", 0, typeof(byte));
             Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
             return;
         }
@@ -40,6 +41,7 @@ public sealed partial class Communicator
     private void BarrierCore(int tag)
     {
         using CallTracker.Scope call = TrackCollective("Barrier", 0, typeof(byte));
+        CheckConsistency(tag, "Barrier", 0, typeof(byte));
         // Dissemination is the only barrier. Consulting the selector anyway makes a malformed
         // HPC_COLL or tuning file fail at the first collective (the wire-up barrier in Init)
         // rather than at some later call.
@@ -76,6 +78,7 @@ public sealed partial class Communicator
     private void BroadcastCore<T>(int tag, Span<T> data, int root, BroadcastAlgorithm algorithm) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Broadcast", data.Length, typeof(T));
+        CheckConsistency(tag, "Broadcast", data.Length, typeof(T), root);
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)
@@ -145,6 +148,7 @@ public sealed partial class Communicator
     private void ReduceCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, ReduceKernel<T> kernel, int root, ReduceAlgorithm algorithm) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Reduce", send.Length, typeof(T));
+        CheckConsistency(tag, "Reduce", send.Length, typeof(T), root, kernel.Name);
         // Binomial is the only reduce algorithm; the parameter keeps the shape of the other cores.
         Debug.Assert(algorithm == ReduceAlgorithm.Binomial);
         if (Rank == root)
@@ -218,6 +222,7 @@ public sealed partial class Communicator
     private void AllreduceCore<T>(int tag, Span<T> data, ReduceKernel<T> kernel, AllreduceAlgorithm algorithm) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Allreduce", data.Length, typeof(T));
+        CheckConsistency(tag, "Allreduce", data.Length, typeof(T), op: kernel.Name);
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)
@@ -354,6 +359,7 @@ public sealed partial class Communicator
         where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("ReduceScatter", send.Length, typeof(T));
+        CheckConsistency(tag, "ReduceScatter", send.Length, typeof(T), op: kernel.Name);
         int[] displacements = Blocks.Packed(counts);
         using PooledBuffer<T> work = PooledBuffer<T>.Rent(send.Length);
         send.CopyTo(work.Span);

@@ -54,6 +54,7 @@ public sealed partial class Communicator
     private void GatherCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int root, GatherAlgorithm algorithm) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Gather", send.Length, typeof(T));
+        CheckConsistency(tag, "Gather", send.Length, typeof(T), root);
         if (algorithm == GatherAlgorithm.Binomial)
         {
             BinomialGather.Run(Collective, tag, send, receive, root);
@@ -129,6 +130,7 @@ public sealed partial class Communicator
     private void ScatterCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int root, ScatterAlgorithm algorithm) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Scatter", receive.Length, typeof(T));
+        CheckConsistency(tag, "Scatter", receive.Length, typeof(T), root);
         if (algorithm == ScatterAlgorithm.Binomial)
         {
             BinomialScatter.Run(Collective, tag, send, receive, root);
@@ -270,6 +272,7 @@ public sealed partial class Communicator
     private void AlltoallCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int block, AlltoallAlgorithm algorithm) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Alltoall", send.Length, typeof(T));
+        CheckConsistency(tag, "Alltoall", send.Length, typeof(T));
         if (algorithm == AlltoallAlgorithm.Bruck)
         {
             BruckAlltoall.Run(Collective, tag, send, receive, block);

@@ -179,6 +179,9 @@ internal sealed class RankRuntime : IDisposable
         return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount);
     }
 
+    /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>
+    public bool CheckCollectives { get; init; } = Environment.GetEnvironmentVariable("HPC_CHECK") is "1" or "true";
+
     /// <summary>Shared buffers of the world communicator when all ranks share one host; null otherwise.</summary>
     public Collectives.SharedMemory.SharedCollectiveArea? WorldSharedArea { get; private set; }
 
@@ -194,7 +197,7 @@ internal sealed class RankRuntime : IDisposable
     /// Builds <paramref name="size"/> ranks that live in this process, linked in memory: the
     /// ranks-as-threads worlds that test every algorithm without sockets.
     /// </summary>
-    public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit)
+    public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit, bool checkCollectives = false)
     {
         var engines = new MatchingEngine[size];
         for (int r = 0; r < size; r++)
@@ -207,7 +210,7 @@ internal sealed class RankRuntime : IDisposable
             for (int peer = 0; peer < size; peer++)
                 links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit);
             var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
-            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null, null);
+            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null, null) { CheckCollectives = checkCollectives };
         }
         return runtimes;
     }

@@ -210,4 +210,13 @@ public class LibraryJobTests
         Assert.Equal(0, process.ExitCode);
         Assert.Equal(["0 hello there", "1 hello there", "2 hello there"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
     }
+
+    [Fact]
+    public void CheckTurnsAMismatchedCollectiveIntoAClearErrorOnEveryRank()
+    {
+        MpirunResult result = Mpirun.Run(["--check", "-np", "3", RankPrograms.TestRank, "mismatch"], TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("collective mismatch on 'world': rank 0 called Allreduce(count=4, Single, op=sum) but rank 1 called Allreduce(count=5, Single, op=sum)", result.Stderr);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(30), result.ToString());
+    }
 }

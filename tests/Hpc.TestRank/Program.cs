@@ -43,6 +43,9 @@ switch (scenario)
             Console.WriteLine($"soak ok: {world.Size} ranks, {total} messages");
         break;
     }
+    case "mismatch":
+        world.Allreduce(new float[world.Rank == 1 ? 5 : 4], ReduceOp.Sum);
+        break;
     case "sleep-then-fail":
         if (world.Rank == 1)
         {

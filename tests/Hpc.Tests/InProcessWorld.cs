@@ -10,9 +10,10 @@ internal static class InProcessWorld
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
-    public static void Run(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null)
+    public static void Run(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
+        bool checkCollectives = false)
     {
-        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit);
+        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives);
         var failures = new Exception?[size];
         var threads = new Thread[size];
         for (int r = 0; r < size; r++)
@@ -57,10 +58,11 @@ internal static class InProcessWorld
         e is HpcException && e.Message.StartsWith("rank ", StringComparison.Ordinal) && e.Message.Contains(" failed: ", StringComparison.Ordinal);
 
     /// <summary>Runs <paramref name="body"/> on every rank and returns each rank's result, by rank.</summary>
-    public static T[] Run<T>(int size, Func<Communicator, T> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null)
+    public static T[] Run<T>(int size, Func<Communicator, T> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
+        bool checkCollectives = false)
     {
         var results = new T[size];
-        Run(size, world => { results[world.Rank] = body(world); }, eagerLimit, timeout);
+        Run(size, world => { results[world.Rank] = body(world); }, eagerLimit, timeout, checkCollectives);
         return results;
     }
 }
