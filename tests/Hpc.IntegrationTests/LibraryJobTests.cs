@@ -219,4 +219,24 @@ public class LibraryJobTests
         Assert.Contains("collective mismatch on 'world': rank 0 called Allreduce(count=4, Single, op=sum) but rank 1 called Allreduce(count=5, Single, op=sum)", result.Stderr);
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(30), result.ToString());
     }
+
+    [Fact]
+    public void ARankKilledInTheMiddleOfAnAllreduceEndsTheJobNamingIt()
+    {
+        using Mpirun mpirun = Mpirun.Start(["-np", "3", RankPrograms.TestRank, "allreduce-forever"]);
+        var pids = new Dictionary<int, int>();
+        for (int i = 0; i < 3; i++)
+        {
+            string[] words = mpirun.ReadStdoutLine(TimeSpan.FromSeconds(30)).Split(' ');
+            pids[int.Parse(words[1])] = int.Parse(words[3]);
+        }
+        Thread.Sleep(300); // well inside the allreduce loop
+        Assert.Equal(0, Native.Kill(pids[1], 9));
+        MpirunResult result = mpirun.WaitForExit();
+        Assert.Equal(128 + 9, result.ExitCode);
+        Assert.Matches($@"rank 1 \(host .+, pid {pids[1]}\) was killed by signal 9", result.Stderr);
+        foreach (int pid in pids.Values)
+            Native.AssertGone(pid, TimeSpan.FromSeconds(3));
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
 }

@@ -43,6 +43,11 @@ switch (scenario)
             Console.WriteLine($"soak ok: {world.Size} ranks, {total} messages");
         break;
     }
+    case "allreduce-forever":
+        Console.WriteLine($"rank {world.Rank} pid {Environment.ProcessId}");
+        var vector = new float[4096];
+        while (true)
+            world.Allreduce(vector, ReduceOp.Sum);
     case "mismatch":
         world.Allreduce(new float[world.Rank == 1 ? 5 : 4], ReduceOp.Sum);
         break;
