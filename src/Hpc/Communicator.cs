@@ -312,7 +312,8 @@ public sealed unsafe partial class Communicator : IDisposable
 
     private void CheckUsable()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+            throw new ObjectDisposedException(Name, $"communicator '{Name}' (rank {Rank} of {Size}) was disposed; it cannot be used any more");
     }
 
     private void CheckDestination(int dest)

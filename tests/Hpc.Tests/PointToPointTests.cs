@@ -291,4 +291,18 @@ public class PointToPointTests
             }
         });
     }
+
+    [Fact]
+    public void UsingADisposedCommunicatorNamesIt()
+    {
+        InProcessWorld.Run(2, world =>
+        {
+            Communicator copy = world.Dup();
+            copy.Dispose();
+            var error = Assert.Throws<ObjectDisposedException>(() => copy.Send(1, 1 - world.Rank, 0));
+            Assert.Contains("was disposed", error.Message);
+            Assert.Contains(copy.Name, error.Message);
+            world.Barrier();
+        });
+    }
 }
