@@ -170,35 +170,12 @@ internal sealed class RendezvousServer : IDisposable
         lock (_lock) return [.. _sessions.Where(s => s is not null && !s.Closed.Task.IsCompleted).Select(s => s!)];
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
+    private Task AcceptLoopAsync() =>
+        BoundedAcceptLoop.RunAsync(_listener, _handshakeSlots, "rendezvous", _log, socket =>
         {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _log($"rendezvous: accept failed: {e.Message}");
-                continue;
-            }
-
-            if (!_handshakeSlots.Wait(0))
-            {
-                _log("rendezvous: too many unauthenticated connections; dropping one");
-                socket.Dispose();
-                continue;
-            }
             socket.NoDelay = true;
-            _ = Task.Run(() => ServeAsync(socket));
-        }
-    }
+            return ServeAsync(socket);
+        }, _stop.Token);
 
     private async Task ServeAsync(Socket socket)
     {

@@ -43,33 +43,8 @@ internal sealed class DaemonServer : IDisposable
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _log($"daemons: accept failed: {e.Message}");
-                continue;
-            }
-            if (!_pending.Wait(0))
-            {
-                _log("daemons: too many unauthenticated connections; dropping one");
-                socket.Dispose();
-                continue;
-            }
-            _ = Task.Run(() => ServeAsync(socket));
-        }
-    }
+    private Task AcceptLoopAsync() =>
+        BoundedAcceptLoop.RunAsync(_listener, _pending, "daemons", _log, ServeAsync, _stop.Token);
 
     private async Task ServeAsync(Socket socket)
     {

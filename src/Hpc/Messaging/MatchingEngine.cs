@@ -391,8 +391,9 @@ internal sealed unsafe class MatchingEngine
     /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>
     public void OnRendezvousData(long receiverId, long offset, ReadOnlySpan<byte> data)
     {
-        data.CopyTo(RendezvousTarget(receiverId, offset, data.Length));
-        RendezvousBytesWritten(receiverId, data.Length);
+        ReceiveRequest request = PendingReceive(receiverId);
+        data.CopyTo(TargetIn(request, offset, data.Length));
+        Written(request, receiverId, data.Length);
     }
 
     /// <summary>
@@ -400,28 +401,32 @@ internal sealed unsafe class MatchingEngine
     /// data starting at <paramref name="offset"/> belong (transports that read straight into it).
     /// </summary>
     /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>
-    public Span<byte> RendezvousTarget(long receiverId, long offset, long length)
+    public Span<byte> RendezvousTarget(long receiverId, long offset, long length) =>
+        TargetIn(PendingReceive(receiverId), offset, length);
+
+    /// <summary>Records that <paramref name="count"/> bytes landed; the last byte completes the receive.</summary>
+    public void RendezvousBytesWritten(long receiverId, long count) =>
+        Written(PendingReceive(receiverId), receiverId, count);
+
+    private ReceiveRequest PendingReceive(long receiverId)
     {
-        ReceiveRequest? request;
         lock (_lock)
         {
-            if (!_pendingReceives.TryGetValue(receiverId, out request))
-                throw new ProtocolViolationException($"data for unknown receive {receiverId}");
+            return _pendingReceives.TryGetValue(receiverId, out ReceiveRequest? request)
+                ? request
+                : throw new ProtocolViolationException($"data for unknown receive {receiverId}");
         }
+    }
+
+    private static Span<byte> TargetIn(ReceiveRequest request, long offset, long length)
+    {
         if (offset < 0 || length < 0 || offset + length > request.ExpectedBytes)
             throw new ProtocolViolationException($"data at offset {offset} (+{length}) outside a message of {request.ExpectedBytes} bytes");
         return new Span<byte>(request.Buffer + offset, (int)Math.Min(length, int.MaxValue));
     }
 
-    /// <summary>Records that <paramref name="count"/> bytes landed; the last byte completes the receive.</summary>
-    public void RendezvousBytesWritten(long receiverId, long count)
+    private void Written(ReceiveRequest request, long receiverId, long count)
     {
-        ReceiveRequest? request;
-        lock (_lock)
-        {
-            if (!_pendingReceives.TryGetValue(receiverId, out request))
-                throw new ProtocolViolationException($"data for unknown receive {receiverId}");
-        }
         if (Interlocked.Add(ref request.ReceivedBytes, count) == request.ExpectedBytes)
         {
             lock (_lock)
