@@ -93,9 +93,11 @@ public sealed unsafe partial class Communicator : IDisposable
         using CallTracker.Scope call = CallTracker.Enter("Receive", this, source, tag, buffer.Length, typeof(T));
         fixed (byte* pointer = bytes)
         {
-            var request = new ReceiveRequest(Context, source, tag, pointer, bytes.Length, sizeof(T));
+            var request = ReceiveRequest.ForBlockingCall(Context, source, tag, pointer, bytes.Length, sizeof(T));
             Runtime.Engine.Post(request);
-            return request.Wait();
+            Status status = request.Wait();
+            ReceiveRequest.Release(request);
+            return status;
         }
     }
 

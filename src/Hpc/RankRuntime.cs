@@ -79,6 +79,9 @@ internal sealed class RankRuntime : IDisposable
         long eagerLimit = ReadEagerLimit();
         string transport = ReadTransport();
         bool verbose = Environment.GetEnvironmentVariable("HPC_VERBOSE") is "1" or "true";
+        // HPC_SINGLE_COPY=0 sends large shared-memory messages through the rings even where the
+        // kernel allows process_vm_readv (Open MPI: --mca btl_vader_single_copy_mechanism none).
+        bool singleCopy = Environment.GetEnvironmentVariable("HPC_SINGLE_COPY") is not ("0" or "false");
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
         string host = Environment.GetEnvironmentVariable(JobEnvironment.HostNameVariable) is { Length: > 0 } placed ? placed : Dns.GetHostName();
@@ -128,7 +131,7 @@ internal sealed class RankRuntime : IDisposable
                     links[peer] = selfLink;
                 else if (shmPaths[peer] is string path)
                 {
-                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose);
+                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy);
                     inbox!.Register(link);
                     links[peer] = link;
                 }
@@ -136,7 +139,7 @@ internal sealed class RankRuntime : IDisposable
                     links[peer] = tcpLinks[peer];
             }
             var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, control, inbox);
-            runtime.WorldSharedArea = CreateWorldSharedArea(job, inbox, links!);
+            runtime.WorldSharedArea = CreateWorldSharedArea(job, inbox, links!, engine);
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
@@ -162,7 +165,7 @@ internal sealed class RankRuntime : IDisposable
     /// When every rank shares this host's memory, the world communicator's collectives can work
     /// on shared buffers directly (<see cref="Collectives.SharedMemory.SharedCollectiveArea"/>).
     /// </summary>
-    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links)
+    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, MatchingEngine engine)
     {
         if (inbox is null || Environment.GetEnvironmentVariable("HPC_SHM_COLLECTIVES") == "0")
             return null;
@@ -176,7 +179,7 @@ internal sealed class RankRuntime : IDisposable
             else
                 return null;
         }
-        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount);
+        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount, engine.Progress);
     }
 
     /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>

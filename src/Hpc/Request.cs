@@ -12,6 +12,8 @@ public class Request
 {
     private volatile int _completed;
     private int _finishing;
+    // Set after the completing thread is done with this object (events signalled, pin released).
+    private volatile int _settled;
     private Status _status;
     private Exception? _error;
     private MemoryHandle _pin;
@@ -136,6 +138,36 @@ public class Request
         if (Volatile.Read(ref _completion) is { } completion)
             Publish(completion);
         Volatile.Read(ref _event)?.Set();
+        _settled = 1;
+    }
+
+    /// <summary>True once the completing thread no longer touches this object.</summary>
+    internal bool IsSettled => _settled != 0;
+
+    /// <summary>Makes a settled request that nobody else references new again (see <see cref="ReceiveRequest.ForBlockingCall"/>).</summary>
+    internal void PrepareForReuse()
+    {
+        _status = default;
+        _error = null;
+        _completion = null;
+        _event?.Reset();
+        _finishing = 0;
+        _settled = 0;
+        Engine = null;
+        _completed = 0;
+    }
+
+    /// <summary>Polls the links once for the first request still waiting (MPI's Test calls make progress).</summary>
+    private static void ProgressOnce(ReadOnlySpan<Request> requests)
+    {
+        foreach (Request request in requests)
+        {
+            if (!request.IsCompleted && request.Engine is { } engine)
+            {
+                engine.Progress();
+                return;
+            }
+        }
     }
 
     /// <summary>Waits for every request (MPI_Waitall) and returns their statuses in order.</summary>
@@ -183,6 +215,7 @@ public class Request
     /// <summary>True when every request has completed (MPI_Testall); never blocks.</summary>
     public static bool TestAll(params ReadOnlySpan<Request> requests)
     {
+        ProgressOnce(requests);
         foreach (Request request in requests)
         {
             if (!request.IsCompleted)
@@ -194,6 +227,7 @@ public class Request
     /// <summary>Index of a completed request, or -1 (MPI_Testany); never blocks.</summary>
     public static int TestAny(params ReadOnlySpan<Request> requests)
     {
+        ProgressOnce(requests);
         for (int i = 0; i < requests.Length; i++)
         {
             if (requests[i].IsCompleted)
@@ -212,6 +246,7 @@ public class Request
     /// <summary>Indices of the requests that have completed (MPI_Testsome); never blocks.</summary>
     public static int[] TestSome(params ReadOnlySpan<Request> requests)
     {
+        ProgressOnce(requests);
         var done = new List<int>();
         for (int i = 0; i < requests.Length; i++)
         {

@@ -31,6 +31,22 @@ public class LibraryJobTests
         Assert.Empty(RankPrograms.SharedMemoryLeftovers());
     }
 
+    [Theory]
+    [InlineData("tcp", "1")]
+    [InlineData("shm", "1")]
+    [InlineData("shm", "0")]
+    public void EverySizeClassAcrossTheProtocolBoundaries(string transport, string singleCopy)
+    {
+        MpirunResult result = Mpirun.Run("--transport", transport, "-x", "HPC_SINGLE_COPY=" + singleCopy, "-x", "HPC_VERBOSE=1",
+            "-np", "2", RankPrograms.TestRank, "sizes");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("sizes ok: 2 ranks", result.Stdout);
+        // Verbose mode names the path large shared-memory messages take when single copy is off.
+        if (transport == "shm" && singleCopy == "0")
+            Assert.Contains("large messages go through the shared ring", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+    }
+
     [Fact]
     public void AProgramStartedAloneIsRankZeroOfOne()
     {

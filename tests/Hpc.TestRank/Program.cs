@@ -14,6 +14,10 @@ switch (scenario)
     case "p2p":
         PointToPoint(world);
         break;
+    case "sizes":
+        SizeClasses(world);
+        Console.WriteLine($"sizes ok: {world.Size} ranks");
+        break;
     case "allreduce":
     {
         long total = world.Allreduce((long)world.Rank + 1, ReduceOp.Sum);
@@ -141,6 +145,60 @@ static void PointToPoint(Communicator world)
     world.Barrier();
     if (world.Rank == 0)
         Console.WriteLine($"p2p ok: {world.Size} ranks");
+}
+
+// Every size class on both sides of each protocol boundary: the shared-memory eager limit
+// (16 KiB), the TCP eager limit (64 KiB), the shared-memory ring chunk (131,008 bytes with a
+// 256 KiB ring) and the TCP chunk (1 MiB); each once with the receive posted before the
+// message arrives and once after (the unexpected-message path).
+static void SizeClasses(Communicator world)
+{
+    int partner = world.Rank ^ 1;
+    if (partner >= world.Size)
+        return;
+    int[] sizes = [0, 1, 7, 8, 9, 63, 64, 65, 4095, 4096, 4097, 16383, 16384, 16385, 65535, 65536, 65537,
+        131007, 131008, 131009, 262017, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5];
+    static byte Pattern(int rank, int size, int i) => (byte)(i * 7 + size * 13 + rank * 101);
+    foreach (int size in sizes)
+    {
+        for (int postFirst = 0; postFirst < 2; postFirst++)
+        {
+            var mine = new byte[size];
+            for (int i = 0; i < size; i++)
+                mine[i] = Pattern(world.Rank, size, i);
+            var got = new byte[size + 3];
+            if (postFirst == 1)
+            {
+                Request receive = world.Irecv(got, partner, size % 100);
+                world.Barrier();
+                world.Send<byte>(mine, partner, size % 100);
+                Status status = receive.Wait();
+                Check(status.GetCount<byte>() == size, $"{size} bytes posted first: status says {status.GetCount<byte>()}");
+            }
+            else
+            {
+                // The lower rank sends first and receives after; its partner's message waits unmatched.
+                if (world.Rank < partner)
+                {
+                    world.Send<byte>(mine, partner, size % 100);
+                    Thread.Sleep(size < 100_000 ? 0 : 5);
+                    world.Receive<byte>(got, partner, size % 100);
+                }
+                else
+                {
+                    Request send = world.Isend(mine, partner, size % 100);
+                    world.Receive<byte>(got, partner, size % 100);
+                    send.Wait();
+                }
+            }
+            for (int i = 0; i < size; i++)
+            {
+                if (got[i] != Pattern(partner, size, i))
+                    Check(false, $"{size} bytes (posted first: {postFirst == 1}): byte {i} is {got[i]}, expected {Pattern(partner, size, i)}");
+            }
+            Check(got[size] == 0 && got[size + 1] == 0 && got[size + 2] == 0, $"{size} bytes wrote past the message");
+        }
+    }
 }
 
 static void Check(bool condition, string what)

@@ -34,8 +34,10 @@ internal sealed unsafe class MatchingEngine
 
     public IPeerLink LinkTo(int worldRank) => _links[worldRank];
 
-    private readonly object _spinLock = new();
-    private readonly ManualResetEventSlim _nobodySpins = new(true);
+    private readonly Lock _spinLock = new();
+    // Set while background readers should run: nobody spins, and someone needs progress made
+    // without making it itself (a waiter that gave up spinning, non-blocking operations, probes).
+    private readonly ManualResetEventSlim _backgroundWanted = new(true);
     private int _spinners;
 
     /// <summary>
@@ -47,7 +49,7 @@ internal sealed unsafe class MatchingEngine
         lock (_spinLock)
         {
             if (_spinners++ == 0)
-                _nobodySpins.Reset();
+                _backgroundWanted.Reset();
         }
     }
 
@@ -62,7 +64,7 @@ internal sealed unsafe class MatchingEngine
         lock (_spinLock)
         {
             if (--_spinners == 0 && (gaveUp || HasPendingOperations))
-                _nobodySpins.Set();
+                _backgroundWanted.Set();
         }
     }
 
@@ -72,14 +74,37 @@ internal sealed unsafe class MatchingEngine
     /// </summary>
     public void RequestBackgroundProgress()
     {
-        if (Volatile.Read(ref _spinners) == 0 && !_nobodySpins.IsSet)
-            _nobodySpins.Set();
+        if (_backgroundWanted.IsSet)
+            return;
+        lock (_spinLock)
+        {
+            if (_spinners == 0)
+                _backgroundWanted.Set();
+        }
     }
 
-    private bool HasPendingOperations => _posted.Count + _pendingSends.Count + _pendingReceives.Count + _probeWaiters > 0;
+    /// <summary>
+    /// Called by a background reader that found nothing to read: when no operation is pending,
+    /// it parks until one is started. A reader that stays awake would sleep on the doorbell and
+    /// make every peer's send ring it, a system call and a thread wake-up per message that nobody
+    /// waits for; what arrives meanwhile is read by the next call that polls, as in MPI.
+    /// </summary>
+    /// <returns>True when the reader should go back to <see cref="WaitForBackgroundWork"/>.</returns>
+    public bool TryParkBackground()
+    {
+        lock (_spinLock)
+        {
+            if (_spinners > 0 || HasPendingOperations)
+                return _spinners > 0;
+            _backgroundWanted.Reset();
+            return true;
+        }
+    }
 
-    /// <summary>Blocks a background reader while some thread spins; returns false on timeout.</summary>
-    public bool WaitUntilNobodySpins(int millisecondsTimeout) => _nobodySpins.Wait(millisecondsTimeout);
+    private bool HasPendingOperations => _posted.Count + _pendingSends.Count + _pendingReceives.Count + Volatile.Read(ref _probeWaiters) > 0;
+
+    /// <summary>Blocks a background reader until it has work (see <see cref="TryParkBackground"/>); false on timeout.</summary>
+    public bool WaitForBackgroundWork(int millisecondsTimeout) => _backgroundWanted.Wait(millisecondsTimeout);
 
     /// <summary>Polls every link once on the calling thread (see <see cref="IPeerLink.Poll"/>).</summary>
     public void Progress()
@@ -181,7 +206,7 @@ internal sealed unsafe class MatchingEngine
             }
             if (message is null)
             {
-                _posted.AddLast(request);
+                _posted.AddLast(request.Node);
                 return;
             }
         }
@@ -192,12 +217,19 @@ internal sealed unsafe class MatchingEngine
     public bool TryCancel(ReceiveRequest request)
     {
         lock (_lock)
-            return _posted.Remove(request);
+        {
+            if (request.Node.List != _posted)
+                return false;
+            _posted.Remove(request.Node);
+            return true;
+        }
     }
 
     /// <summary>Status of the first unexpected message that matches, or null (MPI_Iprobe).</summary>
     public Status? TryProbe(int context, int source, int tag, int elementSize)
     {
+        // A probe loop must make progress itself: background readers are parked when nothing is pending.
+        Progress();
         lock (_lock)
             return FindUnexpected(context, source, tag, elementSize);
     }

@@ -9,6 +9,7 @@ internal sealed unsafe class ReceiveRequest : Request
 {
     public ReceiveRequest(int context, int source, int tag, byte* buffer, long capacity, int elementSize)
     {
+        Node = new LinkedListNode<ReceiveRequest>(this);
         Context = context;
         Source = source;
         Tag = tag;
@@ -17,12 +18,45 @@ internal sealed unsafe class ReceiveRequest : Request
         ElementSize = elementSize;
     }
 
-    public int Context { get; }
-    public int Source { get; }
-    public int Tag { get; }
-    public byte* Buffer { get; }
-    public long Capacity { get; }
-    public int ElementSize { get; }
+    [ThreadStatic] private static ReceiveRequest? t_spare;
+
+    /// <summary>
+    /// A request for a blocking receive on this thread: the one the thread used last if it is
+    /// completely finished, else a new one. Blocking receives are the hot path of every
+    /// ping-pong and halo exchange, and a garbage collection in one rank stalls its peers.
+    /// </summary>
+    public static ReceiveRequest ForBlockingCall(int context, int source, int tag, byte* buffer, long capacity, int elementSize)
+    {
+        ReceiveRequest? spare = t_spare;
+        if (spare is null || !spare.IsSettled)
+            return new ReceiveRequest(context, source, tag, buffer, capacity, elementSize);
+        t_spare = null;
+        spare.PrepareForReuse();
+        spare.Context = context;
+        spare.Source = source;
+        spare.Tag = tag;
+        spare.Buffer = buffer;
+        spare.Capacity = capacity;
+        spare.ElementSize = elementSize;
+        spare.MatchedSource = 0;
+        spare.MatchedTag = 0;
+        spare.ExpectedBytes = 0;
+        spare.ReceivedBytes = 0;
+        return spare;
+    }
+
+    /// <summary>Gives a blocking call's request back once its caller has its result.</summary>
+    public static void Release(ReceiveRequest request) => t_spare = request;
+
+    /// <summary>This request's place in the engine's list of posted receives (no allocation per post).</summary>
+    public LinkedListNode<ReceiveRequest> Node { get; }
+
+    public int Context { get; private set; }
+    public int Source { get; private set; }
+    public int Tag { get; private set; }
+    public byte* Buffer { get; private set; }
+    public long Capacity { get; private set; }
+    public int ElementSize { get; private set; }
 
     // Filled when a rendezvous message is matched to this receive.
     public int MatchedSource;

@@ -22,16 +22,22 @@ internal sealed unsafe class SharedCollectiveArea
     private readonly byte*[] _areas;
     private readonly int _rank;
     private readonly bool _oversubscribed;
+    private readonly Action? _progress;
     private long _step;
 
     /// <param name="areas">Each member's area, indexed by rank in the communicator.</param>
     /// <param name="rank">This rank in the communicator.</param>
     /// <param name="oversubscribed">More ranks than cores on the host: wait politely from the start.</param>
-    public SharedCollectiveArea(byte*[] areas, int rank, bool oversubscribed)
+    /// <param name="progress">
+    /// Reads this rank's point-to-point links while it waits here: a peer may be blocked writing
+    /// eager messages into a full ring of ours before it can reach this collective.
+    /// </param>
+    public SharedCollectiveArea(byte*[] areas, int rank, bool oversubscribed, Action? progress = null)
     {
         _areas = areas;
         _rank = rank;
         _oversubscribed = oversubscribed;
+        _progress = progress;
         _step = Volatile.Read(ref *(long*)areas[rank]);
     }
 
@@ -85,6 +91,7 @@ internal sealed unsafe class SharedCollectiveArea
         long yieldUntil = start + Stopwatch.Frequency / 1000;
         while (Volatile.Read(ref *published) < step)
         {
+            _progress?.Invoke();
             long now = Stopwatch.GetTimestamp();
             if (now < spinUntil)
                 Thread.SpinWait(20);

@@ -5,8 +5,9 @@ namespace Hpc.Transport.SharedMemory;
 /// <summary>
 /// This rank's shared-memory inbox: one file under /dev/shm holding a doorbell and one
 /// <see cref="SpscRing"/> per possible sender. Senders write frames straight into their ring;
-/// a background reader sleeps on the doorbell futex when nobody spins, so a rank blocked in
-/// Receive uses no CPU after its short spin.
+/// a background reader sleeps on the doorbell futex while some operation needs progress that
+/// nobody spins for, so a rank blocked in Receive uses no CPU after its short spin; it parks
+/// when nothing is pending, so senders do not ring a doorbell nobody needs.
 /// <code>
 /// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
 /// </code>
@@ -93,12 +94,12 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
         {
             while (!_stopping)
             {
-                if (!_engine.WaitUntilNobodySpins(200))
+                if (!_engine.WaitForBackgroundWork(200))
                     continue;
                 bool any = false;
                 foreach (SharedMemoryLink link in _links)
                     any |= link.Poll();
-                if (any)
+                if (any || _engine.TryParkBackground())
                     continue;
                 // Announce the sleep, then look once more: a sender that published before it saw
                 // the flag has its record found here; one that published after rings the doorbell.

@@ -22,15 +22,16 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     private readonly SharedSegment _peerSegment;
     private readonly int* _peerDoorbell;
     private readonly int* _peerSleeping;
-    private readonly object _sendLock = new();
+    private readonly Lock _sendLock = new();
     private int _draining;
     private readonly FrameLimits _limits;
     private readonly Action _progressWhileFull;
     private static int s_pullFailureLogged;
     private bool _pullRefused;
 
-    public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose)
+    public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose, bool singleCopy = true)
     {
+        _pullRefused = !singleCopy;
         _engine = engine;
         _peerWorldRank = peerWorldRank;
         _peerSegment = peerSegment;
@@ -42,6 +43,8 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         EagerLimit = Math.Min(DefaultEagerLimit, MaxChunkBytes);
         _limits = new FrameLimits(EagerLimit, MaxChunkBytes);
         Verbose = verbose;
+        if (!singleCopy && verbose && Interlocked.Exchange(ref s_pullFailureLogged, 1) == 0)
+            Console.Error.WriteLine($"hpc: rank {engine.WorldRank}: single-copy reads are off (HPC_SINGLE_COPY=0); large messages go through the shared ring");
         // A sender waiting for ring space keeps reading its own inbox, so two ranks that fill
         // each other's rings cannot wait on each other forever.
         _progressWhileFull = () => engine.Progress();

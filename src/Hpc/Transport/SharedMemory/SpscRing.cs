@@ -1,34 +1,45 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Hpc.Transport.SharedMemory;
 
 /// <summary>
-/// A single-producer, single-consumer ring of variable-size records in shared memory. The
-/// producer's and the consumer's counters live on separate cache lines (no false sharing);
-/// a record is written completely before the producer publishes the new tail with release
-/// semantics, and the consumer frees the space by publishing the new head after it has copied
-/// the record out. A record never wraps: when it does not fit before the end, a skip marker
-/// sends the consumer back to the start, so every record can be read in place.
+/// A single-producer, single-consumer ring of variable-size records in shared memory, built so
+/// that a small message costs one cache-line transfer: the consumer learns that a record is
+/// there from the record's own first word, which travels in the same line as the data, instead
+/// of from a separate tail counter. The producer writes the body, clears the first word of the
+/// next record's place, and only then publishes the length with release semantics; so the word
+/// at the consumer's position is either 0 (nothing yet) or a complete record. The producer's
+/// counters and the consumer's head live on separate cache lines, and the producer reads the
+/// head only when the space it last saw runs out. A record never wraps: when it does not fit
+/// before the end, it is written at the start and a skip marker, published after it, sends the
+/// consumer there, so every record can be read in place.
 /// <code>
-/// control block (128 bytes): [tail: long][pad to 64][head: long][pad to 128], then the data area
-/// record: [length: int32, 8-aligned, including itself][pad to 8][bytes…]   length −1 = skip to start
+/// control block (128 bytes): [tail: long][head seen by producer: long][pad to 64][head: long][pad to 128], then the data area
+/// record (64-aligned): [length: int32, including itself, multiple of 64][reserved: int32][bytes…]   length −1 = skip to start
 /// </code>
 /// </summary>
 internal readonly unsafe struct SpscRing
 {
     public const int ControlBytes = 128;
+    /// <summary>Records start on cache lines: a header and a few bytes of payload are one line.</summary>
+    public const int RecordAlignment = 64;
     private const int RecordPrefix = 8;
     private const int SkipMarker = -1;
 
     private readonly long* _tail;
+    private readonly long* _headSeenByProducer;
     private readonly long* _head;
     private readonly byte* _data;
     private readonly long _capacity;
 
+    /// <param name="control">Start of the slot; the data area follows the control block.</param>
+    /// <param name="capacity">Bytes of the data area: a power of two, at least 1 KiB.</param>
     public SpscRing(byte* control, long capacity)
     {
+        if (capacity < 1024 || (capacity & (capacity - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "a ring's capacity is a power of two of at least 1 KiB");
         _tail = (long*)control;
+        _headSeenByProducer = (long*)(control + 8);
         _head = (long*)(control + 64);
         _data = control + ControlBytes;
         _capacity = capacity;
@@ -41,15 +52,18 @@ internal readonly unsafe struct SpscRing
     public static long SlotBytes(long capacity) => ControlBytes + capacity;
 
     /// <summary>True when the consumer has something to read.</summary>
-    public bool HasData => Volatile.Read(ref *_tail) != Volatile.Read(ref *_head);
+    public bool HasData => Volatile.Read(ref *(int*)(_data + (Volatile.Read(ref *_head) & (_capacity - 1)))) != 0;
 
     /// <summary>
     /// Appends one record made of <paramref name="first"/> then <paramref name="second"/>, waiting
     /// while the ring is full. Only the single producer calls this.
     /// </summary>
+    /// <exception cref="ArgumentException">The record is larger than <see cref="MaxRecordBytes"/>.</exception>
     public void Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Action? whileFull)
     {
         long body = first.Length + second.Length;
+        if (body > MaxRecordBytes)
+            throw new ArgumentException($"a record of {body} bytes does not fit a ring of {_capacity} (at most {MaxRecordBytes})");
         long need = Align(RecordPrefix + body);
         var spinner = new SpinWait();
         while (true)
@@ -59,23 +73,20 @@ internal readonly unsafe struct SpscRing
             long tail = *_tail;
             long position = tail & (_capacity - 1);
             long untilEnd = _capacity - position;
-            long free = _capacity - (tail - Volatile.Read(ref *_head));
-            if (need > untilEnd)
+            bool wraps = need > untilEnd;
+            // The place of the next record's first word must be free too: it is cleared now.
+            long required = (wraps ? untilEnd + need : need) + RecordPrefix;
+            if (HasRoom(tail, required))
             {
-                if (free >= untilEnd)
-                {
-                    *(int*)(_data + position) = SkipMarker;
-                    Volatile.Write(ref *_tail, tail + untilEnd);
-                    continue;
-                }
-            }
-            else if (free >= need)
-            {
-                byte* record = _data + position;
-                *(int*)record = (int)need;
+                long start = wraps ? 0 : position;
+                byte* record = _data + start;
                 first.CopyTo(new Span<byte>(record + RecordPrefix, first.Length));
                 second.CopyTo(new Span<byte>(record + RecordPrefix + first.Length, second.Length));
-                Volatile.Write(ref *_tail, tail + need);
+                *(long*)(_data + ((start + need) & (_capacity - 1))) = 0;
+                Volatile.Write(ref *(int*)record, (int)need);
+                if (wraps)
+                    Volatile.Write(ref *(int*)(_data + position), SkipMarker);
+                *_tail = tail + required - RecordPrefix;
                 return;
             }
             whileFull?.Invoke();
@@ -83,40 +94,48 @@ internal readonly unsafe struct SpscRing
         }
     }
 
+    private bool HasRoom(long tail, long required)
+    {
+        if (tail + required - *_headSeenByProducer <= _capacity)
+            return true;
+        long head = Volatile.Read(ref *_head);
+        *_headSeenByProducer = head;
+        return tail + required - head <= _capacity;
+    }
+
     /// <summary>
     /// Reads every complete record now in the ring, in order, handing each to
     /// <paramref name="consume"/> before its space is freed. Only the single consumer calls this.
     /// </summary>
     /// <returns>Number of records consumed.</returns>
+    /// <exception cref="Messaging.ProtocolViolationException">A record's length is impossible (corrupt memory).</exception>
     public int Drain<TState>(ref TState state, ConsumeRecord<TState> consume)
     {
         long head = *_head;
-        long tail = Volatile.Read(ref *_tail);
         int records = 0;
-        while (head != tail)
+        while (true)
         {
             long position = head & (_capacity - 1);
-            int length = *(int*)(_data + position);
+            int length = Volatile.Read(ref *(int*)(_data + position));
+            if (length == 0)
+                return records;
             if (length == SkipMarker)
             {
                 head += _capacity - position;
                 Volatile.Write(ref *_head, head);
                 continue;
             }
-            if (length < RecordPrefix || length > _capacity - position || (length & 7) != 0)
+            if (length < RecordAlignment || length > _capacity - position || (length & (RecordAlignment - 1)) != 0)
                 throw new Messaging.ProtocolViolationException($"corrupt shared-memory record length {length}");
             consume(ref state, new ReadOnlySpan<byte>(_data + position + RecordPrefix, length - RecordPrefix));
             head += length;
             Volatile.Write(ref *_head, head);
             records++;
-            if (head == tail)
-                tail = Volatile.Read(ref *_tail);
         }
-        return records;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Align(long bytes) => (bytes + 7) & ~7L;
+    private static long Align(long bytes) => (bytes + RecordAlignment - 1) & ~(long)(RecordAlignment - 1);
 }
 
 /// <summary>Receives one record of a <see cref="SpscRing"/>; the span is valid only during the call.</summary>

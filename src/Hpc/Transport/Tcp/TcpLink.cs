@@ -110,10 +110,13 @@ internal sealed class TcpLink : IPeerLink
         {
             while (!_dead)
             {
-                if (!_engine.WaitUntilNobodySpins(200))
+                if (!_engine.WaitForBackgroundWork(200))
                     continue;
                 if (!_socket.Poll(200_000, SelectMode.SelectRead))
+                {
+                    _engine.TryParkBackground();
                     continue;
+                }
                 if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
                     continue;
                 try
