@@ -200,7 +200,8 @@ internal sealed class RankRuntime : IDisposable
     /// Builds <paramref name="size"/> ranks that live in this process, linked in memory: the
     /// ranks-as-threads worlds that test every algorithm without sockets.
     /// </summary>
-    public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit, bool checkCollectives = false)
+    public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit, bool checkCollectives = false,
+        InProcessCopies copies = InProcessCopies.None)
     {
         var engines = new MatchingEngine[size];
         for (int r = 0; r < size; r++)
@@ -211,7 +212,7 @@ internal sealed class RankRuntime : IDisposable
         {
             var links = new IPeerLink[size];
             for (int peer = 0; peer < size; peer++)
-                links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit);
+                links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit, peer == r ? InProcessCopies.None : copies);
             var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
             runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null, null) { CheckCollectives = checkCollectives };
         }

@@ -23,6 +23,9 @@ public class Request
 
     internal Request() { }
 
+    /// <summary>Threads spinning in <see cref="Wait"/> on this request right now (see <see cref="WaitPolicy"/>).</summary>
+    internal int SpinningWaiters;
+
     /// <summary>The engine whose links a waiter polls while it spins; null when nothing needs polling.</summary>
     internal MatchingEngine? Engine { get; set; }
 

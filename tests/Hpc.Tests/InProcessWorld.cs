@@ -11,9 +11,9 @@ internal static class InProcessWorld
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     public static void Run(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
-        bool checkCollectives = false)
+        bool checkCollectives = false, Hpc.Transport.InProcess.InProcessCopies copies = Hpc.Transport.InProcess.InProcessCopies.None)
     {
-        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives);
+        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives, copies);
         var failures = new Exception?[size];
         var threads = new Thread[size];
         for (int r = 0; r < size; r++)

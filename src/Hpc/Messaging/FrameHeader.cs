@@ -13,6 +13,11 @@ internal enum FrameKind : byte
     ClearToSend = 3,
     /// <summary>A chunk of a large message, addressed to the receiver's pending receive.</summary>
     RendezvousData = 4,
+    /// <summary>
+    /// The sender wrote Length bytes of a large message straight into the receiver's buffer,
+    /// starting at Offset (see <see cref="FrameFlags.Split"/>); no payload.
+    /// </summary>
+    PushDone = 5,
 }
 
 /// <summary>Flags carried by a frame.</summary>
@@ -27,6 +32,13 @@ internal enum FrameFlags : byte
     Pullable = 2,
     /// <summary>On ClearToSend: the receiver already copied the data itself; the send is complete.</summary>
     Pulled = 4,
+    /// <summary>
+    /// On ClearToSend: both sides copy. The receiver reads the first half of the message out of
+    /// the sender's memory while the sender writes the second half into the receiver's buffer;
+    /// Context carries the receiver's pid and Offset its buffer's address. A ClearToSend with
+    /// <see cref="Pulled"/> follows once the receiver's half is read.
+    /// </summary>
+    Split = 8,
 }
 
 /// <summary>
@@ -97,7 +109,7 @@ internal readonly record struct FrameHeader(
 
     private void Validate(FrameLimits limits)
     {
-        if ((Flags & ~(FrameFlags.Rejected | FrameFlags.Pullable | FrameFlags.Pulled)) != 0)
+        if ((Flags & ~(FrameFlags.Rejected | FrameFlags.Pullable | FrameFlags.Pulled | FrameFlags.Split)) != 0)
             throw new ProtocolViolationException($"unknown frame flags 0x{(byte)Flags:X2}");
         if (Length < 0)
             throw new ProtocolViolationException($"negative frame length {Length}");
@@ -120,6 +132,10 @@ internal readonly record struct FrameHeader(
                     throw new ProtocolViolationException($"data frame of {Length} bytes exceeds the bound of {limits.MaxChunkBytes}");
                 if (Offset < 0)
                     throw new ProtocolViolationException($"data frame with negative offset {Offset}");
+                break;
+            case FrameKind.PushDone:
+                if (Offset < 0)
+                    throw new ProtocolViolationException($"push notice with negative offset {Offset}");
                 break;
             default:
                 throw new ProtocolViolationException($"unknown frame kind {(byte)Kind}");

@@ -33,4 +33,10 @@ internal interface IPeerLink : IDisposable
     /// <paramref name="pid"/> (the peer) into <paramref name="destination"/>; false when not possible.
     /// </summary>
     unsafe bool TryPull(int pid, long address, byte* destination, long length) => false;
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from <paramref name="source"/> to address
+    /// <paramref name="address"/> of process <paramref name="pid"/> (the peer); false when not possible.
+    /// </summary>
+    unsafe bool TryPush(int pid, long address, byte* source, long length) => false;
 }

@@ -163,25 +163,49 @@ internal sealed unsafe class MatchingEngine
         return done;
     }
 
+    /// <summary>
+    /// Large messages from this size on are copied by both sides at once where the link allows
+    /// single copies: the receiver reads one half while the sender writes the other, so two cores
+    /// share the copy (each single copy is bounded by pinning pages, not by memory bandwidth).
+    /// </summary>
+    public const long SplitCopyBytes = 256 * 1024;
+
+    /// <summary>Where a split copy divides a message: the receiver reads before, the sender writes from here.</summary>
+    public static long SplitPoint(long length) => (length / 2) & ~4095L;
+
+    /// <summary>Writes a cleared send's data (its second half when both sides copy), then counts the part done.</summary>
     internal void SendRendezvousData(SendRequest request, long receiverId)
     {
         try
         {
             IPeerLink link = _links[request.DestinationWorldRank];
-            long offset = 0;
-            do
+            if (request.IsSplit)
             {
-                long chunk = Math.Min(link.MaxChunkBytes, request.Length - offset);
-                var header = new FrameHeader(FrameKind.RendezvousData, FrameFlags.None, 0, 0, 0, chunk, ReceiverId: receiverId, Offset: offset);
-                link.Send(header, new ReadOnlySpan<byte>(request.Data + offset, (int)chunk));
-                offset += chunk;
+                long split = SplitPoint(request.Length);
+                if (link.TryPush(request.PushPid, request.PushAddress + split, request.Data + split, request.Length - split))
+                    link.Send(new FrameHeader(FrameKind.PushDone, FrameFlags.None, 0, 0, 0, request.Length - split, ReceiverId: receiverId, Offset: split), default);
+                else
+                    SendChunks(link, request, receiverId, split, request.Length);
             }
-            while (offset < request.Length);
-            request.Complete(default);
+            else
+                SendChunks(link, request, receiverId, 0, request.Length);
+            request.PartDone();
         }
         catch (Exception e)
         {
             request.Fail(new HpcException($"sending {request.Length} bytes to rank {request.DestinationWorldRank} failed: {e.Message}", e));
+        }
+    }
+
+    private static void SendChunks(IPeerLink link, SendRequest request, long receiverId, long from, long to)
+    {
+        long offset = from;
+        while (offset < to)
+        {
+            long chunk = Math.Min(link.MaxChunkBytes, to - offset);
+            var header = new FrameHeader(FrameKind.RendezvousData, FrameFlags.None, 0, 0, 0, chunk, ReceiverId: receiverId, Offset: offset);
+            link.Send(header, new ReadOnlySpan<byte>(request.Data + offset, (int)chunk));
+            offset += chunk;
         }
     }
 
@@ -289,6 +313,13 @@ internal sealed unsafe class MatchingEngine
             case FrameKind.ClearToSend:
                 OnClearToSend(header);
                 break;
+            case FrameKind.PushDone:
+            {
+                ReceiveRequest request = PendingReceive(header.ReceiverId);
+                TargetIn(request, header.Offset, header.Length);
+                Written(request, header.ReceiverId, header.Length);
+                break;
+            }
             default:
                 throw new ProtocolViolationException($"unexpected {header.Kind} frame");
         }
@@ -373,6 +404,11 @@ internal sealed unsafe class MatchingEngine
             request.Fail(new MessageTruncatedException(source, tag, length, request.Capacity));
             return;
         }
+        if ((flags & FrameFlags.Pullable) != 0 && length >= SplitCopyBytes && link.CanPull)
+        {
+            AcceptSplit(link, request, source, tag, length, senderId, (int)pullPid, pullAddress);
+            return;
+        }
         if ((flags & FrameFlags.Pullable) != 0 && link.TryPull((int)pullPid, pullAddress, request.Buffer, length))
         {
             // One kernel copy from the sender's buffer into ours; the sender only needs to hear it is done.
@@ -389,26 +425,99 @@ internal sealed unsafe class MatchingEngine
         link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.None, 0, 0, 0, length, senderId, id), default);
     }
 
+    /// <summary>
+    /// Both sides copy: the sender is told where to write the second half, then this rank reads
+    /// the first half out of the sender's memory. The receive completes when both halves landed.
+    /// </summary>
+    private void AcceptSplit(IPeerLink link, ReceiveRequest request, int source, int tag, long length, long senderId, int pullPid, long pullAddress)
+    {
+        request.MatchedSource = source;
+        request.MatchedTag = tag;
+        request.ExpectedBytes = length;
+        long id = Interlocked.Increment(ref _nextOperationId);
+        lock (_lock)
+            _pendingReceives.Add(id, request);
+        link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.Split, Environment.ProcessId, 0, 0, length, senderId, id, (long)request.Buffer), default);
+        long split = SplitPoint(length);
+        if (link.TryPull(pullPid, pullAddress, request.Buffer, split))
+        {
+            link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.Pulled, 0, 0, 0, length, senderId), default);
+            Written(request, id, split);
+        }
+        else
+        {
+            // The kernel refused the read after all: the sender streams the first half as well.
+            link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.None, 0, 0, 0, split, senderId, id), default);
+        }
+    }
+
     private void OnClearToSend(in FrameHeader header)
     {
         SendRequest? request;
+        bool split = (header.Flags & FrameFlags.Split) != 0;
         lock (_lock)
         {
-            if (!_pendingSends.Remove(header.SenderId, out request))
+            // A split clear-to-send is followed by a second one (pulled, or asking for the first half).
+            bool known = split ? _pendingSends.TryGetValue(header.SenderId, out request) : _pendingSends.Remove(header.SenderId, out request);
+            if (!known || request is null)
                 throw new ProtocolViolationException($"clear-to-send for unknown send {header.SenderId}");
         }
-        if ((header.Flags & (FrameFlags.Rejected | FrameFlags.Pulled)) != 0)
+        if (split)
+        {
+            if (header.Length != request.Length || request.IsSplit)
+                throw new ProtocolViolationException($"split clear-to-send for {header.Length} bytes, but the send has {request.Length}");
+            request.ClearForSplit(this, header.ReceiverId, header.Context, header.Offset);
+            QueueData(request);
+            return;
+        }
+        if ((header.Flags & FrameFlags.Rejected) != 0)
         {
             // The receiver reports the truncation; MPI leaves the send itself successful.
             request.Complete(default);
             return;
         }
+        if ((header.Flags & FrameFlags.Pulled) != 0)
+        {
+            request.PartDone();
+            return;
+        }
+        if (request.IsSplit)
+        {
+            // The receiver could not read its half: stream it, alongside the half being written.
+            if (header.Length != SplitPoint(request.Length))
+                throw new ProtocolViolationException($"clear-to-send for the first {header.Length} bytes of a split send of {request.Length}");
+            long receiverId = header.ReceiverId, firstHalf = header.Length;
+            ThreadPool.UnsafeQueueUserWorkItem(_ =>
+            {
+                try
+                {
+                    SendChunks(_links[request.DestinationWorldRank], request, receiverId, 0, firstHalf);
+                    request.PartDone();
+                }
+                catch (Exception e)
+                {
+                    request.Fail(new HpcException($"sending {request.Length} bytes to rank {request.DestinationWorldRank} failed: {e.Message}", e));
+                }
+            }, null);
+            return;
+        }
         if (header.Length != request.Length)
             throw new ProtocolViolationException($"clear-to-send for {header.Length} bytes, but the send has {request.Length}");
         request.Clear(this, header.ReceiverId);
+        QueueData(request);
+    }
+
+    private static void QueueData(SendRequest request)
+    {
         // Never write bulk data from a link's reader: two readers each writing to the other
-        // could both block on full socket buffers with nobody left to read. A sender blocked in
-        // Wait usually claims the data itself; the pool thread covers requests nobody waits on.
+        // could both block on full socket buffers with nobody left to read. A sender spinning in
+        // Wait claims the data itself (it re-checks when it stops spinning, after the full fence
+        // of its own exit, so one of the two always sees the other); the pool thread covers
+        // requests nobody spins on. Waking a pool thread per message would take a core from the
+        // spinner on a small host.
+        Interlocked.MemoryBarrier();
+        if (request.SpinningWaiters > 0)
+            return;
         ThreadPool.UnsafeQueueUserWorkItem(static request =>
         {
             if (request.TryClaim(out long receiverId))

@@ -47,16 +47,23 @@ internal static class WaitPolicy
             engine?.RequestBackgroundProgress();
             return;
         }
-        // The message has often arrived already: one poll, and no spin bookkeeping at all.
-        engine.Progress();
-        if (request.IsCompleted)
-            return;
+        // While this thread is counted as spinning, the engine leaves work on the request (a
+        // cleared large send) to it instead of waking a pool thread.
+        Interlocked.Increment(ref request.SpinningWaiters);
+        bool completed = false, spinning = false;
         long deadline = 0;
-        engine.EnterSpin();
-        bool completed = false;
         int polls = 0;
         try
         {
+            // The message has often arrived already: one poll, and no spin bookkeeping at all.
+            engine.Progress();
+            if (request.IsCompleted)
+            {
+                completed = true;
+                return;
+            }
+            engine.EnterSpin();
+            spinning = true;
             do
             {
                 // A pause between polls: the hardware thread beside this one (often the peer
@@ -89,7 +96,14 @@ internal static class WaitPolicy
         }
         finally
         {
-            engine.ExitSpin(gaveUp: !completed);
+            // After this decrement (a full fence) the engine hands new work to a pool thread;
+            // work it handed over before is done here, so none is left behind.
+            Interlocked.Decrement(ref request.SpinningWaiters);
+            bool work = !completed && request.HasWorkForWaiter;
+            if (spinning)
+                engine.ExitSpin(gaveUp: !completed);
+            if (work)
+                request.AdvanceWhileWaiting();
         }
     }
 }

@@ -7,8 +7,30 @@ namespace Hpc.Transport.InProcess;
 /// engine on the sending thread. It carries send-to-self (the Self transport) and the
 /// ranks-as-threads worlds that the unit tests build.
 /// </summary>
-internal sealed class InProcessLink(MatchingEngine peer, int sourceWorldRank, long eagerLimit) : IPeerLink
+internal sealed unsafe class InProcessLink(MatchingEngine peer, int sourceWorldRank, long eagerLimit, InProcessCopies copies = InProcessCopies.None)
+    : IPeerLink
 {
+    /// <inheritdoc />
+    public bool CanPull => copies != InProcessCopies.None;
+
+    /// <inheritdoc />
+    public bool TryPull(int pid, long address, byte* destination, long length)
+    {
+        if (copies is InProcessCopies.None or InProcessCopies.WriteOnly || pid != Environment.ProcessId)
+            return false;
+        Buffer.MemoryCopy((void*)address, destination, length, length);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool TryPush(int pid, long address, byte* source, long length)
+    {
+        if (copies is InProcessCopies.None or InProcessCopies.ReadOnly || pid != Environment.ProcessId)
+            return false;
+        Buffer.MemoryCopy(source, (void*)address, length, length);
+        return true;
+    }
+
     /// <inheritdoc />
     public long EagerLimit => eagerLimit;
 
@@ -23,4 +45,20 @@ internal sealed class InProcessLink(MatchingEngine peer, int sourceWorldRank, lo
 
     /// <inheritdoc />
     public void Dispose() { }
+}
+
+/// <summary>
+/// Which direct copies an in-process link offers, as the shared-memory transport does with
+/// process_vm_readv/writev; the refusing modes exercise the fallbacks of the rendezvous protocol.
+/// </summary>
+internal enum InProcessCopies
+{
+    /// <summary>Large messages travel in chunks through the link.</summary>
+    None,
+    /// <summary>The receiver reads and the sender writes straight between the buffers.</summary>
+    ReadAndWrite,
+    /// <summary>Reads work; writes are refused (the sender streams its half).</summary>
+    ReadOnly,
+    /// <summary>Reads are advertised but refused (the receiver asks for its half to be streamed).</summary>
+    WriteOnly,
 }

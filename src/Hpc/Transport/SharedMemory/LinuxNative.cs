@@ -38,6 +38,9 @@ internal static unsafe partial class LinuxNative
     private static partial nint process_vm_readv(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial nint process_vm_writev(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     /// <summary>True when futexes are available (Linux on x64 or arm64).</summary>
@@ -77,6 +80,28 @@ internal static unsafe partial class LinuxNative
             var local = new IoVec { Base = destination + done, Length = (nuint)(length - done) };
             var remote = new IoVec { Base = (void*)(remoteAddress + done), Length = (nuint)(length - done) };
             nint n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+            if (n <= 0)
+                return false;
+            done += n;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from <paramref name="source"/> to
+    /// <paramref name="remoteAddress"/> in process <paramref name="pid"/> with one kernel copy
+    /// (process_vm_writev). False when the kernel refuses or the copy is short.
+    /// </summary>
+    public static bool TryWriteProcessMemory(int pid, long remoteAddress, byte* source, long length)
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        long done = 0;
+        while (done < length)
+        {
+            var local = new IoVec { Base = source + done, Length = (nuint)(length - done) };
+            var remote = new IoVec { Base = (void*)(remoteAddress + done), Length = (nuint)(length - done) };
+            nint n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
             if (n <= 0)
                 return false;
             done += n;

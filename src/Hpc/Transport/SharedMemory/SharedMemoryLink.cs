@@ -127,5 +127,9 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     }
 
     /// <inheritdoc />
+    public bool TryPush(int pid, long address, byte* source, long length) =>
+        !_pullRefused && LinuxNative.TryWriteProcessMemory(pid, address, source, length);
+
+    /// <inheritdoc />
     public void Dispose() => _peerSegment.Dispose();
 }
