@@ -131,7 +131,8 @@ internal sealed class RankRuntime : IDisposable
                     links[peer] = selfLink;
                 else if (shmPaths[peer] is string path)
                 {
-                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy);
+                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy,
+                        populate: SharedMemoryInbox.PopulatesAtStart(job.Size));
                     inbox!.Register(link);
                     links[peer] = link;
                 }

@@ -41,6 +41,11 @@ internal static unsafe partial class LinuxNative
     private static partial nint process_vm_writev(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int madvise(void* address, nuint length, int advice);
+
+    private const int MadvPopulateWrite = 23;
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     /// <summary>True when futexes are available (Linux on x64 or arm64).</summary>
@@ -107,6 +112,27 @@ internal static unsafe partial class LinuxNative
             done += n;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Maps every page of <paramref name="length"/> bytes at <paramref name="address"/> (a shared
+    /// mapping) into this process now, allocating them if they are new, so that the message path
+    /// never takes a page fault (a first touch costs ~25 us in a VM). Uses MADV_POPULATE_WRITE
+    /// (Linux 5.14), then reads one byte per page (which also maps pages on older kernels).
+    /// </summary>
+    public static void Populate(byte* address, long length)
+    {
+        if (!OperatingSystem.IsLinux() || length <= 0)
+            return;
+        long page = Environment.SystemPageSize;
+        long start = (long)address & ~(page - 1);
+        long end = ((long)address + length + page - 1) & ~(page - 1);
+        madvise((void*)start, (nuint)(end - start), MadvPopulateWrite);
+        // Touch every page from this CPU as well: under a hypervisor that shadows page tables
+        // the first access to each page still exits to the host (~14 us a page, measured), even
+        // when the guest's page table already maps it. Reads never disturb a peer's data.
+        for (long p = start; p < end; p += page)
+            _ = Volatile.Read(ref *(byte*)p);
     }
 
     /// <summary>Lets sibling ranks read this process's memory where Yama ptrace rules would forbid it.</summary>

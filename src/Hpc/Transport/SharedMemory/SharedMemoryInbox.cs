@@ -51,6 +51,13 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
     /// <summary>This rank's own collective area.</summary>
     public byte* CollectiveArea => CollectiveAreaOf(_segment);
 
+    /// <summary>
+    /// Up to this many ranks, inboxes are allocated and mapped whole at start: otherwise the first
+    /// lap around each ring takes a page fault every 4 KiB, which dominated small-message latency
+    /// for the first thousands of messages. Larger jobs allocate pages as they are first written.
+    /// </summary>
+    public static bool PopulatesAtStart(int worldSize) => worldSize <= 16;
+
     /// <summary>Ring size per sender: large for small jobs, smaller as the job grows so memory stays bounded.</summary>
     public static long RingBytesFor(int worldSize) => worldSize <= 16 ? 256 * 1024 : 64 * 1024;
 
@@ -60,6 +67,8 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
         long ringBytes = RingBytesFor(worldSize);
         string path = PathFor(jobId, rank);
         var segment = SharedSegment.Create(path, SegmentBytes(worldSize, ringBytes));
+        if (PopulatesAtStart(worldSize))
+            LinuxNative.Populate(segment.Pointer, segment.Size);
         return new SharedMemoryInbox(segment, engine, ringBytes);
     }
 

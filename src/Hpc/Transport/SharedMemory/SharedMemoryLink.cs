@@ -29,13 +29,20 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     private static int s_pullFailureLogged;
     private bool _pullRefused;
 
-    public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose, bool singleCopy = true)
+    public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose, bool singleCopy = true,
+        bool populate = false)
     {
         _pullRefused = !singleCopy;
         _engine = engine;
         _peerWorldRank = peerWorldRank;
         _peerSegment = peerSegment;
         _outbound = SharedMemoryInbox.RingIn(peerSegment, engine.WorldRank, inbox.RingBytes);
+        if (populate)
+        {
+            // Map the parts of the peer's inbox this rank touches: its own ring there and the peer's collective area.
+            LinuxNative.Populate(_outbound.Start, SpscRing.SlotBytes(inbox.RingBytes));
+            LinuxNative.Populate(SharedMemoryInbox.CollectiveAreaOf(peerSegment), Collectives.SharedMemory.SharedCollectiveArea.BytesPerRank);
+        }
         _inbound = inbox.RingFrom(peerWorldRank);
         _peerDoorbell = SharedMemoryInbox.DoorbellOf(peerSegment);
         _peerSleeping = SharedMemoryInbox.SleepingOf(peerSegment);

@@ -45,6 +45,9 @@ internal readonly unsafe struct SpscRing
         _capacity = capacity;
     }
 
+    /// <summary>Start of the slot (control block, then data).</summary>
+    public byte* Start => (byte*)_tail;
+
     /// <summary>Largest record body this ring accepts.</summary>
     public long MaxRecordBytes => _capacity / 2 - RecordPrefix;
 
