@@ -113,6 +113,12 @@ public class Request
             completion.TrySetResult(_status);
     }
 
+    /// <summary>
+    /// A number that changes while the operation makes progress (bytes of a large message
+    /// landing or leaving): a waiter keeps spinning while it moves, and sleeps once it stalls.
+    /// </summary>
+    internal virtual long ProgressMark => 0;
+
     /// <summary>Work the waiting thread may do itself while it spins (see <see cref="SendRequest"/>).</summary>
     internal virtual void AdvanceWhileWaiting() { }
 

@@ -51,7 +51,15 @@ public sealed class Mpirun : IDisposable
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
         info.ArgumentList.Add(dll);
-        foreach (string arg in args)
+        string[] given = [.. args];
+        // A job that hangs reports what every rank waits for (mpirun --timeout) shortly before
+        // the test gives up on it, so a failure says where it hung.
+        if (given.Contains("-np") && !given.Contains("--timeout") && limit > TimeSpan.FromSeconds(30))
+        {
+            info.ArgumentList.Add("--timeout");
+            info.ArgumentList.Add(((int)(limit.TotalSeconds - 15)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        foreach (string arg in given)
             info.ArgumentList.Add(arg);
         if (environment is not null)
         {

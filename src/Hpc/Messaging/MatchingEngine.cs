@@ -74,8 +74,9 @@ internal sealed unsafe class MatchingEngine
     /// </summary>
     public void RequestBackgroundProgress()
     {
-        if (_backgroundWanted.IsSet)
-            return;
+        // Always under the lock, never a quick look at the event first: a reader deciding to
+        // park (TryParkBackground) may have counted the pending operations before this one was
+        // added and be about to reset the event; the lock orders the two.
         lock (_spinLock)
         {
             if (_spinners == 0)
@@ -101,7 +102,23 @@ internal sealed unsafe class MatchingEngine
         }
     }
 
-    private bool HasPendingOperations => _posted.Count + _pendingSends.Count + _pendingReceives.Count + Volatile.Read(ref _probeWaiters) > 0;
+    private bool HasPendingOperations =>
+        _posted.Count + _pendingSends.Count + _pendingReceives.Count + Volatile.Read(ref _probeWaiters) + Volatile.Read(ref _blockedSends) > 0;
+
+    private int _blockedSends;
+
+    /// <summary>
+    /// A thread waits for room to send in the middle of a frame and cannot read meanwhile: the
+    /// background readers must keep reading, or two ranks filling each other's sockets would stall.
+    /// </summary>
+    public void BeginBlockedSend()
+    {
+        Interlocked.Increment(ref _blockedSends);
+        RequestBackgroundProgress();
+    }
+
+    /// <summary>Ends <see cref="BeginBlockedSend"/>.</summary>
+    public void EndBlockedSend() => Interlocked.Decrement(ref _blockedSends);
 
     /// <summary>Blocks a background reader until it has work (see <see cref="TryParkBackground"/>); false on timeout.</summary>
     public bool WaitForBackgroundWork(int millisecondsTimeout) => _backgroundWanted.Wait(millisecondsTimeout);

@@ -64,6 +64,8 @@ internal sealed unsafe class ReceiveRequest : Request
     public long ExpectedBytes;
     public long ReceivedBytes;
 
+    internal override long ProgressMark => Volatile.Read(ref ReceivedBytes) + Volatile.Read(ref ExpectedBytes);
+
     public bool Matches(int context, int source, int tag) =>
         Context == context
         && (Source == Communicator.AnySource || Source == source)
@@ -129,6 +131,8 @@ internal sealed unsafe class SendRequest : Request
     }
 
     internal override bool HasWorkForWaiter => Volatile.Read(ref _state) == 1;
+
+    internal override long ProgressMark => Volatile.Read(ref _state) + Volatile.Read(ref _partsLeft) * 4;
 
     /// <summary>A blocked sender writes its own data once cleared, instead of waiting for a pool thread.</summary>
     internal override void AdvanceWhileWaiting()

@@ -28,12 +28,20 @@ internal static class WaitPolicy
     private static long? ReadSpinMicroseconds() =>
         long.TryParse(Environment.GetEnvironmentVariable("HPC_SPIN_US"), out long value) && value >= 0 ? value : null;
 
-    /// <summary>The first call starts the spin time: a wait that ends within a few polls never reads the clock.</summary>
-    private static bool StillSpinning(ref long deadline)
+    /// <summary>
+    /// The first call starts the spin time: a wait that ends within a few polls never reads the
+    /// clock. The spin time starts over whenever the request made progress since the last look
+    /// (a large message streaming in): a waiter sleeps only once its operation stalls.
+    /// </summary>
+    private static bool StillSpinning(Request request, ref long deadline, ref long mark)
     {
         long now = Stopwatch.GetTimestamp();
-        if (deadline == 0)
+        long current = request.ProgressMark;
+        if (deadline == 0 || current != mark)
+        {
             deadline = now + s_spinTicks;
+            mark = current;
+        }
         return now < deadline;
     }
 
@@ -51,7 +59,7 @@ internal static class WaitPolicy
         // cleared large send) to it instead of waking a pool thread.
         Interlocked.Increment(ref request.SpinningWaiters);
         bool completed = false, spinning = false;
-        long deadline = 0;
+        long deadline = 0, mark = 0;
         int polls = 0;
         try
         {
@@ -92,7 +100,7 @@ internal static class WaitPolicy
             }
             // Reading the clock costs more than a poll (it is a paravirtualized clock in a VM, and
             // profiles of ping-pong showed half the time there), so only every few polls.
-            while ((++polls & (ClockEveryPolls - 1)) != 0 || StillSpinning(ref deadline));
+            while ((++polls & (ClockEveryPolls - 1)) != 0 || StillSpinning(request, ref deadline, ref mark));
         }
         finally
         {

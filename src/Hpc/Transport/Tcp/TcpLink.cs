@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -9,7 +10,8 @@ namespace Hpc.Transport.Tcp;
 /// One authenticated TCP connection to a peer rank. Frames are parsed from a
 /// System.IO.Pipelines <see cref="Pipe"/>, either by a caller that spins waiting for a message (<see cref="Poll"/>) or by a background reader when nobody spins; rendezvous data is streamed
 /// into the user's buffer as it arrives rather than buffered whole. Sends are written by the
-/// calling thread under a lock, header and small payload in one system call.
+/// calling thread under a lock, header and small payload in one system call. The socket is
+/// non-blocking: a full socket makes the sender spin briefly, then wait in poll(2).
 /// </summary>
 internal sealed class TcpLink : IPeerLink
 {
@@ -36,6 +38,7 @@ internal sealed class TcpLink : IPeerLink
     {
         _socket = socket;
         _socket.NoDelay = true;
+        _socket.Blocking = false;
         _peerWorldRank = peerWorldRank;
         _engine = engine;
         EagerLimit = eagerLimit;
@@ -69,14 +72,52 @@ internal sealed class TcpLink : IPeerLink
         }
     }
 
+    /// <summary>
+    /// Writes every byte on the non-blocking socket. When the socket is full the thread spins
+    /// (the peer is usually draining it right now: sleeping in send(2) would cost a wake-up per
+    /// refill, which left the cores idle most of a large transfer), then waits in poll(2) once
+    /// the peer stalls. Meanwhile the background readers run, so two ranks that fill each
+    /// other's sockets keep reading; this thread cannot read itself, it is inside a frame.
+    /// </summary>
     private void SendAll(ReadOnlySpan<byte> bytes)
     {
-        while (!bytes.IsEmpty)
+        bool blocked = false;
+        long stalledSince = 0;
+        try
         {
-            int sent = _socket.Send(bytes);
-            bytes = bytes[sent..];
+            while (!bytes.IsEmpty)
+            {
+                int sent = _socket.Send(bytes, SocketFlags.None, out SocketError error);
+                if (error == SocketError.Success)
+                {
+                    bytes = bytes[sent..];
+                    stalledSince = 0;
+                    continue;
+                }
+                if (error != SocketError.WouldBlock)
+                    throw new SocketException((int)error);
+                if (!blocked)
+                {
+                    blocked = true;
+                    _engine.BeginBlockedSend();
+                }
+                long now = Stopwatch.GetTimestamp();
+                if (stalledSince == 0)
+                    stalledSince = now;
+                if (now - stalledSince < SpinBeforePollTicks)
+                    Thread.SpinWait(50);
+                else
+                    _socket.Poll(1000, SelectMode.SelectWrite);
+            }
+        }
+        finally
+        {
+            if (blocked)
+                _engine.EndBlockedSend();
         }
     }
+
+    private static readonly long SpinBeforePollTicks = Stopwatch.Frequency / 5000;
 
     /// <summary>
     /// Reads whatever has arrived, if no other thread is reading this link right now. Called by
@@ -89,7 +130,14 @@ internal sealed class TcpLink : IPeerLink
             return false;
         try
         {
-            return !_dead && _socket.Available > 0 && ReceiveAndDispatch();
+            // One non-blocking receive, no FIONREAD first: under a hypervisor every system call
+            // is expensive, and the spinning waiter makes this call thousands of times.
+            if (_dead)
+                return false;
+            ReceiveOutcome outcome = ReceiveAndDispatch();
+            if (outcome == ReceiveOutcome.EndOfStream)
+                EndOfStream();
+            return outcome == ReceiveOutcome.Data;
         }
         catch (Exception e)
         {
@@ -117,22 +165,17 @@ internal sealed class TcpLink : IPeerLink
                     _engine.TryParkBackground();
                     continue;
                 }
+                // Someone started spinning while this thread slept in poll: the spinner reads.
+                if (!_engine.WaitForBackgroundWork(0))
+                    continue;
                 if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
                     continue;
                 try
                 {
                     if (_dead)
                         break;
-                    if (_socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead))
-                    {
-                        // Readable with nothing available means end of stream: Receive returns 0.
-                        if (!ReceiveAndDispatch() && _socket.Available == 0)
-                        {
-                            _dead = true;
-                            if (!_closing && (_dataRemaining > 0 || _pipe.Reader.TryRead(out ReadResult rest) && !rest.Buffer.IsEmpty))
-                                _log($"connection from rank {_peerWorldRank} ended inside a frame");
-                        }
-                    }
+                    if (ReceiveAndDispatch() == ReceiveOutcome.EndOfStream)
+                        EndOfStream();
                 }
                 finally
                 {
@@ -146,6 +189,15 @@ internal sealed class TcpLink : IPeerLink
         }
     }
 
+    private void EndOfStream()
+    {
+        _dead = true;
+        if (!_closing && (_dataRemaining > 0 || _pipe.Reader.TryRead(out ReadResult rest) && !rest.Buffer.IsEmpty))
+            _log($"connection from rank {_peerWorldRank} ended inside a frame");
+    }
+
+    private enum ReceiveOutcome { Nothing, Data, EndOfStream }
+
     private void Fail(Exception e)
     {
         _dead = true;
@@ -158,31 +210,38 @@ internal sealed class TcpLink : IPeerLink
     }
 
     /// <summary>One receive into the pipe, then every whole frame in it is dispatched. Caller owns <see cref="_receiving"/>.</summary>
-    /// <returns>False at end of stream.</returns>
-    private bool ReceiveAndDispatch()
+    private ReceiveOutcome ReceiveAndDispatch()
     {
         if (_dataRemaining > 0 && !_pipeHoldsBytes)
         {
             // Bulk data goes straight from the socket into the user's buffer: no copy through
             // the pipe, and reads as large as the kernel will give.
             Span<byte> target = _engine.RendezvousTarget(_dataReceiver, _dataOffset, _dataRemaining);
-            int direct = _socket.Receive(target);
+            int direct = _socket.Receive(target, SocketFlags.None, out SocketError directError);
+            if (directError == SocketError.WouldBlock)
+                return ReceiveOutcome.Nothing;
+            if (directError != SocketError.Success)
+                throw new SocketException((int)directError);
             if (direct == 0)
-                return false;
+                return ReceiveOutcome.EndOfStream;
             _dataOffset += direct;
             _dataRemaining -= direct;
             _engine.RendezvousBytesWritten(_dataReceiver, direct);
-            return true;
+            return ReceiveOutcome.Data;
         }
         PipeWriter writer = _pipe.Writer;
-        int received = _socket.Receive(writer.GetSpan(64 * 1024));
+        int received = _socket.Receive(writer.GetSpan(64 * 1024), SocketFlags.None, out SocketError error);
+        if (error == SocketError.WouldBlock)
+            return ReceiveOutcome.Nothing;
+        if (error != SocketError.Success)
+            throw new SocketException((int)error);
         if (received == 0)
-            return false;
+            return ReceiveOutcome.EndOfStream;
         writer.Advance(received);
         writer.FlushAsync().GetAwaiter().GetResult();
         PipeReader reader = _pipe.Reader;
         if (!reader.TryRead(out ReadResult result))
-            return true;
+            return ReceiveOutcome.Data;
         ReadOnlySequence<byte> buffer = result.Buffer;
         while (true)
         {
@@ -213,13 +272,26 @@ internal sealed class TcpLink : IPeerLink
             if (buffer.Length < frameLength)
                 break;
             ReadOnlySequence<byte> payload = buffer.Slice(FrameHeader.Size, header.PayloadLength);
-            // A frame that straddles two pipe segments is rare (frames are small, segments 64 KiB).
-            _engine.OnFrame(_peerWorldRank, header, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+            // A frame that straddles two pipe segments (every large eager message does) is copied
+            // into a scratch buffer of this link: an array per message made the collector pause.
+            ReadOnlySpan<byte> bytes = payload.IsSingleSegment ? payload.FirstSpan : Gather(payload);
+            _engine.OnFrame(_peerWorldRank, header, bytes);
             buffer = buffer.Slice(frameLength);
         }
         reader.AdvanceTo(buffer.Start, buffer.End);
         _pipeHoldsBytes = !buffer.IsEmpty;
-        return true;
+        return ReceiveOutcome.Data;
+    }
+
+    private byte[]? _straddleScratch;
+
+    private ReadOnlySpan<byte> Gather(ReadOnlySequence<byte> payload)
+    {
+        // Only eager frames reach here, and their payload was checked against the eager limit.
+        byte[] scratch = _straddleScratch ??= new byte[(int)_limits.MaxEagerBytes];
+        Span<byte> target = scratch.AsSpan(0, (int)payload.Length);
+        payload.CopyTo(target);
+        return target;
     }
 
     private FrameHeader ReadHeader(ReadOnlySequence<byte> buffer)
