@@ -123,6 +123,18 @@ internal sealed unsafe class MatchingEngine
     /// <summary>Blocks a background reader until it has work (see <see cref="TryParkBackground"/>); false on timeout.</summary>
     public bool WaitForBackgroundWork(int millisecondsTimeout) => _backgroundWanted.Wait(millisecondsTimeout);
 
+    /// <summary>True while some thread spins on this engine's links (it reads them itself).</summary>
+    public bool SomeoneSpins => Volatile.Read(ref _spinners) > 0;
+
+    /// <summary>
+    /// Blocks a background reader until it has work, at most <paramref name="millisecondsTimeout"/>;
+    /// after a timeout it also goes to work when operations are pending. The counts are read
+    /// without the matching lock, so a reader could park on a momentarily wrong count; this
+    /// bounds what such a miss costs to one timeout instead of a hang.
+    /// </summary>
+    public bool WaitForBackgroundWorkOrPending(int millisecondsTimeout) =>
+        _backgroundWanted.Wait(millisecondsTimeout) || (Volatile.Read(ref _spinners) == 0 && HasPendingOperations);
+
     /// <summary>Polls every link once on the calling thread (see <see cref="IPeerLink.Poll"/>).</summary>
     public void Progress()
     {
@@ -365,7 +377,7 @@ internal sealed unsafe class MatchingEngine
                     Tag = header.Tag,
                     Length = header.Length,
                     SourceWorldRank = sourceWorldRank,
-                    Payload = header.Kind == FrameKind.Eager ? payload.ToArray() : null,
+                    Payload = header.Kind == FrameKind.Eager ? RentCopy(payload) : null,
                     SenderId = header.SenderId,
                     Flags = header.Flags,
                     PullPid = header.ReceiverId,
@@ -402,13 +414,33 @@ internal sealed unsafe class MatchingEngine
                 message.Flags, message.PullPid, message.PullAddress);
             return;
         }
-        if (message.Length > request.Capacity)
+        byte[] held = message.Payload!;
+        try
         {
-            request.Fail(new MessageTruncatedException(message.Source, message.Tag, message.Length, request.Capacity));
-            return;
+            if (message.Length > request.Capacity)
+            {
+                request.Fail(new MessageTruncatedException(message.Source, message.Tag, message.Length, request.Capacity));
+                return;
+            }
+            held.AsSpan(0, (int)message.Length).CopyTo(new Span<byte>(request.Buffer, (int)message.Length));
         }
-        message.Payload.AsSpan().CopyTo(new Span<byte>(request.Buffer, (int)message.Length));
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(held);
+        }
         request.Complete(new Status(message.Source, message.Tag, message.Length, request.ElementSize));
+    }
+
+    /// <summary>
+    /// Holds an early eager payload in a pooled array: a sender that runs ahead of its receiver
+    /// (a broadcast root, a stream of sends) makes every message unexpected, and an array per
+    /// message kept the collector busy enough to stall both ranks.
+    /// </summary>
+    private static byte[] RentCopy(ReadOnlySpan<byte> payload)
+    {
+        byte[] copy = System.Buffers.ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(copy);
+        return copy;
     }
 
     private void AcceptRendezvous(ReceiveRequest request, int source, int tag, long length, int sourceWorldRank, long senderId,

@@ -153,7 +153,7 @@ internal sealed class UnexpectedMessage
     public required int Tag { get; init; }
     public required long Length { get; init; }
     public required int SourceWorldRank { get; init; }
-    /// <summary>Eager payload (exactly <see cref="Length"/> bytes), or null for a rendezvous request.</summary>
+    /// <summary>Eager payload (a pooled array: its first <see cref="Length"/> bytes), or null for a rendezvous request.</summary>
     public byte[]? Payload { get; init; }
     /// <summary>The sender's operation id of a rendezvous request.</summary>
     public long SenderId { get; init; }

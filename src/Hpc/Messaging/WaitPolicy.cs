@@ -24,6 +24,9 @@ internal static class WaitPolicy
 
     private static long ToTicks(long micros) => micros * Stopwatch.Frequency / 1_000_000;
 
+    /// <summary>False when this host runs more ranks than cores: waiting threads give the core away at once.</summary>
+    public static bool Spins => s_spinTicks > 0;
+
     /// <summary>HPC_SPIN_US overrides the spin time in microseconds (benchmarks and experiments).</summary>
     private static long? ReadSpinMicroseconds() =>
         long.TryParse(Environment.GetEnvironmentVariable("HPC_SPIN_US"), out long value) && value >= 0 ? value : null;

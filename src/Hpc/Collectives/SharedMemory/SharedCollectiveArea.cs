@@ -84,21 +84,21 @@ internal sealed unsafe class SharedCollectiveArea
 
     private void WaitSlow(long* published, long step)
     {
-        // Spin briefly (the peer is usually microseconds behind), then yield, then sleep: a rank
-        // stuck behind a slow peer costs almost no CPU after the first millisecond.
+        // A rank stuck behind a slow peer costs almost no CPU after the first millisecond.
+        // With a core each, spin for the first millisecond (a yield can hand the core to another
+        // thread for a whole time slice); with more ranks than cores, yield from the start.
         long start = Stopwatch.GetTimestamp();
-        long spinUntil = start + (_oversubscribed ? 0 : Stopwatch.Frequency / 20_000);
-        long yieldUntil = start + Stopwatch.Frequency / 1000;
+        long politeAfter = start + Stopwatch.Frequency / 1000;
         while (Volatile.Read(ref *published) < step)
         {
             _progress?.Invoke();
             long now = Stopwatch.GetTimestamp();
-            if (now < spinUntil)
-                Thread.SpinWait(20);
-            else if (now < yieldUntil)
+            if (now >= politeAfter)
+                Thread.Sleep(1);
+            else if (_oversubscribed)
                 Thread.Yield();
             else
-                Thread.Sleep(1);
+                Thread.SpinWait(20);
         }
     }
 }

@@ -103,7 +103,7 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
         {
             while (!_stopping)
             {
-                if (!_engine.WaitForBackgroundWork(200))
+                if (!_engine.WaitForBackgroundWorkOrPending(200))
                     continue;
                 bool any = false;
                 foreach (SharedMemoryLink link in _links)

@@ -158,7 +158,7 @@ internal sealed class TcpLink : IPeerLink
         {
             while (!_dead)
             {
-                if (!_engine.WaitForBackgroundWork(200))
+                if (!_engine.WaitForBackgroundWorkOrPending(200))
                     continue;
                 if (!_socket.Poll(200_000, SelectMode.SelectRead))
                 {
@@ -166,7 +166,7 @@ internal sealed class TcpLink : IPeerLink
                     continue;
                 }
                 // Someone started spinning while this thread slept in poll: the spinner reads.
-                if (!_engine.WaitForBackgroundWork(0))
+                if (_engine.SomeoneSpins)
                     continue;
                 if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
                     continue;
