@@ -20,9 +20,13 @@ internal static class Program
         }
         catch (UsageException e)
         {
-            // Every rank parses the same arguments; one message is enough.
+            // Every rank parses the same arguments; one message is enough. The others wait a
+            // moment before failing: mpirun ends the job at the first failed rank, and rank 0,
+            // still starting, could be stopped before its message is out.
             if (Environment.GetEnvironmentVariable("HPC_RANK") is null or "0")
                 Console.Error.WriteLine($"hpc-bench: {e.Message}");
+            else
+                Thread.Sleep(1000);
             return 2;
         }
 
