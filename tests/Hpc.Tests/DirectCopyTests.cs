@@ -20,12 +20,14 @@ public class DirectCopyTests
         3 * (1 << 20) + 5,
     ];
 
+    /// <summary>Every mode that offers direct copies, by name (the enum is internal).</summary>
+    public static TheoryData<string> CopyModes =>
+        [nameof(InProcessCopies.ReadAndWrite), nameof(InProcessCopies.ReadOnly), nameof(InProcessCopies.WriteOnly)];
+
     private static byte Pattern(int rank, int size, int i) => (byte)(i * 7 + size * 13 + rank * 101);
 
     [Theory]
-    [InlineData(nameof(InProcessCopies.ReadAndWrite))]
-    [InlineData(nameof(InProcessCopies.ReadOnly))]
-    [InlineData(nameof(InProcessCopies.WriteOnly))]
+    [MemberData(nameof(CopyModes))]
     public void EveryByteArrivesOnceWhateverTheCopiesAllow(string mode)
     {
         var copies = Enum.Parse<InProcessCopies>(mode);
@@ -51,9 +53,7 @@ public class DirectCopyTests
     }
 
     [Theory]
-    [InlineData(nameof(InProcessCopies.ReadAndWrite))]
-    [InlineData(nameof(InProcessCopies.ReadOnly))]
-    [InlineData(nameof(InProcessCopies.WriteOnly))]
+    [MemberData(nameof(CopyModes))]
     public void ManySplitMessagesInFlightToOnePeerStayInOrder(string mode)
     {
         var copies = Enum.Parse<InProcessCopies>(mode);

@@ -90,7 +90,7 @@ internal sealed unsafe class MatchingEngine
     /// make every peer's send ring it, a system call and a thread wake-up per message that nobody
     /// waits for; what arrives meanwhile is read by the next call that polls, as in MPI.
     /// </summary>
-    /// <returns>True when the reader should go back to <see cref="WaitForBackgroundWork"/>.</returns>
+    /// <returns>True when the reader should go back to <see cref="WaitForBackgroundWorkOrPending"/>.</returns>
     public bool TryParkBackground()
     {
         lock (_spinLock)
@@ -119,9 +119,6 @@ internal sealed unsafe class MatchingEngine
 
     /// <summary>Ends <see cref="BeginBlockedSend"/>.</summary>
     public void EndBlockedSend() => Interlocked.Decrement(ref _blockedSends);
-
-    /// <summary>Blocks a background reader until it has work (see <see cref="TryParkBackground"/>); false on timeout.</summary>
-    public bool WaitForBackgroundWork(int millisecondsTimeout) => _backgroundWanted.Wait(millisecondsTimeout);
 
     /// <summary>True while some thread spins on this engine's links (it reads them itself).</summary>
     public bool SomeoneSpins => Volatile.Read(ref _spinners) > 0;
@@ -222,9 +219,12 @@ internal sealed unsafe class MatchingEngine
         }
         catch (Exception e)
         {
-            request.Fail(new HpcException($"sending {request.Length} bytes to rank {request.DestinationWorldRank} failed: {e.Message}", e));
+            FailSend(request, e);
         }
     }
+
+    private static void FailSend(SendRequest request, Exception e) =>
+        request.Fail(new HpcException($"sending {request.Length} bytes to rank {request.DestinationWorldRank} failed: {e.Message}", e));
 
     private static void SendChunks(IPeerLink link, SendRequest request, long receiverId, long from, long to)
     {
@@ -465,13 +465,20 @@ internal sealed unsafe class MatchingEngine
             request.Complete(new Status(source, tag, length, request.ElementSize));
             return;
         }
+        long id = AwaitData(request, source, tag, length);
+        link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.None, 0, 0, 0, length, senderId, id), default);
+    }
+
+    /// <summary>Records what a matched rendezvous receive expects and files it under a new id for its data.</summary>
+    private long AwaitData(ReceiveRequest request, int source, int tag, long length)
+    {
         request.MatchedSource = source;
         request.MatchedTag = tag;
         request.ExpectedBytes = length;
         long id = Interlocked.Increment(ref _nextOperationId);
         lock (_lock)
             _pendingReceives.Add(id, request);
-        link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.None, 0, 0, 0, length, senderId, id), default);
+        return id;
     }
 
     /// <summary>
@@ -480,12 +487,7 @@ internal sealed unsafe class MatchingEngine
     /// </summary>
     private void AcceptSplit(IPeerLink link, ReceiveRequest request, int source, int tag, long length, long senderId, int pullPid, long pullAddress)
     {
-        request.MatchedSource = source;
-        request.MatchedTag = tag;
-        request.ExpectedBytes = length;
-        long id = Interlocked.Increment(ref _nextOperationId);
-        lock (_lock)
-            _pendingReceives.Add(id, request);
+        long id = AwaitData(request, source, tag, length);
         link.Send(new FrameHeader(FrameKind.ClearToSend, FrameFlags.Split, Environment.ProcessId, 0, 0, length, senderId, id, (long)request.Buffer), default);
         long split = SplitPoint(length);
         if (link.TryPull(pullPid, pullAddress, request.Buffer, split))
@@ -545,7 +547,7 @@ internal sealed unsafe class MatchingEngine
                 }
                 catch (Exception e)
                 {
-                    request.Fail(new HpcException($"sending {request.Length} bytes to rank {request.DestinationWorldRank} failed: {e.Message}", e));
+                    FailSend(request, e);
                 }
             }, null);
             return;

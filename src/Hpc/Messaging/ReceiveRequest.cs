@@ -10,12 +10,7 @@ internal sealed unsafe class ReceiveRequest : Request
     public ReceiveRequest(int context, int source, int tag, byte* buffer, long capacity, int elementSize)
     {
         Node = new LinkedListNode<ReceiveRequest>(this);
-        Context = context;
-        Source = source;
-        Tag = tag;
-        Buffer = buffer;
-        Capacity = capacity;
-        ElementSize = elementSize;
+        Describe(context, source, tag, buffer, capacity, elementSize);
     }
 
     [ThreadStatic] private static ReceiveRequest? t_spare;
@@ -32,17 +27,22 @@ internal sealed unsafe class ReceiveRequest : Request
             return new ReceiveRequest(context, source, tag, buffer, capacity, elementSize);
         t_spare = null;
         spare.PrepareForReuse();
-        spare.Context = context;
-        spare.Source = source;
-        spare.Tag = tag;
-        spare.Buffer = buffer;
-        spare.Capacity = capacity;
-        spare.ElementSize = elementSize;
-        spare.MatchedSource = 0;
-        spare.MatchedTag = 0;
-        spare.ExpectedBytes = 0;
-        spare.ReceivedBytes = 0;
+        spare.Describe(context, source, tag, buffer, capacity, elementSize);
         return spare;
+    }
+
+    private void Describe(int context, int source, int tag, byte* buffer, long capacity, int elementSize)
+    {
+        Context = context;
+        Source = source;
+        Tag = tag;
+        Buffer = buffer;
+        Capacity = capacity;
+        ElementSize = elementSize;
+        MatchedSource = 0;
+        MatchedTag = 0;
+        ExpectedBytes = 0;
+        ReceivedBytes = 0;
     }
 
     /// <summary>Gives a blocking call's request back once its caller has its result.</summary>

@@ -75,38 +75,27 @@ internal static unsafe partial class LinuxNative
     /// <paramref name="pid"/> into <paramref name="destination"/> with one kernel copy
     /// (process_vm_readv). False when the kernel refuses (ptrace rules) or the copy is short.
     /// </summary>
-    public static bool TryReadProcessMemory(int pid, long remoteAddress, byte* destination, long length)
-    {
-        if (!OperatingSystem.IsLinux())
-            return false;
-        long done = 0;
-        while (done < length)
-        {
-            var local = new IoVec { Base = destination + done, Length = (nuint)(length - done) };
-            var remote = new IoVec { Base = (void*)(remoteAddress + done), Length = (nuint)(length - done) };
-            nint n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
-            if (n <= 0)
-                return false;
-            done += n;
-        }
-        return true;
-    }
+    public static bool TryReadProcessMemory(int pid, long remoteAddress, byte* destination, long length) =>
+        TryCopyProcessMemory(pid, remoteAddress, destination, length, write: false);
 
     /// <summary>
     /// Copies <paramref name="length"/> bytes from <paramref name="source"/> to
     /// <paramref name="remoteAddress"/> in process <paramref name="pid"/> with one kernel copy
     /// (process_vm_writev). False when the kernel refuses or the copy is short.
     /// </summary>
-    public static bool TryWriteProcessMemory(int pid, long remoteAddress, byte* source, long length)
+    public static bool TryWriteProcessMemory(int pid, long remoteAddress, byte* source, long length) =>
+        TryCopyProcessMemory(pid, remoteAddress, source, length, write: true);
+
+    private static bool TryCopyProcessMemory(int pid, long remoteAddress, byte* local, long length, bool write)
     {
         if (!OperatingSystem.IsLinux())
             return false;
         long done = 0;
         while (done < length)
         {
-            var local = new IoVec { Base = source + done, Length = (nuint)(length - done) };
-            var remote = new IoVec { Base = (void*)(remoteAddress + done), Length = (nuint)(length - done) };
-            nint n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+            var here = new IoVec { Base = local + done, Length = (nuint)(length - done) };
+            var there = new IoVec { Base = (void*)(remoteAddress + done), Length = (nuint)(length - done) };
+            nint n = write ? process_vm_writev(pid, &here, 1, &there, 1, 0) : process_vm_readv(pid, &here, 1, &there, 1, 0);
             if (n <= 0)
                 return false;
             done += n;
@@ -117,7 +106,7 @@ internal static unsafe partial class LinuxNative
     /// <summary>
     /// Maps every page of <paramref name="length"/> bytes at <paramref name="address"/> (a shared
     /// mapping) into this process now, allocating them if they are new, so that the message path
-    /// never takes a page fault (a first touch costs ~25 us in a VM). Uses MADV_POPULATE_WRITE
+    /// never takes a page fault or a first-touch exit to the hypervisor. Uses MADV_POPULATE_WRITE
     /// (Linux 5.14), then reads one byte per page (which also maps pages on older kernels).
     /// </summary>
     public static void Populate(byte* address, long length)

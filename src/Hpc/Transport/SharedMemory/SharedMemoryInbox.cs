@@ -56,10 +56,12 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
     /// lap around each ring takes a page fault every 4 KiB, which dominated small-message latency
     /// for the first thousands of messages. Larger jobs allocate pages as they are first written.
     /// </summary>
-    public static bool PopulatesAtStart(int worldSize) => worldSize <= 16;
+    public static bool PopulatesAtStart(int worldSize) => worldSize <= SmallJobRanks;
+
+    private const int SmallJobRanks = 16;
 
     /// <summary>Ring size per sender: large for small jobs, smaller as the job grows so memory stays bounded.</summary>
-    public static long RingBytesFor(int worldSize) => worldSize <= 16 ? 256 * 1024 : 64 * 1024;
+    public static long RingBytesFor(int worldSize) => worldSize <= SmallJobRanks ? 256 * 1024 : 64 * 1024;
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static SharedMemoryInbox Create(string jobId, int rank, int worldSize, MatchingEngine engine)
