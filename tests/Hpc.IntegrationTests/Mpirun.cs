@@ -134,6 +134,21 @@ public sealed class Mpirun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the launcher's stderr so far contains <paramref name="text"/>, at most
+    /// <paramref name="wait"/>: how a test learns that the launcher reached a state it logs with <c>-v</c>.
+    /// </summary>
+    public void WaitForStderr(string text, TimeSpan wait)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Text(_stderr).Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > wait)
+                throw new TimeoutException($"stderr did not show '{text}' within {wait.TotalSeconds} s; so far:\n{Snapshot()}");
+            Thread.Sleep(10);
+        }
+    }
+
     /// <summary>Waits for the launcher to exit and both pipes to close, within the run's limit.</summary>
     public MpirunResult WaitForExit()
     {

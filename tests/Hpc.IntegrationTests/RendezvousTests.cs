@@ -104,6 +104,9 @@ public sealed class RendezvousTests
         }
 
         using FakeRank real = FakeRank.Connect(ranks[0]);
+        // The server handles connections concurrently: the duplicate must come after the real
+        // one was accepted, or the duplicate would win and the real one be the one dropped.
+        mpirun.WaitForStderr("rendezvous: rank 0 connected from", TimeSpan.FromSeconds(20));
         using (FakeRank duplicate = FakeRank.Connect(ranks[0]))
             Assert.True(duplicate.WasDropped());
         real.WriteLine("ABORT 3 still supervised");
