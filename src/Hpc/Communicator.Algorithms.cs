@@ -21,8 +21,9 @@ public sealed partial class Communicator
     }
 
     /// <summary>
-    /// Name of the algorithm <paramref name="collective"/> would use on this communicator when
-    /// left to choose (Auto), e.g. "ring" or "recursive_doubling".
+    /// Name of the algorithm a blocking <paramref name="collective"/> would use on this
+    /// communicator when left to choose (Auto), e.g. "ring", "recursive_doubling", or
+    /// "shared_memory" where every rank shares one host.
     /// </summary>
     /// <param name="collective">The collective operation.</param>
     /// <param name="bytes">
@@ -34,6 +35,12 @@ public sealed partial class Communicator
     public string AlgorithmFor(Collective collective, long bytes, bool commutative = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        return AlgorithmSelector.NameFor(collective, Size, bytes, commutative, Configuration);
+        return collective switch
+        {
+            global::Hpc.Collective.Allreduce => AlgorithmNames.Of(ChooseAllreduce(bytes, commutative, AllreduceAlgorithm.Auto, blocking: true)),
+            global::Hpc.Collective.Broadcast => AlgorithmNames.Of(ChooseBroadcast(bytes, BroadcastAlgorithm.Auto, blocking: true)),
+            global::Hpc.Collective.Barrier when UseSharedMemoryBarrier() => AlgorithmNames.Of(BarrierAlgorithm.SharedMemory),
+            _ => AlgorithmSelector.NameFor(collective, Size, bytes, commutative, Configuration),
+        };
     }
 }

@@ -30,20 +30,10 @@ public sealed partial class Communicator
     /// </summary>
     private const long DirectBroadcastBytes = 1 << 20;
 
-    /// <summary>
-    /// Up to this size, from 4 ranks on, a broadcast on one host uses the binomial tree of eager
-    /// sends: its root returns as soon as its sends are out, where the shared buffer advances in
-    /// lock step with the slowest reader, and with more ranks than cores readers must be
-    /// scheduled first. Measured on 2 cores, 2026-12-01 (hpc-bench bcast --algorithm
-    /// binomial,shared_memory): np 4, 4 B–1 KiB 0.8–11 µs against 11–30; np 8 2–34 against 48–71.
-    /// Depends on size and np only, so every rank chooses alike.
-    /// </summary>
-    private const long TreeBroadcastBytes = 1024;
-
     private BroadcastAlgorithm ChooseBroadcast(long bytes, BroadcastAlgorithm requested, bool blocking)
     {
         if (requested == BroadcastAlgorithm.Auto && blocking && SharedArea is not null && Configuration.Choose(global::Hpc.Collective.Broadcast, Size, bytes) == 0)
-            return (Size == 2 && bytes >= DirectBroadcastBytes) || (Size >= 4 && bytes <= TreeBroadcastBytes)
+            return Size == 2 && bytes >= DirectBroadcastBytes
                 ? BroadcastAlgorithm.Binomial
                 : BroadcastAlgorithm.SharedMemory;
         BroadcastAlgorithm chosen = AlgorithmSelector.Broadcast(Size, bytes, requested, Configuration);

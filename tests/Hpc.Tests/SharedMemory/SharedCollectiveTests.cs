@@ -12,6 +12,7 @@ public unsafe class SharedCollectiveTests
         var areas = new byte*[n];
         for (int r = 0; r < n; r++)
             areas[r] = (byte*)NativeMemory.AllocZeroed((nuint)SharedCollectiveArea.BytesPerRank);
+        bool hung = false;
         try
         {
             var failures = new Exception?[n];
@@ -29,13 +30,23 @@ public unsafe class SharedCollectiveTests
             foreach (Thread t in threads)
                 t.Start();
             foreach (Thread t in threads)
-                Assert.True(t.Join(TimeSpan.FromSeconds(60)), "a rank hung");
+            {
+                if (!t.Join(TimeSpan.FromSeconds(60)))
+                {
+                    // The areas stay allocated: the hung threads still read them.
+                    hung = true;
+                    Assert.Fail($"a rank hung; failures: {string.Join("; ", failures.Where(f => f is not null).Select(f => f!.Message))}");
+                }
+            }
             Assert.All(failures, f => Assert.Null(f));
         }
         finally
         {
-            foreach (byte* area in areas)
-                NativeMemory.Free(area);
+            if (!hung)
+            {
+                foreach (byte* area in areas)
+                    NativeMemory.Free(area);
+            }
         }
     }
 
@@ -105,6 +116,42 @@ public unsafe class SharedCollectiveTests
                 int[] one = [1];
                 SharedMemoryAllreduce.Run(area, one.AsSpan(), ReduceOp.Sum.KernelFor<int>());
                 Assert.Equal(n, one[0]);
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void BackToBackSmallBroadcastsFromRotatingRootsArriveIntactAndInOrder(int n)
+    {
+        // Many laps over the slots with no barrier in between, and one root for 150 rounds at a
+        // time, so the root runs ahead of its readers until the window is full; one reader is
+        // slow now and then so the root must wait for it. Every 50th broadcast is one byte over
+        // the slot limit, so slots and the stepped buffers interleave.
+        int[] sizes = [1, 7, 64, 1000, SharedCollectiveArea.SlotPayloadBytes];
+        RunRanks(n, area =>
+        {
+            for (int round = 0; round < 3000; round++)
+            {
+                int root = round / 150 % n;
+                int size = round % 50 == 49 ? SharedCollectiveArea.SlotPayloadBytes + 1 : sizes[round % sizes.Length];
+                byte[] data = new byte[size];
+                if (area.Rank == root)
+                {
+                    for (int i = 0; i < size; i++)
+                        data[i] = (byte)(round * 31 + i);
+                }
+                SharedMemoryBroadcast.Run(area, data.AsSpan(), root);
+                for (int i = 0; i < size; i++)
+                {
+                    if (data[i] != (byte)(round * 31 + i))
+                        Assert.Fail($"rank {area.Rank}, round {round} (root {root}, {size} B): byte {i} is {data[i]}");
+                }
+                if (area.Rank == 1 && round % 97 == 0)
+                    Thread.Sleep(1);
+                if (round % 500 == 499)
+                    SharedMemoryBarrier.Run(area);
             }
         });
     }

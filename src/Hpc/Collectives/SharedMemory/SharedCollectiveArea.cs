@@ -9,21 +9,41 @@ namespace Hpc.Collectives.SharedMemory;
 /// and read its buffer in place. Before writing buffer s mod 2 again, a rank waits until every
 /// peer has published s − 1 — proof that they finished reading step s − 2 — so two buffers
 /// suffice without any other handshake.
+/// <para>
+/// Small broadcasts do not step in lock: the root writes message n into slot n mod
+/// <see cref="SlotCount"/> of its own area (the sequence number in the slot's first word, the
+/// data right behind it, so a tiny message is one cache line), and each reader acknowledges the
+/// last message it copied out. The root waits only when it is <see cref="SlotCount"/> messages
+/// ahead of the slowest reader, so back-to-back broadcasts pipeline as eager sends do.
+/// </para>
 /// <code>
-/// [published step: long][pad to 64][buffer 0: 256 KiB][buffer 1: 256 KiB]
+/// [published step: long][pad to 64][last small broadcast read: long][pad to 128]
+/// [slot 0: sequence + 1080 B]…[slot 15][buffer 0: 256 KiB][buffer 1: 256 KiB]
 /// </code>
 /// </summary>
 internal sealed unsafe class SharedCollectiveArea
 {
     public const long BufferBytes = 256 * 1024;
-    private const long HeaderBytes = 64;
-    public const long BytesPerRank = HeaderBytes + 2 * BufferBytes;
+
+    /// <summary>Small-broadcast slots per rank: how far a root may run ahead of its slowest reader.</summary>
+    public const int SlotCount = 16;
+
+    /// <summary>The largest broadcast that goes through a slot.</summary>
+    public const int SlotPayloadBytes = SlotBytes - sizeof(long);
+
+    private const int SlotBytes = 4160;
+    private const long AcknowledgedOffset = 64;
+    private const long SlotsOffset = 128;
+    private const long BuffersOffset = SlotsOffset + SlotCount * SlotBytes;
+    public const long BytesPerRank = BuffersOffset + 2 * BufferBytes;
 
     private readonly byte*[] _areas;
     private readonly int _rank;
     private readonly bool _oversubscribed;
     private readonly Action? _progress;
     private long _step;
+    private long _smallBroadcasts;
+    private long _slowestAcknowledged;
 
     /// <param name="areas">Each member's area, indexed by rank in the communicator.</param>
     /// <param name="rank">This rank in the communicator.</param>
@@ -58,7 +78,51 @@ internal sealed unsafe class SharedCollectiveArea
     /// <summary>Rank <paramref name="rank"/>'s buffer for <paramref name="step"/> (read only after it published the step).</summary>
     public ReadOnlySpan<byte> BufferOf(int rank, long step, long bytes) => new(Buffer(rank, step), checked((int)bytes));
 
-    private byte* Buffer(int rank, long step) => _areas[rank] + HeaderBytes + (step & 1) * BufferBytes;
+    private byte* Buffer(int rank, long step) => _areas[rank] + BuffersOffset + (step & 1) * BufferBytes;
+
+    /// <summary>
+    /// Broadcasts <paramref name="data"/> (at most <see cref="SlotPayloadBytes"/>) from
+    /// <paramref name="root"/> through the next slot of the root's area.
+    /// </summary>
+    public void BroadcastSmall(Span<byte> data, int root)
+    {
+        Debug.Assert(data.Length <= SlotPayloadBytes);
+        long sequence = ++_smallBroadcasts;
+        long* slot = (long*)(_areas[root] + SlotsOffset + (sequence % SlotCount) * SlotBytes);
+        if (_rank == root)
+        {
+            // The slot last held message sequence − SlotCount: every reader must be past it.
+            long reusable = sequence - SlotCount;
+            if (_slowestAcknowledged < reusable)
+                _slowestAcknowledged = WaitForAllAcknowledged(reusable);
+            data.CopyTo(new Span<byte>(slot + 1, data.Length));
+            Volatile.Write(ref *slot, sequence);
+        }
+        else
+        {
+            if (Volatile.Read(ref *slot) < sequence)
+                WaitSlow(slot, sequence);
+            new ReadOnlySpan<byte>(slot + 1, data.Length).CopyTo(data);
+        }
+        // The root acknowledges its own messages too: the next root waits for every rank but itself.
+        Volatile.Write(ref *(long*)(_areas[_rank] + AcknowledgedOffset), sequence);
+    }
+
+    /// <returns>The lowest sequence number the peers acknowledged, at least <paramref name="sequence"/>.</returns>
+    private long WaitForAllAcknowledged(long sequence)
+    {
+        long slowest = long.MaxValue;
+        for (int r = 0; r < _areas.Length; r++)
+        {
+            if (r == _rank)
+                continue;
+            long* acknowledged = (long*)(_areas[r] + AcknowledgedOffset);
+            if (Volatile.Read(ref *acknowledged) < sequence)
+                WaitSlow(acknowledged, sequence);
+            slowest = Math.Min(slowest, Volatile.Read(ref *acknowledged));
+        }
+        return slowest;
+    }
 
     /// <summary>Publishes <paramref name="step"/>: everything written to the own buffer before is visible to readers after.</summary>
     public void Publish(long step) => Volatile.Write(ref *(long*)_areas[_rank], step);

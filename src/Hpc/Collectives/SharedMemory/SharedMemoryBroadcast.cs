@@ -5,13 +5,20 @@ namespace Hpc.Collectives.SharedMemory;
 /// <summary>
 /// Broadcast through the root's shared buffer: the root copies a chunk in and publishes it;
 /// every other rank copies it straight out. One write and one read of the data per rank,
-/// chunk by chunk through the two buffers, so copying in and copying out overlap.
+/// chunk by chunk through the two buffers, so copying in and copying out overlap. Broadcasts
+/// that fit a slot go through <see cref="SharedCollectiveArea.BroadcastSmall"/>, which lets the
+/// root run ahead of its readers.
 /// </summary>
 internal static class SharedMemoryBroadcast
 {
     public static void Run<T>(SharedCollectiveArea area, Span<T> data, int root) where T : unmanaged
     {
         Span<byte> bytes = MemoryMarshal.AsBytes(data);
+        if (bytes.Length <= SharedCollectiveArea.SlotPayloadBytes)
+        {
+            area.BroadcastSmall(bytes, root);
+            return;
+        }
         long offset = 0;
         do
         {

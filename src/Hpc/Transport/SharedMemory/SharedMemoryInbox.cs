@@ -11,7 +11,7 @@ namespace Hpc.Transport.SharedMemory;
 /// <code>
 /// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
 /// </code>
-/// Memory per rank: 4096 + (64 + 2 × 256 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
+/// Memory per rank: 4096 + SharedCollectiveArea.BytesPerRank (577 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
 /// 16 ranks and 64 KiB above; pages of a ring that is never written are never allocated.
 /// </summary>
 internal sealed unsafe class SharedMemoryInbox : IDisposable
