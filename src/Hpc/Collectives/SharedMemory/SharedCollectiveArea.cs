@@ -10,15 +10,17 @@ namespace Hpc.Collectives.SharedMemory;
 /// peer has published s − 1 — proof that they finished reading step s − 2 — so two buffers
 /// suffice without any other handshake.
 /// <para>
-/// Small broadcasts do not step in lock: the root writes message n into slot n mod
-/// <see cref="SlotCount"/> of its own area (the sequence number in the slot's first word, the
-/// data right behind it, so a tiny message is one cache line), and each reader acknowledges the
-/// last message it copied out. The root waits only when it is <see cref="SlotCount"/> messages
-/// ahead of the slowest reader, so back-to-back broadcasts pipeline as eager sends do.
+/// Small collectives (broadcasts and allreduces that fit a slot) do not step in lock: each is
+/// numbered n, a rank that contributes writes slot n mod <see cref="SlotCount"/> of its own area
+/// (the sequence number in the slot's first word, the data right behind it, so a tiny message
+/// is one cache line), readers wait for that word and read in place, and every rank then
+/// acknowledges n. A writer waits only when it is <see cref="SlotCount"/> collectives ahead of
+/// the slowest rank, so back-to-back broadcasts pipeline as eager sends do, and a small
+/// allreduce costs one cache-line transfer each way.
 /// </para>
 /// <code>
-/// [published step: long][pad to 64][last small broadcast read: long][pad to 128]
-/// [slot 0: sequence + 1080 B]…[slot 15][buffer 0: 256 KiB][buffer 1: 256 KiB]
+/// [published step: long][pad to 64][last small collective finished: long][pad to 128]
+/// [slot 0: sequence + 4152 B]…[slot 15][buffer 0: 256 KiB][buffer 1: 256 KiB]
 /// </code>
 /// </summary>
 internal sealed unsafe class SharedCollectiveArea
@@ -42,7 +44,7 @@ internal sealed unsafe class SharedCollectiveArea
     private readonly bool _oversubscribed;
     private readonly Action? _progress;
     private long _step;
-    private long _smallBroadcasts;
+    private long _smallCollectives;
     private long _slowestAcknowledged;
 
     /// <param name="areas">Each member's area, indexed by rank in the communicator.</param>
@@ -81,32 +83,46 @@ internal sealed unsafe class SharedCollectiveArea
     private byte* Buffer(int rank, long step) => _areas[rank] + BuffersOffset + (step & 1) * BufferBytes;
 
     /// <summary>
-    /// Broadcasts <paramref name="data"/> (at most <see cref="SlotPayloadBytes"/>) from
-    /// <paramref name="root"/> through the next slot of the root's area.
+    /// Begins the next small collective (one that fits a slot) and returns its sequence number.
+    /// A rank that will write its slot (<paramref name="writes"/>) first waits until every rank
+    /// acknowledged the collective that last used that slot, <see cref="SlotCount"/> earlier.
     /// </summary>
-    public void BroadcastSmall(Span<byte> data, int root)
+    public long BeginSmall(bool writes)
     {
-        Debug.Assert(data.Length <= SlotPayloadBytes);
-        long sequence = ++_smallBroadcasts;
-        long* slot = (long*)(_areas[root] + SlotsOffset + (sequence % SlotCount) * SlotBytes);
-        if (_rank == root)
-        {
-            // The slot last held message sequence − SlotCount: every reader must be past it.
-            long reusable = sequence - SlotCount;
-            if (_slowestAcknowledged < reusable)
-                _slowestAcknowledged = WaitForAllAcknowledged(reusable);
-            data.CopyTo(new Span<byte>(slot + 1, data.Length));
-            Volatile.Write(ref *slot, sequence);
-        }
-        else
-        {
-            if (Volatile.Read(ref *slot) < sequence)
-                WaitSlow(slot, sequence);
-            new ReadOnlySpan<byte>(slot + 1, data.Length).CopyTo(data);
-        }
-        // The root acknowledges its own messages too: the next root waits for every rank but itself.
-        Volatile.Write(ref *(long*)(_areas[_rank] + AcknowledgedOffset), sequence);
+        long sequence = ++_smallCollectives;
+        long reusable = sequence - SlotCount;
+        if (writes && _slowestAcknowledged < reusable)
+            _slowestAcknowledged = WaitForAllAcknowledged(reusable);
+        return sequence;
     }
+
+    /// <summary>This rank's slot for small collective <paramref name="sequence"/>.</summary>
+    public Span<byte> OwnSlot(long sequence, int bytes)
+    {
+        Debug.Assert(bytes <= SlotPayloadBytes);
+        return new Span<byte>(Slot(_rank, sequence) + 1, bytes);
+    }
+
+    /// <summary>Publishes the own slot: what was written to it before is visible to readers after.</summary>
+    public void PublishSlot(long sequence) => Volatile.Write(ref *Slot(_rank, sequence), sequence);
+
+    /// <summary>Rank <paramref name="rank"/>'s slot for <paramref name="sequence"/>, once it published it.</summary>
+    public ReadOnlySpan<byte> SlotOf(int rank, long sequence, int bytes)
+    {
+        Debug.Assert(bytes <= SlotPayloadBytes);
+        long* slot = Slot(rank, sequence);
+        if (Volatile.Read(ref *slot) < sequence)
+            WaitSlow(slot, sequence);
+        return new ReadOnlySpan<byte>(slot + 1, bytes);
+    }
+
+    /// <summary>
+    /// Ends small collective <paramref name="sequence"/>: this rank will not read any slot of it
+    /// again. Every rank acknowledges, writers too: the next writer waits for every rank but itself.
+    /// </summary>
+    public void EndSmall(long sequence) => Volatile.Write(ref *(long*)(_areas[_rank] + AcknowledgedOffset), sequence);
+
+    private long* Slot(int rank, long sequence) => (long*)(_areas[rank] + SlotsOffset + (sequence % SlotCount) * SlotBytes);
 
     /// <returns>The lowest sequence number the peers acknowledged, at least <paramref name="sequence"/>.</returns>
     private long WaitForAllAcknowledged(long sequence)

@@ -6,8 +6,8 @@ namespace Hpc.Collectives.SharedMemory;
 /// Broadcast through the root's shared buffer: the root copies a chunk in and publishes it;
 /// every other rank copies it straight out. One write and one read of the data per rank,
 /// chunk by chunk through the two buffers, so copying in and copying out overlap. Broadcasts
-/// that fit a slot go through <see cref="SharedCollectiveArea.BroadcastSmall"/>, which lets the
-/// root run ahead of its readers.
+/// that fit a slot go through the root's next slot instead, which lets the root run ahead of
+/// its readers (see <see cref="SharedCollectiveArea"/>).
 /// </summary>
 internal static class SharedMemoryBroadcast
 {
@@ -16,7 +16,7 @@ internal static class SharedMemoryBroadcast
         Span<byte> bytes = MemoryMarshal.AsBytes(data);
         if (bytes.Length <= SharedCollectiveArea.SlotPayloadBytes)
         {
-            area.BroadcastSmall(bytes, root);
+            RunInSlot(area, bytes, root);
             return;
         }
         long offset = 0;
@@ -38,5 +38,20 @@ internal static class SharedMemoryBroadcast
             offset += chunk;
         }
         while (offset < bytes.Length);
+    }
+
+    private static void RunInSlot(SharedCollectiveArea area, Span<byte> bytes, int root)
+    {
+        long sequence = area.BeginSmall(writes: area.Rank == root);
+        if (area.Rank == root)
+        {
+            bytes.CopyTo(area.OwnSlot(sequence, bytes.Length));
+            area.PublishSlot(sequence);
+        }
+        else
+        {
+            area.SlotOf(root, sequence, bytes.Length).CopyTo(bytes);
+        }
+        area.EndSmall(sequence);
     }
 }
