@@ -166,15 +166,23 @@ internal sealed unsafe class SharedCollectiveArea
     {
         // A rank stuck behind a slow peer costs almost no CPU after the first millisecond.
         // With a core each, spin for the first millisecond (a yield can hand the core to another
-        // thread for a whole time slice); with more ranks than cores, yield from the start.
+        // thread for a whole time slice); with more ranks than cores, yield from the start. Then
+        // nap ~100 µs at a time up to 10 ms, and only then sleep a millisecond at a time: with
+        // 1 ms sleeps right after a 1 ms spin, a root and a reader of small broadcasts fell into
+        // lock step, each waking just after the other's spin had given up, 2.1 ms per 16
+        // broadcasts (measured with per-call timings, np 2, 2026-12-01); a spinner now always
+        // outlasts a napping peer.
         long start = Stopwatch.GetTimestamp();
-        long politeAfter = start + Stopwatch.Frequency / 1000;
+        long napAfter = start + Stopwatch.Frequency / 1000;
+        long sleepAfter = start + Stopwatch.Frequency / 100;
         while (Volatile.Read(ref *published) < step)
         {
             _progress?.Invoke();
             long now = Stopwatch.GetTimestamp();
-            if (now >= politeAfter)
+            if (now >= sleepAfter)
                 Thread.Sleep(1);
+            else if (now >= napAfter)
+                Transport.SharedMemory.LinuxNative.Nap(100);
             else if (_oversubscribed)
                 Thread.Yield();
             else

@@ -63,6 +63,24 @@ internal static unsafe partial class LinuxNative
         syscall(FutexSyscall, address, FutexWait, expected, &timeout, null, 0);
     }
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int nanosleep(Timespec* duration, Timespec* remaining);
+
+    /// <summary>
+    /// Sleeps about <paramref name="microseconds"/> (Thread.Sleep cannot sleep less than a
+    /// millisecond); a millisecond where nanosleep is unavailable.
+    /// </summary>
+    public static void Nap(int microseconds)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Thread.Sleep(1);
+            return;
+        }
+        var duration = new Timespec { Seconds = 0, Nanoseconds = microseconds * 1000L };
+        nanosleep(&duration, null);
+    }
+
     /// <summary>Wakes up to <paramref name="count"/> threads sleeping on <paramref name="address"/>, in any process.</summary>
     public static void Wake(int* address, int count)
     {
