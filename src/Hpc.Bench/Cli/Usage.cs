@@ -21,9 +21,7 @@ internal static class Usage
                                         suffixes allowed (default 4:64M; bw/bibw 4:4M; tune 4:1M)
           -i, --iterations N            timed calls per size (default 2000 up to 8 KiB, 200 up to 1 MiB,
                                         20 above; barrier 20000; bw/bibw 100 / 20)
-          -x, --warmup N                untimed calls first (default 5; latency 10; barrier 1000);
-                                before the first size, the smallest runs untimed for 0.5 s
-                                (JIT tiering); -x 0 skips both
+          -x, --warmup N                untimed calls first (default 5; latency 10; barrier 1000)
           -f, --full                    also min and max over ranks, and iterations
           -T, --type TYPE               element type: {Datatype.Names} (default float)
           -W, --window N                bw/bibw: messages in flight per iteration (default 64)

@@ -49,8 +49,6 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
             stdout.WriteLine(table.Header());
             stdout.Flush();
         }
-        if (options.WarmupFor(sizes[0]) > 0)
-            WarmUpTheJit(benchmark, sizes[0], series);
         for (int k = 0; k < sizes.Length; k++)
         {
             long bytes = sizes[k];
@@ -97,36 +95,6 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
         if (anyFailed)
             stderr.WriteLine($"hpc-bench: --check: {info.Name} produced wrong results (see the messages above)");
         return (anyFailed ? 1 : 0, report);
-    }
-
-    /// <summary>How long the smallest size runs untimed before the first row.</summary>
-    private static readonly TimeSpan StartupWarmup = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>
-    /// Runs the smallest size untimed for about <see cref="StartupWarmup"/> before the first row.
-    /// .NET compiles hot methods a second time, optimized, on a background thread some 100 ms
-    /// after they start running (tiered compilation); when every core is busy with a rank, that
-    /// thread displaces a rank for milliseconds, and a rank waiting for it goes to sleep. It showed
-    /// as an outlier in the second size of a run (bcast np 2, 16 B: 7.8 and 9.4 µs in two of
-    /// three runs, 0.12 µs in the third; never with DOTNET_TieredCompilation=0). Native MPI has
-    /// nothing to compile, so the comparable table is the steady state. Rank 0's clock decides,
-    /// so every rank makes the same number of calls.
-    /// </summary>
-    private void WarmUpTheJit(Benchmark benchmark, long bytes, IReadOnlyList<string> series)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        int iterations = Math.Min(options.IterationsFor(bytes), 200);
-        bool more;
-        do
-        {
-            foreach (string algorithm in series)
-            {
-                benchmark.Prepare(bytes, algorithm);
-                benchmark.Measure(iterations, 0, check: false, corrupt: null);
-            }
-            more = comm.Broadcast(clock.Elapsed < StartupWarmup, 0);
-        }
-        while (more);
     }
 
     /// <summary>Agrees on the check's outcome across ranks; a rank that saw a wrong result says which.</summary>
