@@ -204,6 +204,8 @@ internal sealed class RankRuntime : IDisposable
     public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit, bool checkCollectives = false,
         InProcessCopies copies = InProcessCopies.None)
     {
+        // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
+        WaitPolicy.Configure(size);
         var engines = new MatchingEngine[size];
         for (int r = 0; r < size; r++)
             engines[r] = new MatchingEngine(r);
