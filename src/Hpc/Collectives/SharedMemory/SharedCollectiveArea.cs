@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hpc.Transport.SharedMemory;
 
 namespace Hpc.Collectives.SharedMemory;
 
@@ -10,13 +11,12 @@ namespace Hpc.Collectives.SharedMemory;
 /// peer has published s − 1 — proof that they finished reading step s − 2 — so two buffers
 /// suffice without any other handshake.
 /// <para>
-/// Small collectives (broadcasts and allreduces that fit a slot) do not step in lock: each is
-/// numbered n, a rank that contributes writes slot n mod <see cref="SlotCount"/> of its own area
-/// (the sequence number in the slot's first word, the data right behind it, so a tiny message
-/// is one cache line), readers wait for that word and read in place, and every rank then
-/// acknowledges n. A writer waits only when it is <see cref="SlotCount"/> collectives ahead of
-/// the slowest rank, so back-to-back broadcasts pipeline as eager sends do, and a small
-/// allreduce costs one cache-line transfer each way.
+/// Small collectives (today: broadcasts that fit a slot) do not step in lock: each is numbered
+/// n, a rank that contributes writes slot n mod <see cref="SlotCount"/> of its own area (the
+/// sequence number in the slot's first word, the data right behind it, so a tiny message is one
+/// cache line), readers wait for that word and read in place, and every rank then acknowledges
+/// n. A writer waits only when it is <see cref="SlotCount"/> collectives ahead of the slowest
+/// rank, so back-to-back broadcasts pipeline as eager sends do.
 /// </para>
 /// <code>
 /// [published step: long][pad to 64][last small collective finished: long][pad to 128]
@@ -27,10 +27,10 @@ internal sealed unsafe class SharedCollectiveArea
 {
     public const long BufferBytes = 256 * 1024;
 
-    /// <summary>Small-broadcast slots per rank: how far a root may run ahead of its slowest reader.</summary>
+    /// <summary>Slots per rank: how many small collectives a writer may run ahead of the slowest rank.</summary>
     public const int SlotCount = 16;
 
-    /// <summary>The largest broadcast that goes through a slot.</summary>
+    /// <summary>The most data a slot holds.</summary>
     public const int SlotPayloadBytes = SlotBytes - sizeof(long);
 
     private const int SlotBytes = 4160;
@@ -111,8 +111,7 @@ internal sealed unsafe class SharedCollectiveArea
     {
         Debug.Assert(bytes <= SlotPayloadBytes);
         long* slot = Slot(rank, sequence);
-        if (Volatile.Read(ref *slot) < sequence)
-            WaitSlow(slot, sequence);
+        WaitAtLeast(slot, sequence);
         return new ReadOnlySpan<byte>(slot + 1, bytes);
     }
 
@@ -133,8 +132,7 @@ internal sealed unsafe class SharedCollectiveArea
             if (r == _rank)
                 continue;
             long* acknowledged = (long*)(_areas[r] + AcknowledgedOffset);
-            if (Volatile.Read(ref *acknowledged) < sequence)
-                WaitSlow(acknowledged, sequence);
+            WaitAtLeast(acknowledged, sequence);
             slowest = Math.Min(slowest, Volatile.Read(ref *acknowledged));
         }
         return slowest;
@@ -144,13 +142,7 @@ internal sealed unsafe class SharedCollectiveArea
     public void Publish(long step) => Volatile.Write(ref *(long*)_areas[_rank], step);
 
     /// <summary>Waits until rank <paramref name="rank"/> has published at least <paramref name="step"/>.</summary>
-    public void WaitFor(int rank, long step)
-    {
-        long* published = (long*)_areas[rank];
-        if (Volatile.Read(ref *published) >= step)
-            return;
-        WaitSlow(published, step);
-    }
+    public void WaitFor(int rank, long step) => WaitAtLeast((long*)_areas[rank], step);
 
     /// <summary>Waits until every member has published at least <paramref name="step"/>.</summary>
     public void WaitForAll(long step)
@@ -160,6 +152,13 @@ internal sealed unsafe class SharedCollectiveArea
             if (r != _rank)
                 WaitFor(r, step);
         }
+    }
+
+    /// <summary>Waits until the shared counter at <paramref name="word"/> reaches <paramref name="value"/>.</summary>
+    private void WaitAtLeast(long* word, long value)
+    {
+        if (Volatile.Read(ref *word) < value)
+            WaitSlow(word, value);
     }
 
     private void WaitSlow(long* published, long step)
@@ -182,7 +181,7 @@ internal sealed unsafe class SharedCollectiveArea
             if (now >= sleepAfter)
                 Thread.Sleep(1);
             else if (now >= napAfter)
-                Transport.SharedMemory.LinuxNative.Nap(100);
+                LinuxNative.Nap(100);
             else if (_oversubscribed)
                 Thread.Yield();
             else
