@@ -16,10 +16,10 @@ internal static class WaitPolicy
     /// <summary>
     /// How long a waiter spins without progress before it sleeps. It must outlast the chain of
     /// wake-ups a sleeping peer needs to answer (doorbell futex, background reader, the waiting
-    /// thread: 250–500 µs on this VM), or a ping-pong settles into both sides sleeping on every
-    /// message: with 200 µs, 256 KiB round trips took 550 µs instead of 33 in 4 of 10 runs, and
-    /// never with 1 ms (measured 2026-12-01, np 2, per-call timings). The bound for a
-    /// blocked rank is "about 0 % CPU after the first millisecond".
+    /// thread), or a ping-pong settles into both sides sleeping on every message: with 200 µs,
+    /// whole runs of 256 KiB round trips took ~550 µs instead of 33 (2 of 8 runs); with 1 ms none
+    /// of 10 did (2026-12-01, np 2, per-call timings). The bound for a blocked rank is
+    /// "about 0 % CPU after the first millisecond".
     /// </summary>
     private const long DefaultSpinMicroseconds = 1000;
 
