@@ -23,12 +23,12 @@ internal static class WaitPolicy
     /// </summary>
     private const long DefaultSpinMicroseconds = 1000;
 
-    private static long s_spinTicks = ToTicks(ReadSpinMicroseconds() ?? DefaultSpinMicroseconds);
+    private static long s_spinTicks = ToTicks(DefaultSpinMicroseconds);
 
-    /// <summary>Adapts the spin time to how many ranks share this host's cores.</summary>
-    public static void Configure(int ranksOnHost)
+    /// <summary>Adapts the spin time to how many ranks share this host's cores (<paramref name="fixedMicroseconds"/>: HPC_SPIN_US).</summary>
+    public static void Configure(int ranksOnHost, long? fixedMicroseconds)
     {
-        long micros = ReadSpinMicroseconds() ?? (ranksOnHost > Environment.ProcessorCount ? 0 : DefaultSpinMicroseconds);
+        long micros = fixedMicroseconds ?? (ranksOnHost > Environment.ProcessorCount ? 0 : DefaultSpinMicroseconds);
         s_spinTicks = ToTicks(micros);
     }
 
@@ -36,10 +36,6 @@ internal static class WaitPolicy
 
     /// <summary>False when this host runs more ranks than cores: waiting threads give the core away at once.</summary>
     public static bool Spins => s_spinTicks > 0;
-
-    /// <summary>HPC_SPIN_US overrides the spin time in microseconds (benchmarks and experiments).</summary>
-    private static long? ReadSpinMicroseconds() =>
-        long.TryParse(Environment.GetEnvironmentVariable("HPC_SPIN_US"), out long value) && value >= 0 ? value : null;
 
     /// <summary>
     /// The first call starts the spin time: a wait that ends within a few polls never reads the
