@@ -8,7 +8,7 @@ using Hpc.Transport.Tcp;
 namespace Hpc;
 
 /// <summary>
-/// Everything one rank owns: its matching engine, its links to every other rank and its
+/// Everything one rank owns: its messaging layer, its links to every other rank and its
 /// control channel to the launcher. One per process in a real job; one per thread in the
 /// ranks-as-threads worlds the tests build.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed class RankRuntime : IDisposable
 
     private readonly SharedMemoryInbox? _inbox;
 
-    private RankRuntime(int worldRank, int worldSize, MatchingEngine engine, IPeerLink[] links,
+    private RankRuntime(int worldRank, int worldSize, Messenger engine, IPeerLink[] links,
         string[] hosts, JobEnvironment job, RuntimeOptions options, RendezvousClient? control, SharedMemoryInbox? inbox)
     {
         Options = options;
@@ -47,7 +47,7 @@ internal sealed class RankRuntime : IDisposable
 
     public int WorldRank { get; }
     public int WorldSize { get; }
-    public MatchingEngine Engine { get; }
+    public Messenger Engine { get; }
     /// <summary>Host name of every world rank.</summary>
     public string[] Hosts { get; }
     public JobEnvironment Job { get; }
@@ -84,7 +84,7 @@ internal sealed class RankRuntime : IDisposable
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
         string host = options.HostName ?? Dns.GetHostName();
-        var engine = new MatchingEngine(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
+        var engine = new Messenger(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
         var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
         if (!job.IsLaunched)
             return new RankRuntime(0, 1, engine, [selfLink], [host], job, options, null, null);
@@ -98,7 +98,7 @@ internal sealed class RankRuntime : IDisposable
             IPAddress bindAddress = options.BindAddress;
             if (options.Transport != TransportChoice.Tcp && OperatingSystem.IsLinux())
             {
-                inbox = SharedMemoryInbox.Create(job.JobId, job.Rank, job.Size, engine);
+                inbox = SharedMemoryInbox.Create(job.JobId, job.Rank, job.Size, engine.Progress);
                 LinuxNative.AllowSiblingReads();
             }
             using TcpTransport tcp = TcpTransport.Listen(bindAddress, log);
@@ -119,7 +119,7 @@ internal sealed class RankRuntime : IDisposable
                 else
                     needsTcp[peer] = true;
             }
-            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], needsTcp, job.Rank, job.Secret!, engine, eagerLimit, timeout);
+            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], needsTcp, job.Rank, job.Secret!, engine, engine.Progress, eagerLimit, timeout);
             long segmentBytes = SharedMemoryInbox.SegmentBytes(job.Size, SharedMemoryInbox.RingBytesFor(job.Size));
             for (int peer = 0; peer < job.Size; peer++)
             {
@@ -127,7 +127,7 @@ internal sealed class RankRuntime : IDisposable
                     links[peer] = selfLink;
                 else if (shmPaths[peer] is string path)
                 {
-                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy, options.EagerLimit,
+                    var link = new SharedMemoryLink(engine, engine.Progress, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy, options.EagerLimit,
                         populate: SharedMemoryInbox.PopulatesAtStart(job.Size));
                     inbox!.Register(link);
                     links[peer] = link;
@@ -139,7 +139,7 @@ internal sealed class RankRuntime : IDisposable
             runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, links!, engine) : null;
             // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
             if (inbox is not null && links.All(l => l is SharedMemoryLink or InProcessLink))
-                engine.ArrivalSignal = inbox;
+                engine.Progress.ArrivalSignal = inbox;
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
@@ -165,7 +165,7 @@ internal sealed class RankRuntime : IDisposable
     /// When every rank shares this host's memory, the world communicator's collectives can work
     /// on shared buffers directly (<see cref="Collectives.SharedMemory.SharedCollectiveArea"/>).
     /// </summary>
-    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, MatchingEngine engine)
+    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, Messenger engine)
     {
         if (inbox is null)
             return null;
@@ -179,7 +179,7 @@ internal sealed class RankRuntime : IDisposable
             else
                 return null;
         }
-        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress);
+        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress.Progress);
     }
 
     /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>
@@ -198,9 +198,9 @@ internal sealed class RankRuntime : IDisposable
         // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
         var options = new RuntimeOptions { EagerLimit = eagerLimit, CheckCollectives = checkCollectives };
         var waiting = new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds);
-        var engines = new MatchingEngine[size];
+        var engines = new Messenger[size];
         for (int r = 0; r < size; r++)
-            engines[r] = new MatchingEngine(r, waiting);
+            engines[r] = new Messenger(r, waiting);
         var runtimes = new RankRuntime[size];
         string[] hosts = [.. Enumerable.Repeat("localhost", size)];
         for (int r = 0; r < size; r++)

@@ -31,7 +31,7 @@ public class Request
     internal int BlockedWaiters;
 
     /// <summary>The engine whose links a waiter polls while it spins; null when nothing needs polling.</summary>
-    internal MatchingEngine? Engine { get; set; }
+    internal ProgressEngine? Engine { get; set; }
 
     /// <summary>True once the operation has finished (successfully or not).</summary>
     public bool IsCompleted => _completed != 0;

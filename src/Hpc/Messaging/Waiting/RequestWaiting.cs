@@ -16,13 +16,13 @@ internal static class RequestWaiting
     /// <summary>Waits until <paramref name="request"/> completes.</summary>
     public static void Wait(Request request)
     {
-        MatchingEngine? engine = request.Engine;
+        ProgressEngine? engine = request.Engine;
         if (engine is null || !PollAndSleepOnSignal(request, engine))
             request.WaitForSignal();
     }
 
     /// <summary>Every phase this thread can wait in itself; false when the request is still waiting for another thread to complete it.</summary>
-    private static bool PollAndSleepOnSignal(Request request, MatchingEngine engine)
+    private static bool PollAndSleepOnSignal(Request request, ProgressEngine engine)
     {
         // While this thread is counted as spinning, the engine leaves work on the request (a
         // cleared large send) to it instead of waking a pool thread.
@@ -77,7 +77,7 @@ internal static class RequestWaiting
     }
 
     /// <summary>The spin and yield phases: polls until the request completes or the wait should block.</summary>
-    private static bool SpinAndYield(Request request, MatchingEngine engine)
+    private static bool SpinAndYield(Request request, ProgressEngine engine)
     {
         WaitStrategy.Backoff backoff = engine.Waiting.Begin();
         long mark = request.ProgressMark;
@@ -114,7 +114,7 @@ internal static class RequestWaiting
     /// Writes bulk data for the request. That can block until the peer reads, so the background
     /// readers must run meanwhile, or two ranks sending to each other could both stall.
     /// </summary>
-    private static void AdvanceOutsideSpin(Request request, MatchingEngine engine)
+    private static void AdvanceOutsideSpin(Request request, ProgressEngine engine)
     {
         engine.ExitSpin(gaveUp: true);
         try

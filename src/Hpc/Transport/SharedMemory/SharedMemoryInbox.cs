@@ -20,14 +20,14 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
 
     private readonly SharedSegment _segment;
     private readonly List<SharedMemoryLink> _links = [];
-    private readonly MatchingEngine _engine;
+    private readonly ProgressEngine _progress;
     private Thread? _reader;
     private volatile bool _stopping;
 
-    private SharedMemoryInbox(SharedSegment segment, MatchingEngine engine, long ringBytes)
+    private SharedMemoryInbox(SharedSegment segment, ProgressEngine progress, long ringBytes)
     {
         _segment = segment;
-        _engine = engine;
+        _progress = progress;
         RingBytes = ringBytes;
     }
 
@@ -64,14 +64,14 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     public static long RingBytesFor(int worldSize) => worldSize <= SmallJobRanks ? 256 * 1024 : 64 * 1024;
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static SharedMemoryInbox Create(string jobId, int rank, int worldSize, MatchingEngine engine)
+    public static SharedMemoryInbox Create(string jobId, int rank, int worldSize, ProgressEngine progress)
     {
         long ringBytes = RingBytesFor(worldSize);
         string path = PathFor(jobId, rank);
         var segment = SharedSegment.Create(path, SegmentBytes(worldSize, ringBytes));
         if (PopulatesAtStart(worldSize))
             LinuxNative.Populate(segment.Pointer, segment.Size);
-        return new SharedMemoryInbox(segment, engine, ringBytes);
+        return new SharedMemoryInbox(segment, progress, ringBytes);
     }
 
     /// <summary>The ring in which <paramref name="senderWorldRank"/> writes to the owner of <paramref name="segment"/>.</summary>
@@ -105,12 +105,12 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
         {
             while (!_stopping)
             {
-                if (!_engine.WaitForBackgroundWorkOrPending(200))
+                if (!_progress.WaitForBackgroundWorkOrPending(200))
                     continue;
                 bool any = false;
                 foreach (SharedMemoryLink link in _links)
                     any |= link.Poll();
-                if (any || _engine.TryParkBackground())
+                if (any || _progress.TryParkBackground())
                     continue;
                 // Announce the sleep, then look once more: a sender that published before it saw
                 // the flag has its record found here; one that published after rings the doorbell.
@@ -123,7 +123,7 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
         }
         catch (Exception e) when (!_stopping)
         {
-            Console.Error.WriteLine($"hpc: rank {_engine.WorldRank}: shared-memory reader failed: {e.Message}");
+            Console.Error.WriteLine($"hpc: rank {_progress.WorldRank}: shared-memory reader failed: {e.Message}");
         }
     }
 

@@ -66,7 +66,7 @@ internal readonly unsafe struct SpscRing
     /// <param name="second">Rest of the record.</param>
     /// <param name="whileFull">Called between attempts while the ring is full.</param>
     /// <param name="spin">Spin between attempts (a core per rank); false yields from the start.</param>
-    public void Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Action? whileFull, bool spin = true)
+    public void Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Action? whileFull, bool spin)
     {
         long body = first.Length + second.Length;
         if (body > MaxRecordBytes)
