@@ -1,9 +1,7 @@
-using System.Net;
 using Hpc.Bootstrap;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
 using Hpc.Transport.SharedMemory;
-using Hpc.Transport.Tcp;
 
 namespace Hpc;
 
@@ -74,71 +72,34 @@ internal sealed class RankRuntime : IDisposable
         while (Interlocked.CompareExchange(ref _nextContext, next, seen) != seen);
     }
 
-    /// <summary>Starts this process's rank: wire-up through the launcher, or a world of one.</summary>
+    /// <summary>Starts this process's rank: wire-up through the launcher (<see cref="WireUp"/>), or a world of one.</summary>
     public static RankRuntime Start(JobEnvironment job, RuntimeOptions options)
     {
-        Action<string> log = message => Console.Error.WriteLine($"hpc: rank {job.Rank}: {message}");
-        long eagerLimit = options.EagerLimit ?? DefaultEagerLimit;
-        bool verbose = options.Verbose;
-        bool singleCopy = options.SingleCopy;
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
-        string host = options.HostName ?? Dns.GetHostName();
+        string host = WireUp.HostName(options);
         var engine = new Messenger(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
-        var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
         if (!job.IsLaunched)
-            return new RankRuntime(0, 1, engine, [selfLink], [host], job, options, null, null);
+            return new RankRuntime(0, 1, engine, [new InProcessLink(engine, job.Rank, long.MaxValue)], [host], job, options, null, null);
 
-        var timeout = TimeSpan.FromSeconds(60);
-        RendezvousClient control = RendezvousClient.Connect(job, timeout);
-        SharedMemoryInbox? inbox = null;
-        var links = new IPeerLink?[job.Size];
+        RendezvousClient control = RendezvousClient.Connect(job, WireUp.Timeout);
+        WiredLinks wired;
         try
         {
-            IPAddress bindAddress = options.BindAddress;
-            if (options.Transport != TransportChoice.Tcp && OperatingSystem.IsLinux())
-            {
-                inbox = SharedMemoryInbox.Create(job.JobId, job.Rank, job.Size, engine.Progress);
-                LinuxNative.AllowSiblingReads();
-            }
-            using TcpTransport tcp = TcpTransport.Listen(bindAddress, log);
-            string endpoint = tcp.Endpoint + (inbox is null ? "" : ",shm:" + inbox.Path);
-            (string Host, string Endpoint)[] table = control.Exchange(host, endpoint, job.Size);
-
-            var needsTcp = new bool[job.Size];
-            var shmPaths = new string?[job.Size];
-            for (int peer = 0; peer < job.Size; peer++)
-            {
-                if (peer == job.Rank)
-                    continue;
-                int shm = table[peer].Endpoint.IndexOf(",shm:", StringComparison.Ordinal);
-                if (inbox is not null && table[peer].Host == host && shm >= 0)
-                    shmPaths[peer] = table[peer].Endpoint[(shm + 5)..];
-                else if (options.Transport == TransportChoice.SharedMemory)
-                    throw new HpcException($"HPC_TRANSPORT=shm, but rank {peer} runs on host '{table[peer].Host}', not on '{host}'");
-                else
-                    needsTcp[peer] = true;
-            }
-            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], needsTcp, job.Rank, job.Secret!, engine, engine.Progress, eagerLimit, timeout);
-            long segmentBytes = SharedMemoryInbox.SegmentBytes(job.Size, SharedMemoryInbox.RingBytesFor(job.Size));
-            for (int peer = 0; peer < job.Size; peer++)
-            {
-                if (peer == job.Rank)
-                    links[peer] = selfLink;
-                else if (shmPaths[peer] is string path)
-                {
-                    var link = new SharedMemoryLink(engine, engine.Progress, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy, options.EagerLimit,
-                        populate: SharedMemoryInbox.PopulatesAtStart(job.Size));
-                    inbox!.Register(link);
-                    links[peer] = link;
-                }
-                else
-                    links[peer] = tcpLinks[peer];
-            }
-            var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, options, control, inbox);
-            runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, links!, engine) : null;
+            wired = WireUp.Connect(job, options, host, engine, control);
+        }
+        catch
+        {
+            control.Dispose();
+            throw;
+        }
+        SharedMemoryInbox? inbox = wired.Inbox;
+        var runtime = new RankRuntime(job.Rank, job.Size, engine, wired.Links, wired.Hosts, job, options, control, inbox);
+        try
+        {
+            runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, wired.Links, engine) : null;
             // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
-            if (inbox is not null && links.All(l => l is SharedMemoryLink or InProcessLink))
+            if (inbox is not null && wired.Links.All(l => l is SharedMemoryLink or InProcessLink))
                 engine.Progress.ArrivalSignal = inbox;
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
@@ -153,9 +114,10 @@ internal sealed class RankRuntime : IDisposable
         }
         catch
         {
-            foreach (IPeerLink? link in links)
-                link?.Dispose();
+            // Not Dispose: that would tell the launcher this rank finished normally.
             inbox?.Dispose();
+            foreach (IPeerLink link in wired.Links)
+                link.Dispose();
             control.Dispose();
             throw;
         }
