@@ -71,28 +71,14 @@ public sealed partial class Communicator
     /// </exception>
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-        {
-            CheckCounts(counts, nameof(counts));
-            CheckDisplacements(counts, displacements, receive.Length, nameof(displacements), nameof(receive));
-            if (counts[root] != send.Length)
-                throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but the root sends {send.Length} elements", nameof(counts));
-        }
+        int tag = PrepareRootedVector(counts, displacements, root, receive.Length, nameof(receive), send.Length, "the root sends");
         using CallTracker.Scope call = TrackCollective("Gatherv", send.Length, typeof(T));
-        LinearGather.Run(Collective, Collective.NextTag(), send, receive, counts, displacements, root);
+        LinearGather.Run(Collective, tag, send, receive, counts, displacements, root);
     }
 
     /// <summary>Gatherv with the blocks packed back to back in rank order at the root.</summary>
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, int root) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckCounts(counts, nameof(counts));
-        Gatherv(send, receive, counts, Rank == root ? Blocks.Packed(counts) : [], root);
-    }
+        => Gatherv(send, receive, counts, PackedAtRoot(counts, root), root);
 
     // ------------------------------------------------------------------ scatter
 
@@ -136,28 +122,14 @@ public sealed partial class Communicator
     /// </summary>
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, Span<T> receive, int root) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-        {
-            CheckCounts(counts, nameof(counts));
-            CheckDisplacements(counts, displacements, send.Length, nameof(displacements), nameof(send));
-            if (counts[root] != receive.Length)
-                throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but the root's receive buffer holds {receive.Length} elements", nameof(counts));
-        }
+        int tag = PrepareRootedVector(counts, displacements, root, send.Length, nameof(send), receive.Length, "the root's receive buffer holds");
         using CallTracker.Scope call = TrackCollective("Scatterv", receive.Length, typeof(T));
-        LinearScatter.Run(Collective, Collective.NextTag(), send, counts, displacements, receive, root);
+        LinearScatter.Run(Collective, tag, send, counts, displacements, receive, root);
     }
 
     /// <summary>Scatterv with the blocks packed back to back in rank order in the root's <paramref name="send"/>.</summary>
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, Span<T> receive, int root) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckCounts(counts, nameof(counts));
-        Scatterv(send, counts, Rank == root ? Blocks.Packed(counts) : [], receive, root);
-    }
+        => Scatterv(send, counts, PackedAtRoot(counts, root), receive, root);
 
     // ------------------------------------------------------------------ allgather
 

@@ -125,4 +125,35 @@ public sealed partial class Communicator
         var algorithm = (AlltoallAlgorithm)Select(CollectiveKind.Alltoall, (int)requested, Bytes<T>(block), commutative: true, blocking);
         return new AlltoallCall(Collective.NextTag(), block, algorithm);
     }
+
+    /// <summary>
+    /// Prepares a Gatherv or Scatterv and returns its tag. The checks happen at the root only, the
+    /// one rank that knows the counts: one count per rank, each block inside the root's
+    /// <paramref name="buffer"/>, and the root's own block matching <paramref name="ownLength"/>.
+    /// </summary>
+    private int PrepareRootedVector(ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root, int bufferLength, string buffer,
+        int ownLength, string ownDescription)
+    {
+        CheckUsable();
+        CheckRoot(root);
+        if (Rank == root)
+        {
+            CheckCounts(counts, nameof(counts));
+            CheckDisplacements(counts, displacements, bufferLength, nameof(displacements), buffer);
+            if (counts[root] != ownLength)
+                throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but {ownDescription} {ownLength} elements", nameof(counts));
+        }
+        return Collective.NextTag();
+    }
+
+    /// <summary>The packed displacements of <paramref name="counts"/> at the root (checked there), none elsewhere.</summary>
+    private int[] PackedAtRoot(ReadOnlySpan<int> counts, int root)
+    {
+        CheckUsable();
+        CheckRoot(root);
+        if (Rank != root)
+            return [];
+        CheckCounts(counts, nameof(counts));
+        return Blocks.Packed(counts);
+    }
 }
