@@ -23,7 +23,7 @@ internal static class AlgorithmSelector
         int chosen = requested != 0 ? requested : configuration.Choose(input.Collective, input.Topology.Ranks, input.Bytes);
         if (chosen != 0 && (input.Topology.HasSharedArea || !CollectiveCatalog.Of(input.Collective).NeedsSharedArea(chosen)))
             return chosen;
-        foreach (SelectionRule rule in s_rules[(int)input.Collective])
+        foreach (ref readonly SelectionRule rule in s_rules[(int)input.Collective].AsSpan())
         {
             if (rule.Matches(input))
                 return rule.Algorithm;
