@@ -83,7 +83,7 @@ public sealed partial class Communicator
         CheckRoom(receive.Length, counts[Rank], nameof(receive), $"{nameof(counts)}[{Rank}]");
         ReduceKernel<T> kernel = KernelOf<T>(op);
         var chosen = (ReduceScatterAlgorithm)Select(CollectiveKind.ReduceScatter, (int)algorithm, Bytes<T>(total), kernel.IsCommutative, blocking: true);
-        ReduceScatterCore(Collective.NextTag(), send[..(int)total], receive, counts.ToArray(), kernel, chosen);
+        RunReduceScatter(Collective.NextTag(), send[..(int)total], receive, counts.ToArray(), kernel, chosen);
     }
 
     /// <summary>Reduce-scatter returning this rank's block as a new array (MPI_Reduce_scatter).</summary>
@@ -125,7 +125,7 @@ public sealed partial class Communicator
         return result;
     }
 
-    private void ReduceScatterCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, ReduceKernel<T> kernel, ReduceScatterAlgorithm algorithm)
+    private void RunReduceScatter<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, ReduceKernel<T> kernel, ReduceScatterAlgorithm algorithm)
         where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("ReduceScatter", send.Length, typeof(T));
