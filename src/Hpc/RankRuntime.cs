@@ -84,8 +84,7 @@ internal sealed class RankRuntime : IDisposable
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
         string host = options.HostName ?? Dns.GetHostName();
-        WaitPolicy.Configure(job.LocalSize, options.SpinMicroseconds);
-        var engine = new MatchingEngine(job.Rank);
+        var engine = new MatchingEngine(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
         var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
         if (!job.IsLaunched)
             return new RankRuntime(0, 1, engine, [selfLink], [host], job, options, null, null);
@@ -138,6 +137,9 @@ internal sealed class RankRuntime : IDisposable
             }
             var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, options, control, inbox);
             runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, links!, engine) : null;
+            // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
+            if (inbox is not null && links.All(l => l is SharedMemoryLink or InProcessLink))
+                engine.ArrivalSignal = inbox;
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
@@ -177,7 +179,7 @@ internal sealed class RankRuntime : IDisposable
             else
                 return null;
         }
-        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount, engine.Progress);
+        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress);
     }
 
     /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>
@@ -195,10 +197,10 @@ internal sealed class RankRuntime : IDisposable
     {
         // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
         var options = new RuntimeOptions { EagerLimit = eagerLimit, CheckCollectives = checkCollectives };
-        WaitPolicy.Configure(size, options.SpinMicroseconds);
+        var waiting = new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds);
         var engines = new MatchingEngine[size];
         for (int r = 0; r < size; r++)
-            engines[r] = new MatchingEngine(r);
+            engines[r] = new MatchingEngine(r, waiting);
         var runtimes = new RankRuntime[size];
         string[] hosts = [.. Enumerable.Repeat("localhost", size)];
         for (int r = 0; r < size; r++)

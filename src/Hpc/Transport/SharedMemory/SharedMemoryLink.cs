@@ -81,12 +81,13 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         Span<byte> encoded = stackalloc byte[FrameHeader.Size];
         header.Write(encoded);
         lock (_sendLock)
-            _outbound.Write(encoded, payload, _progressWhileFull);
+            _outbound.Write(encoded, payload, _progressWhileFull, _engine.Waiting.Spins);
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref *_peerSleeping) != 0)
         {
+            // Every sleeper: the peer's blocked call and its background reader may both sleep here.
             Interlocked.Increment(ref *_peerDoorbell);
-            LinuxNative.Wake(_peerDoorbell, 1);
+            LinuxNative.Wake(_peerDoorbell, int.MaxValue);
         }
     }
 
