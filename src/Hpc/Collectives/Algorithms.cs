@@ -9,7 +9,7 @@ namespace Hpc;
 /// <para>
 /// A call resolves its algorithm in this order: the algorithm argument of the call (when not
 /// Auto); <c>HPC_COLL</c>; the tuning file named by <c>HPC_TUNE_FILE</c>; the built-in table
-/// (thresholds from Open MPI's coll/tuned and MPICH, listed in the source of AlgorithmSelector).
+/// (thresholds from Open MPI's coll/tuned and MPICH, listed in the source of SelectionTable).
 /// <see cref="Communicator.AlgorithmFor"/> and <see cref="Communicator.SelectAllreduceAlgorithm{T}"/>
 /// report the choice. All ranks must resolve the same algorithm, so give every rank the same
 /// arguments and environment (mpirun does).
@@ -76,6 +76,7 @@ public enum AllreduceAlgorithm
     /// <summary>Rabenseifner: reduce-scatter by recursive halving, allgather by recursive doubling; for medium and large vectors.</summary>
     Rabenseifner,
     /// <summary>Through shared buffers when every rank of the world shares one host: each rank reduces its slice straight from its peers' buffers, in rank order. Auto picks it for blocking calls on such a world; elsewhere it falls back to the table.</summary>
+    [Hpc.Collectives.NeedsSharedArea]
     SharedMemory,
 }
 
@@ -89,6 +90,7 @@ public enum BroadcastAlgorithm
     /// <summary>Binomial scatter of n pieces, then ring allgather (van de Geijn); for large messages.</summary>
     ScatterAllgather,
     /// <summary>Through the root's shared buffer when every rank of the world shares one host (blocking calls; elsewhere the table's choice).</summary>
+    [Hpc.Collectives.NeedsSharedArea]
     SharedMemory,
 }
 
@@ -167,5 +169,6 @@ public enum BarrierAlgorithm
     /// <summary>Dissemination barrier: ⌈log2 n⌉ rounds for any n.</summary>
     Dissemination,
     /// <summary>On shared flags when every rank of the world shares one host (blocking calls; elsewhere dissemination).</summary>
+    [Hpc.Collectives.NeedsSharedArea]
     SharedMemory,
 }

@@ -9,8 +9,11 @@ namespace Hpc.Collectives;
 /// </summary>
 internal static class CollectiveCatalog
 {
-    public sealed record Entry(Collective Collective, string Name, Type AlgorithmType, string[] AlgorithmNames)
+    public sealed record Entry(Collective Collective, string Name, Type AlgorithmType, string[] AlgorithmNames, bool[] SharedAreaOnly)
     {
+        /// <summary>Whether algorithm value <paramref name="algorithm"/> runs only on a shared collective area (<see cref="NeedsSharedAreaAttribute"/>).</summary>
+        public bool NeedsSharedArea(int algorithm) => (uint)algorithm < (uint)SharedAreaOnly.Length && SharedAreaOnly[algorithm];
+
         /// <summary>Concrete algorithm names, without "auto", for error messages.</summary>
         public string ValidList => string.Join(", ", AlgorithmNames.Skip(1));
     }
@@ -61,8 +64,10 @@ internal static class CollectiveCatalog
     private static Entry Make(Collective collective, string name, Type algorithmType)
     {
         // Enum values are 0 (Auto), 1, 2, … in declaration order, so the name array is indexed by value.
-        string[] names = [.. Enum.GetValues(algorithmType).Cast<object>().OrderBy(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Select(v => SnakeCase(v.ToString()!))];
-        return new Entry(collective, name, algorithmType, names);
+        object[] values = [.. Enum.GetValues(algorithmType).Cast<object>().OrderBy(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture))];
+        string[] names = [.. values.Select(v => SnakeCase(v.ToString()!))];
+        bool[] sharedAreaOnly = [.. values.Select(v => algorithmType.GetField(v.ToString()!)!.IsDefined(typeof(NeedsSharedAreaAttribute), inherit: false))];
+        return new Entry(collective, name, algorithmType, names, sharedAreaOnly);
     }
 
     private static string SnakeCase(string pascal)

@@ -14,7 +14,7 @@ namespace Hpc.Collectives;
 /// </code>
 /// Fields are separated by spaces or tabs; <c>#</c> starts a comment; blank lines are ignored.
 /// A rule applies to a call on at least <c>ranks</c> ranks with at least <c>min_bytes</c> bytes
-/// (bytes as defined in <see cref="AlgorithmSelector"/>). Among the rules that apply, the one
+/// (bytes as defined in <see cref="SelectionInput"/>). Among the rules that apply, the one
 /// with the largest <c>ranks</c>, then the largest <c>min_bytes</c>, wins; when none applies the
 /// built-in table decides. Unknown collectives or algorithms are errors naming the line.
 /// </summary>

@@ -44,4 +44,34 @@ public class CollectiveCheckingTests
         }, checkCollectives: true);
         Assert.All(sums, s => Assert.Equal(10, s));
     }
+
+    [Fact]
+    public void AllgatherCountsMustMatch()
+    {
+        var messages = new string?[3];
+        InProcessWorld.Run(3, world =>
+        {
+            var send = new int[world.Rank == 1 ? 2 : 1];
+            HpcException error = Assert.Throws<HpcException>(() => world.Allgather<int>(send, new int[6]));
+            messages[world.Rank] = error.Message;
+        }, checkCollectives: true);
+        Assert.All(messages, m => Assert.Equal(
+            "collective mismatch on 'world': rank 0 called Allgather(count=1, Int32) but rank 1 called Allgather(count=2, Int32)", m));
+    }
+
+    [Fact]
+    public void ScanAndExscanCountsMustMatch()
+    {
+        var messages = new string?[2];
+        InProcessWorld.Run(2, world =>
+        {
+            var data = new float[world.Rank == 1 ? 5 : 4];
+            messages[world.Rank] = Assert.Throws<HpcException>(() => world.Scan(data.AsSpan(), ReduceOp.Sum)).Message;
+            var other = new long[world.Rank == 1 ? 3 : 2];
+            Assert.Contains("rank 0 called Exscan(count=2, Int64, op=max) but rank 1 called Exscan(count=3, Int64, op=max)",
+                Assert.Throws<HpcException>(() => world.Exscan(other.AsSpan(), ReduceOp.Max)).Message);
+        }, checkCollectives: true);
+        Assert.All(messages, m => Assert.Equal(
+            "collective mismatch on 'world': rank 0 called Scan(count=4, Single, op=sum) but rank 1 called Scan(count=5, Single, op=sum)", m));
+    }
 }

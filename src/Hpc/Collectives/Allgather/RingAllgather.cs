@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using Hpc.Collectives.ReduceScatter;
-
 namespace Hpc.Collectives.Allgather;
 
 /// <summary>
@@ -10,12 +7,11 @@ namespace Hpc.Collectives.Allgather;
 /// </summary>
 /// <remarks>
 /// Works in place on the result buffer (blocks may differ in size, so it also serves
-/// Allgatherv), moving blocks in segments that are forwarded the moment they land, so a large
-/// block streams around the ring instead of hopping one whole block per step. All receives are
-/// posted up front — they target distinct parts of the buffer — so arriving data never waits
-/// in the unexpected queue.
+/// Allgatherv), moving blocks in segments through the <see cref="SegmentPipeline"/>, which
+/// forwards each the moment it lands, so a large block streams around the ring instead of
+/// hopping one whole block per step.
 /// </remarks>
-internal static unsafe class RingAllgather
+internal static class RingAllgather
 {
     /// <summary>
     /// Completes <paramref name="data"/>: on entry the block of this rank is filled in; on return
@@ -30,45 +26,15 @@ internal static unsafe class RingAllgather
         int rank = context.Rank;
         if (size == 1)
             return;
-        int right = (rank + 1) % size;
-        int left = (rank - 1 + size) % size;
         int self = Blocks.Mod(rank - rotation, size);
-        int segment = Math.Max(1, RingReduceScatter.SegmentBytes / sizeof(T));
+        int segment = SegmentPipeline.SegmentLength<T>();
 
-        var units = new List<RingReduceScatter.Segment>();
+        var incoming = new List<SegmentPipeline.Segment>();
         for (int step = 0; step < size - 1; step++)
         {
             int block = Blocks.Mod(self - step - 1, size);
-            RingReduceScatter.AddSegments(units, offsets[block], lengths[block], segment, forward: step < size - 2);
+            SegmentPipeline.AddSegments(incoming, offsets[block], lengths[block], segment, forward: step < size - 2);
         }
-
-        var sends = new List<Request>();
-        var receives = new Request?[units.Count];
-        fixed (T* dataPointer = data)
-        {
-            try
-            {
-                for (int u = 0; u < units.Count; u++)
-                    receives[u] = context.StartReceive(left, tag, (byte*)(dataPointer + units[u].Offset), (long)units[u].Length * sizeof(T));
-                for (int offset = 0; offset < lengths[self]; offset += segment)
-                {
-                    int length = Math.Min(segment, lengths[self] - offset);
-                    sends.Add(context.StartSend(right, tag, (byte*)(dataPointer + offsets[self] + offset), (long)length * sizeof(T)));
-                }
-                for (int u = 0; u < units.Count; u++)
-                {
-                    RingReduceScatter.Segment unit = units[u];
-                    context.WaitReceive(receives[u]!, (long)unit.Length * sizeof(T), left);
-                    if (unit.Forward)
-                        sends.Add(context.StartSend(right, tag, (byte*)(dataPointer + unit.Offset), (long)unit.Length * sizeof(T)));
-                }
-                Request.WaitAll(CollectionsMarshal.AsSpan(sends));
-            }
-            catch
-            {
-                context.AbandonReceives(receives);
-                throw;
-            }
-        }
+        SegmentPipeline.Run<T>(context, tag, data, left: Blocks.Mod(rank - 1, size), right: (rank + 1) % size, offsets[self], lengths[self], incoming, kernel: null);
     }
 }

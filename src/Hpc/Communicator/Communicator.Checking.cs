@@ -6,8 +6,9 @@ namespace Hpc;
 // rank shows rank 0 how it called it — the collective, count, element type, root and operation —
 // and rank 0 answers everyone with the verdict. A mismatch then fails on every rank with a
 // message naming both calls, instead of a hang or silently corrupted data. Off by default; when
-// on it costs two small messages per rank and collective. Variable-count collectives (the v
-// forms, Allgather, Scan) are not checked: their counts may differ by design.
+// on it costs two small messages per rank and collective. Every collective whose count MPI
+// requires to be equal on all ranks is checked, Allgather, Scan and Exscan included; the v
+// forms (Gatherv, Scatterv, Allgatherv, Alltoallv) are not, since each rank's count differs.
 public sealed partial class Communicator
 {
     private const int CheckMessageBytes = 2048;

@@ -1,17 +1,22 @@
 using System.Runtime.ExceptionServices;
+using Hpc.Transport.InProcess;
 
-namespace Hpc.Tests;
+namespace Hpc.Testing;
 
 /// <summary>
-/// Runs a body on every rank of an in-memory world, one thread per rank, and fails with the
-/// first rank's exception. A hang fails the test after <c>timeout</c> instead of blocking the run.
+/// The ranks-as-threads harness of every test project (compiled into each from tests/Shared):
+/// runs a body on every rank of an in-memory world, one thread per rank, and fails with the
+/// first rank's own exception. A hang fails the test after <c>timeout</c> instead of blocking the run.
 /// </summary>
 internal static class InProcessWorld
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Starts the message of the error a failing rank raises on the others, so the report can skip these echoes.</summary>
+    private const string EchoPrefix = "in-process world: rank ";
+
     public static void Run(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
-        bool checkCollectives = false, Hpc.Transport.InProcess.InProcessCopies copies = Hpc.Transport.InProcess.InProcessCopies.None)
+        bool checkCollectives = false, InProcessCopies copies = InProcessCopies.None)
     {
         RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives, copies);
         var failures = new Exception?[size];
@@ -31,7 +36,7 @@ internal static class InProcessWorld
                     failures[rank] = e;
                     // Wake ranks blocked on this one so the test fails instead of hanging.
                     foreach (RankRuntime runtime in runtimes)
-                        runtime.Engine.FailAll(new HpcException($"rank {rank} failed: {e.Message}"));
+                        runtime.Engine.FailAll(new HpcException($"{EchoPrefix}{rank} failed: {e.Message}"));
                 }
             }) { IsBackground = true, Name = $"rank {rank}" };
         }
@@ -54,9 +59,6 @@ internal static class InProcessWorld
             ExceptionDispatchInfo.Capture(first).Throw();
     }
 
-    private static bool IsEcho(Exception e) =>
-        e is HpcException && e.Message.StartsWith("rank ", StringComparison.Ordinal) && e.Message.Contains(" failed: ", StringComparison.Ordinal);
-
     /// <summary>Runs <paramref name="body"/> on every rank and returns each rank's result, by rank.</summary>
     public static T[] Run<T>(int size, Func<Communicator, T> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
         bool checkCollectives = false)
@@ -65,4 +67,8 @@ internal static class InProcessWorld
         Run(size, world => { results[world.Rank] = body(world); }, eagerLimit, timeout, checkCollectives);
         return results;
     }
+
+    // A layer above (the MPI.NET one) may wrap the echo, so look at the whole chain.
+    private static bool IsEcho(Exception e) =>
+        e.Message.Contains(EchoPrefix, StringComparison.Ordinal) || (e.InnerException is { } inner && IsEcho(inner));
 }

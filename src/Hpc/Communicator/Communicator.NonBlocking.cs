@@ -5,8 +5,10 @@ using Hpc.Reduction;
 namespace Hpc;
 
 // Non-blocking collectives, in two shapes: …Async methods returning a Task, and MPI-style
-// I… methods returning a Request (MPI_Iallreduce, …). Arguments are checked, the algorithm is
-// chosen and the call's tag is drawn on the calling thread, so several collectives may be in
+// I… methods returning a Request (MPI_Iallreduce, …). Each prepares its call exactly as the
+// blocking form does (Communicator.Preparation.cs: arguments checked, algorithm chosen, tag
+// drawn, all on the calling thread), so the same bad argument fails the same way in every
+// form and several collectives may be in
 // flight at once on one or more communicators: they match across ranks in call order, exactly
 // like blocking ones. The algorithm then runs on a background thread.
 //
@@ -21,9 +23,8 @@ public sealed partial class Communicator
     /// <summary>Completes once every rank has entered the barrier (MPI_Ibarrier).</summary>
     public Task BarrierAsync(CancellationToken cancellationToken = default)
     {
-        CheckUsable();
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => BarrierCore(tag), cancellationToken);
+        BarrierCall prepared = PrepareBarrier(blocking: false);
+        return CollectiveTask.Start(() => RunBarrier(prepared), cancellationToken);
     }
 
     /// <summary>Starts a barrier (MPI_Ibarrier); the request completes once every rank has entered it.</summary>
@@ -35,11 +36,8 @@ public sealed partial class Communicator
     public Task BroadcastAsync<T>(Memory<T> data, int root, BroadcastAlgorithm algorithm = BroadcastAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        BroadcastAlgorithm chosen = ChooseBroadcast(Bytes<T>(data.Length), algorithm, blocking: false);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => BroadcastCore(tag, data.Span, root, chosen), cancellationToken);
+        BroadcastCall prepared = PrepareBroadcast<T>(data.Length, root, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunBroadcast(prepared, data.Span), cancellationToken);
     }
 
     /// <summary>Broadcasts an array asynchronously (MPI_Ibcast).</summary>
@@ -61,11 +59,8 @@ public sealed partial class Communicator
     public Task AllreduceAsync<T>(Memory<T> data, ReduceOp op, AllreduceAlgorithm algorithm = AllreduceAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(data.Length), kernel.IsCommutative, algorithm, blocking: false);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => AllreduceCore(tag, data.Span, kernel, chosen), cancellationToken);
+        AllreduceCall<T> prepared = PrepareAllreduce<T>(data.Span, data.Span, op, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunAllreduce(prepared, data.Span), cancellationToken);
     }
 
     /// <summary>In-place allreduce of an array (MPI_Iallreduce with MPI_IN_PLACE).</summary>
@@ -77,32 +72,19 @@ public sealed partial class Communicator
     public Task AllreduceAsync<T>(ReadOnlyMemory<T> send, Memory<T> receive, ReduceOp op, AllreduceAlgorithm algorithm = AllreduceAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
-        CheckSameOrDisjoint(send.Span, receive.Span);
-        ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(send.Length), kernel.IsCommutative, algorithm, blocking: false);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() =>
-        {
-            Span<T> result = receive.Span[..send.Length];
-            send.Span.CopyTo(result);
-            AllreduceCore(tag, result, kernel, chosen);
-        }, cancellationToken);
+        AllreduceCall<T> prepared = PrepareAllreduce(send.Span, receive.Span, op, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunAllreduce(prepared, send.Span, receive.Span), cancellationToken);
     }
 
     /// <summary>Allreduce of one value per rank; the task's result is the combined value.</summary>
     public Task<T> AllreduceAsync<T>(T value, ReduceOp op, AllreduceAlgorithm algorithm = AllreduceAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        ReduceKernel<T> kernel = KernelOf<T>(op);
-        AllreduceAlgorithm chosen = ChooseAllreduce(Bytes<T>(1), kernel.IsCommutative, algorithm, blocking: false);
-        int tag = Collective.NextTag();
+        AllreduceCall<T> prepared = PrepareAllreduce<T>(new ReadOnlySpan<T>(in value), new ReadOnlySpan<T>(in value), op, algorithm, blocking: false);
         return CollectiveTask.Start(() =>
         {
             T result = value;
-            AllreduceCore(tag, new Span<T>(ref result), kernel, chosen);
+            RunAllreduce(prepared, new Span<T>(ref result));
             return result;
         }, cancellationToken);
     }
@@ -126,17 +108,8 @@ public sealed partial class Communicator
     public Task ReduceAsync<T>(ReadOnlyMemory<T> send, Memory<T> receive, ReduceOp op, int root, ReduceAlgorithm algorithm = ReduceAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        ReduceKernel<T> kernel = KernelOf<T>(op);
-        if (Rank == root)
-        {
-            CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
-            CheckSameOrDisjoint(send.Span, receive.Span);
-        }
-        ReduceAlgorithm chosen = AlgorithmSelector.Reduce(Size, Bytes<T>(send.Length), algorithm, Configuration);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => ReduceCore(tag, send.Span, receive.Span, kernel, root, chosen), cancellationToken);
+        ReduceCall<T> prepared = PrepareReduce(send.Span, receive.Span, op, root, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunReduce(prepared, send.Span, receive.Span), cancellationToken);
     }
 
     /// <summary>Starts a reduce to the root (MPI_Ireduce).</summary>
@@ -150,13 +123,8 @@ public sealed partial class Communicator
     public Task AllgatherAsync<T>(ReadOnlyMemory<T> send, Memory<T> receive, AllgatherAlgorithm algorithm = AllgatherAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoom(receive.Length, (long)send.Length * Size, nameof(receive), $"{Size} ranks × {send.Length} elements");
-        AllgatherAlgorithm chosen = AlgorithmSelector.Allgather(Size, Bytes<T>((long)send.Length * Size), algorithm, Configuration);
-        int[] counts = Blocks.Uniform(Size, send.Length);
-        int[] displacements = Blocks.Packed(counts);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => AllgatherCore(tag, send.Span, receive.Span, counts, displacements, chosen), cancellationToken);
+        AllgatherCall prepared = PrepareAllgather<T>(send.Length, receive.Length, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunAllgather(prepared, send.Span, receive.Span), cancellationToken);
     }
 
     /// <summary>Starts an allgather (MPI_Iallgather).</summary>
@@ -169,16 +137,8 @@ public sealed partial class Communicator
     public Task AlltoallAsync<T>(ReadOnlyMemory<T> send, Memory<T> receive, AlltoallAlgorithm algorithm = AlltoallAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        if (send.Length % Size != 0)
-            throw new ArgumentException($"{nameof(send)} has {send.Length} elements, not a multiple of the {Size} ranks of '{Name}'", nameof(send));
-        CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
-        if (send.Span.Overlaps(receive.Span))
-            throw new ArgumentException("alltoall cannot run in place: the send and receive buffers overlap", nameof(receive));
-        int block = send.Length / Size;
-        AlltoallAlgorithm chosen = AlgorithmSelector.Alltoall(Size, Bytes<T>(block), algorithm, Configuration);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => AlltoallCore(tag, send.Span, receive.Span, block, chosen), cancellationToken);
+        AlltoallCall prepared = PrepareAlltoall(send.Span, receive.Span, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunAlltoall(prepared, send.Span, receive.Span), cancellationToken);
     }
 
     /// <summary>Starts an alltoall (MPI_Ialltoall).</summary>
@@ -191,13 +151,8 @@ public sealed partial class Communicator
     public Task GatherAsync<T>(ReadOnlyMemory<T> send, Memory<T> receive, int root, GatherAlgorithm algorithm = GatherAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckRoom(receive.Length, (long)send.Length * Size, nameof(receive), $"{Size} ranks × {send.Length} elements");
-        GatherAlgorithm chosen = AlgorithmSelector.Gather(Size, Bytes<T>(send.Length), algorithm, Configuration);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => GatherCore(tag, send.Span, receive.Span, root, chosen), cancellationToken);
+        GatherCall prepared = PrepareGather<T>(send.Length, receive.Length, root, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunGather(prepared, send.Span, receive.Span), cancellationToken);
     }
 
     /// <summary>Starts a gather (MPI_Igather).</summary>
@@ -208,13 +163,8 @@ public sealed partial class Communicator
     public Task ScatterAsync<T>(ReadOnlyMemory<T> send, Memory<T> receive, int root, ScatterAlgorithm algorithm = ScatterAlgorithm.Auto,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckRoom(send.Length, (long)receive.Length * Size, nameof(send), $"{Size} ranks × {receive.Length} elements");
-        ScatterAlgorithm chosen = AlgorithmSelector.Scatter(Size, Bytes<T>(receive.Length), algorithm, Configuration);
-        int tag = Collective.NextTag();
-        return CollectiveTask.Start(() => ScatterCore(tag, send.Span, receive.Span, root, chosen), cancellationToken);
+        ScatterCall prepared = PrepareScatter<T>(send.Length, receive.Length, root, algorithm, blocking: false);
+        return CollectiveTask.Start(() => RunScatter(prepared, send.Span, receive.Span), cancellationToken);
     }
 
     /// <summary>Starts a scatter (MPI_Iscatter).</summary>

@@ -1,9 +1,11 @@
 using Hpc.Collectives;
 using Hpc.Reduction;
+using CollectiveKind = Hpc.Collective;
 
 namespace Hpc;
 
-// Which algorithm a collective would use here, so programs and benchmarks can report it.
+// Which algorithm a collective runs here: every collective asks AlgorithmSelector through
+// Select, and programs and benchmarks can ask the same question to report the choice.
 public sealed partial class Communicator
 {
     /// <summary>
@@ -17,7 +19,7 @@ public sealed partial class Communicator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ReduceKernel<T> kernel = KernelOf<T>(op);
-        return ChooseAllreduce(Bytes<T>(count), kernel.IsCommutative, requested, blocking: true);
+        return (AllreduceAlgorithm)Select(CollectiveKind.Allreduce, (int)requested, Bytes<T>(count), kernel.IsCommutative, blocking: true);
     }
 
     /// <summary>
@@ -35,12 +37,15 @@ public sealed partial class Communicator
     public string AlgorithmFor(Collective collective, long bytes, bool commutative = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        return collective switch
-        {
-            global::Hpc.Collective.Allreduce => AlgorithmNames.Of(ChooseAllreduce(bytes, commutative, AllreduceAlgorithm.Auto, blocking: true)),
-            global::Hpc.Collective.Broadcast => AlgorithmNames.Of(ChooseBroadcast(bytes, BroadcastAlgorithm.Auto, blocking: true)),
-            global::Hpc.Collective.Barrier when UseSharedMemoryBarrier() => AlgorithmNames.Of(BarrierAlgorithm.SharedMemory),
-            _ => AlgorithmSelector.NameFor(collective, Size, bytes, commutative, Configuration),
-        };
+        if ((uint)collective >= (uint)CollectiveCatalog.All.Count)
+            throw new ArgumentOutOfRangeException(nameof(collective), collective, "unknown collective");
+        return AlgorithmSelector.NameFor(new SelectionInput(collective, collective == CollectiveKind.Barrier ? 0 : bytes, commutative, Topology), Configuration);
     }
+
+    /// <summary>
+    /// The algorithm (a value of the collective's algorithm enum) a call on this communicator
+    /// runs. A non-blocking call never gets a shared-memory algorithm (see <see cref="CollectiveTopology.ForNonBlocking"/>).
+    /// </summary>
+    private int Select(CollectiveKind collective, int requested, long bytes, bool commutative, bool blocking) =>
+        AlgorithmSelector.Select(requested, new SelectionInput(collective, bytes, commutative, blocking ? Topology : Topology.ForNonBlocking), Configuration);
 }

@@ -23,14 +23,7 @@ public sealed partial class Communicator
     /// <exception cref="ArgumentException">At the root, <paramref name="receive"/> holds fewer than Size × send.Length elements.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="root"/> is not a rank of this communicator.</exception>
     public void Gather<T>(ReadOnlySpan<T> send, Span<T> receive, int root, GatherAlgorithm algorithm = GatherAlgorithm.Auto) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckRoom(receive.Length, (long)send.Length * Size, nameof(receive), $"{Size} ranks × {send.Length} elements");
-        GatherAlgorithm chosen = AlgorithmSelector.Gather(Size, Bytes<T>(send.Length), algorithm, Configuration);
-        GatherCore(Collective.NextTag(), send, receive, root, chosen);
-    }
+        => RunGather(PrepareGather<T>(send.Length, receive.Length, root, algorithm, blocking: true), send, receive);
 
     /// <summary>
     /// Gathers one value per rank: the root gets an array indexed by rank; other ranks get an
@@ -51,9 +44,10 @@ public sealed partial class Communicator
         return result;
     }
 
-    private void GatherCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int root, GatherAlgorithm algorithm) where T : unmanaged
+    private void RunGather<T>(in GatherCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Gather", send.Length, typeof(T));
+        (int tag, int root, GatherAlgorithm algorithm) = prepared;
         CheckConsistency(tag, "Gather", send.Length, typeof(T), root);
         if (algorithm == GatherAlgorithm.Binomial)
         {
@@ -77,28 +71,14 @@ public sealed partial class Communicator
     /// </exception>
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-        {
-            CheckCounts(counts, nameof(counts));
-            CheckDisplacements(counts, displacements, receive.Length, nameof(displacements), nameof(receive));
-            if (counts[root] != send.Length)
-                throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but the root sends {send.Length} elements", nameof(counts));
-        }
+        int tag = PrepareRootedVector(counts, displacements, root, receive.Length, nameof(receive), send.Length, "the root sends");
         using CallTracker.Scope call = TrackCollective("Gatherv", send.Length, typeof(T));
-        LinearGather.Run(Collective, Collective.NextTag(), send, receive, counts, displacements, root);
+        LinearGather.Run(Collective, tag, send, receive, counts, displacements, root);
     }
 
     /// <summary>Gatherv with the blocks packed back to back in rank order at the root.</summary>
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, int root) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckCounts(counts, nameof(counts));
-        Gatherv(send, receive, counts, Rank == root ? Blocks.Packed(counts) : [], root);
-    }
+        => Gatherv(send, receive, counts, PackedAtRoot(counts, root), root);
 
     // ------------------------------------------------------------------ scatter
 
@@ -110,14 +90,7 @@ public sealed partial class Communicator
     /// <exception cref="ArgumentException">At the root, <paramref name="send"/> holds fewer than Size × receive.Length elements.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="root"/> is not a rank of this communicator.</exception>
     public void Scatter<T>(ReadOnlySpan<T> send, Span<T> receive, int root, ScatterAlgorithm algorithm = ScatterAlgorithm.Auto) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckRoom(send.Length, (long)receive.Length * Size, nameof(send), $"{Size} ranks × {receive.Length} elements");
-        ScatterAlgorithm chosen = AlgorithmSelector.Scatter(Size, Bytes<T>(receive.Length), algorithm, Configuration);
-        ScatterCore(Collective.NextTag(), send, receive, root, chosen);
-    }
+        => RunScatter(PrepareScatter<T>(send.Length, receive.Length, root, algorithm, blocking: true), send, receive);
 
     /// <summary>Hands rank r the root's <paramref name="values"/>[r] (MPI_Scatter of one element each); only the root's values are read.</summary>
     public T Scatter<T>(ReadOnlySpan<T> values, int root) where T : unmanaged
@@ -127,9 +100,10 @@ public sealed partial class Communicator
         return value;
     }
 
-    private void ScatterCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int root, ScatterAlgorithm algorithm) where T : unmanaged
+    private void RunScatter<T>(in ScatterCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Scatter", receive.Length, typeof(T));
+        (int tag, int root, ScatterAlgorithm algorithm) = prepared;
         CheckConsistency(tag, "Scatter", receive.Length, typeof(T), root);
         if (algorithm == ScatterAlgorithm.Binomial)
         {
@@ -148,28 +122,14 @@ public sealed partial class Communicator
     /// </summary>
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, Span<T> receive, int root) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-        {
-            CheckCounts(counts, nameof(counts));
-            CheckDisplacements(counts, displacements, send.Length, nameof(displacements), nameof(send));
-            if (counts[root] != receive.Length)
-                throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but the root's receive buffer holds {receive.Length} elements", nameof(counts));
-        }
+        int tag = PrepareRootedVector(counts, displacements, root, send.Length, nameof(send), receive.Length, "the root's receive buffer holds");
         using CallTracker.Scope call = TrackCollective("Scatterv", receive.Length, typeof(T));
-        LinearScatter.Run(Collective, Collective.NextTag(), send, counts, displacements, receive, root);
+        LinearScatter.Run(Collective, tag, send, counts, displacements, receive, root);
     }
 
     /// <summary>Scatterv with the blocks packed back to back in rank order in the root's <paramref name="send"/>.</summary>
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, Span<T> receive, int root) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckCounts(counts, nameof(counts));
-        Scatterv(send, counts, Rank == root ? Blocks.Packed(counts) : [], receive, root);
-    }
+        => Scatterv(send, counts, PackedAtRoot(counts, root), receive, root);
 
     // ------------------------------------------------------------------ allgather
 
@@ -179,13 +139,7 @@ public sealed partial class Communicator
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="receive"/> holds fewer than Size × send.Length elements.</exception>
     public void Allgather<T>(ReadOnlySpan<T> send, Span<T> receive, AllgatherAlgorithm algorithm = AllgatherAlgorithm.Auto) where T : unmanaged
-    {
-        CheckUsable();
-        CheckRoom(receive.Length, (long)send.Length * Size, nameof(receive), $"{Size} ranks × {send.Length} elements");
-        AllgatherAlgorithm chosen = AlgorithmSelector.Allgather(Size, Bytes<T>((long)send.Length * Size), algorithm, Configuration);
-        int[] counts = Blocks.Uniform(Size, send.Length);
-        AllgatherCore(Collective.NextTag(), send, receive, counts, Blocks.Packed(counts), chosen);
-    }
+        => RunAllgather(PrepareAllgather<T>(send.Length, receive.Length, algorithm, blocking: true), send, receive);
 
     /// <summary>Gathers one value per rank onto every rank, indexed by rank (MPI_Allgather).</summary>
     public T[] Allgather<T>(T value) where T : unmanaged => Allgather(new ReadOnlySpan<T>(in value));
@@ -207,15 +161,7 @@ public sealed partial class Communicator
     /// </summary>
     public void Allgatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements,
         AllgatherAlgorithm algorithm = AllgatherAlgorithm.Auto) where T : unmanaged
-    {
-        CheckUsable();
-        long total = CheckCounts(counts, nameof(counts));
-        CheckDisplacements(counts, displacements, receive.Length, nameof(displacements), nameof(receive));
-        if (counts[Rank] != send.Length)
-            throw new ArgumentException($"{nameof(counts)}[{Rank}] is {counts[Rank]} but rank {Rank} sends {send.Length} elements", nameof(counts));
-        AllgatherAlgorithm chosen = AlgorithmSelector.Allgather(Size, Bytes<T>(total), algorithm, Configuration);
-        AllgatherCore(Collective.NextTag(), send, receive, counts.ToArray(), displacements.ToArray(), chosen);
-    }
+        => RunAllgather(PrepareAllgatherv<T>(send.Length, receive.Length, counts, displacements, algorithm, blocking: true), send, receive);
 
     /// <summary>Allgatherv with the blocks packed back to back in rank order.</summary>
     public void Allgatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, AllgatherAlgorithm algorithm = AllgatherAlgorithm.Auto)
@@ -226,10 +172,14 @@ public sealed partial class Communicator
         Allgatherv(send, receive, counts, Blocks.Packed(counts), algorithm);
     }
 
-    private void AllgatherCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, int[] displacements, AllgatherAlgorithm algorithm)
-        where T : unmanaged
+    private void RunAllgather<T>(in AllgatherCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Allgather", send.Length, typeof(T));
+        (int tag, bool uniform, int[] counts, int[] displacements, AllgatherAlgorithm algorithm) = prepared;
+        // MPI_Allgather needs one count on every rank, so checking compares it; Allgatherv's
+        // counts differ by rank, and each rank knows only that the counts array matches its own.
+        if (uniform)
+            CheckConsistency(tag, "Allgather", send.Length, typeof(T));
         if (algorithm == AllgatherAlgorithm.Bruck)
         {
             BruckAllgather.Run(Collective, tag, send, receive, counts, displacements);
@@ -249,17 +199,7 @@ public sealed partial class Communicator
     /// send.Length is not a multiple of Size, or <paramref name="receive"/> is shorter than <paramref name="send"/>.
     /// </exception>
     public void Alltoall<T>(ReadOnlySpan<T> send, Span<T> receive, AlltoallAlgorithm algorithm = AlltoallAlgorithm.Auto) where T : unmanaged
-    {
-        CheckUsable();
-        if (send.Length % Size != 0)
-            throw new ArgumentException($"{nameof(send)} has {send.Length} elements, not a multiple of the {Size} ranks of '{Name}'", nameof(send));
-        CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
-        if (send.Overlaps(receive))
-            throw new ArgumentException("alltoall cannot run in place: the send and receive buffers overlap", nameof(receive));
-        int block = send.Length / Size;
-        AlltoallAlgorithm chosen = AlgorithmSelector.Alltoall(Size, Bytes<T>(block), algorithm, Configuration);
-        AlltoallCore(Collective.NextTag(), send, receive, block, chosen);
-    }
+        => RunAlltoall(PrepareAlltoall(send, receive, algorithm, blocking: true), send, receive);
 
     /// <summary>Alltoall into a new array (same length as <paramref name="send"/>).</summary>
     public T[] Alltoall<T>(ReadOnlySpan<T> send) where T : unmanaged
@@ -269,9 +209,10 @@ public sealed partial class Communicator
         return result;
     }
 
-    private void AlltoallCore<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int block, AlltoallAlgorithm algorithm) where T : unmanaged
+    private void RunAlltoall<T>(in AlltoallCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         using CallTracker.Scope call = TrackCollective("Alltoall", send.Length, typeof(T));
+        (int tag, int block, AlltoallAlgorithm algorithm) = prepared;
         CheckConsistency(tag, "Alltoall", send.Length, typeof(T));
         if (algorithm == AlltoallAlgorithm.Bruck)
         {

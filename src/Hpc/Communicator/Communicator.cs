@@ -33,6 +33,10 @@ public sealed unsafe partial class Communicator : IDisposable
         Rank = rank;
         Name = name;
         Collective = new CollectiveContext(this);
+        // Only the world has a shared collective area (Collectives/SharedMemory), and only
+        // when all of its ranks share one host's memory.
+        SharedArea = context == RankRuntime.WorldContext ? runtime.WorldSharedArea : null;
+        Topology = CollectiveTopology.Of(worldRanks, runtime.Hosts, SharedArea is not null);
     }
 
     /// <summary>This process's rank in the communicator, 0 … <see cref="Size"/> − 1.</summary>
@@ -47,6 +51,12 @@ public sealed unsafe partial class Communicator : IDisposable
     internal RankRuntime Runtime { get; }
     internal int Context { get; }
     internal CollectiveContext Collective { get; }
+
+    /// <summary>The shared buffers the shared-memory algorithms run on; null where there are none.</summary>
+    internal Collectives.SharedMemory.SharedCollectiveArea? SharedArea { get; }
+
+    /// <summary>Ranks, hosts and shared area: which algorithm families this communicator can use, worked out once here.</summary>
+    internal CollectiveTopology Topology { get; }
 
     /// <summary>World rank of the member with rank <paramref name="rank"/> here.</summary>
     internal int WorldRankOf(int rank) => _worldRanks[rank];
@@ -302,8 +312,21 @@ public sealed unsafe partial class Communicator : IDisposable
         Runtime.Abort(errorCode, reason.Length == 0 ? $"Abort({errorCode}) on {Name}" : reason);
     }
 
-    /// <summary>Releases the communicator. The world and self communicators are released by <see cref="MpiSession.Dispose"/>.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>
+    /// Releases the communicator (MPI_Comm_free): it cannot be used afterwards. Disposing the
+    /// world or self communicator does nothing: they belong to the session, which releases them
+    /// when it is disposed (MPI_Finalize), so a <c>using</c> on <c>session.World</c> is harmless
+    /// and the finalizing barrier still runs.
+    /// </summary>
+    public void Dispose()
+    {
+        if (IsPredefined)
+            return;
+        _disposed = true;
+    }
+
+    /// <summary>The world or self communicator (MPI_COMM_WORLD, MPI_COMM_SELF), owned by the session.</summary>
+    private bool IsPredefined => Context is RankRuntime.WorldContext or RankRuntime.SelfContext;
 
     internal bool IsDisposed => _disposed;
 

@@ -1,0 +1,107 @@
+using static Hpc.Collectives.SelectionCondition;
+
+namespace Hpc.Collectives;
+
+/// <summary>
+/// The built-in algorithm table: for each collective, rows tried in order, the first that
+/// matches deciding; the last row of each collective matches every call. Adding an algorithm
+/// means its file, one enum value and a row here. Thresholds and where they come from:
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term>allreduce</term><description>
+/// shared area → shared_memory; bytes ≤ 2 KiB → recursive_doubling (MPICH
+/// MPIR_CVAR_ALLREDUCE_SHORT_MSG_SIZE = 2048); non-commutative above that → rabenseifner (MPICH
+/// uses recursive doubling because its reduce-scatter is unordered; ours combines in rank order,
+/// so the bandwidth-optimal choice stays valid); bytes ≥ 512 KiB → ring (Open MPI tuned picks
+/// ring for large commutative vectors; 512 KiB is MPICH's long-message threshold, Thakur,
+/// Rabenseifner and Gropp 2005, above which the 2(n−1) step latency of the ring is negligible
+/// and its segment pipelining pays); otherwise → rabenseifner (MPICH's medium-size choice).</description></item>
+/// <item><term>bcast</term><description>
+/// shared area: two ranks and ≥ 1 MiB → binomial (see <see cref="DirectBroadcastBytes"/>), else
+/// shared_memory; without: bytes &lt; 12 KiB or fewer than 8 ranks → binomial, else
+/// scatter_allgather (MPICH MPIR_CVAR_BCAST_SHORT_MSG_SIZE = 12288, MPIR_CVAR_BCAST_MIN_PROCS = 8).</description></item>
+/// <item><term>reduce</term><description>binomial (the only algorithm).</description></item>
+/// <item><term>gather</term><description>
+/// block &gt; 6000 B → linear; more than 60 ranks, or more than 10 ranks with blocks &lt; 1 KiB →
+/// binomial; else linear (Open MPI coll_tuned_decision_fixed.c: intermediate_block_size 6000,
+/// small_block_size 1024, communicator sizes 10 and 60).</description></item>
+/// <item><term>scatter</term><description>
+/// more than 10 ranks with blocks &lt; 300 B → binomial, else linear (Open MPI
+/// coll_tuned_decision_fixed.c: small_block_size 300, small_comm_size 10).</description></item>
+/// <item><term>allgather</term><description>
+/// total &lt; 80 KiB, or a power-of-two size with total &lt; 512 KiB → bruck, else ring (MPICH,
+/// Thakur et al. 2005: 81920 and 524288; MPICH uses recursive doubling for the power-of-two
+/// case, where Bruck takes the same log2 n steps).</description></item>
+/// <item><term>alltoall</term><description>
+/// blocks ≤ 256 B on at least 8 ranks → bruck, else pairwise (MPICH
+/// MPIR_CVAR_ALLTOALL_SHORT_MSG_SIZE = 256, MPIR_CVAR_ALLTOALL_MIN_PROCS = 8).</description></item>
+/// <item><term>reduce_scatter</term><description>
+/// non-commutative, or total ≤ 12 KiB → reduce_then_scatter, else ring (Open MPI
+/// coll_tuned_decision_fixed.c: non-commutative → reduce + scatterv, small_message_size 12 KiB).</description></item>
+/// <item><term>barrier</term><description>shared area → shared_memory, else dissemination (any n in ⌈log2 n⌉ rounds).</description></item>
+/// </list>
+/// </remarks>
+internal static class SelectionTable
+{
+    public const long AllreduceShortBytes = 2048;
+    public const long AllreduceLongBytes = 512 * 1024;
+    public const long BroadcastShortBytes = 12288;
+    public const int BroadcastMinRanks = 8;
+    public const long GatherIntermediateBlockBytes = 6000;
+    public const long GatherSmallBlockBytes = 1024;
+    public const long ScatterSmallBlockBytes = 300;
+    public const long AllgatherShortBytes = 81920;
+    public const long AllgatherLongBytes = 524288;
+    public const long AlltoallShortBlockBytes = 256;
+    public const int AlltoallMinRanks = 8;
+    public const long ReduceScatterShortBytes = 12 * 1024;
+
+    /// <summary>
+    /// From this size on, a broadcast between two ranks on one host is one direct send: both
+    /// sides then copy half of the message at once (the split copy of the large-message
+    /// protocol), where the shared buffer costs a copy in and a copy out. Measured on 2 cores,
+    /// 2026-12-01 (hpc-bench bcast --algorithm all, np 2): 4 MiB 161 µs against 197, 16 MiB 788
+    /// against 1100.
+    /// </summary>
+    public const long DirectBroadcastBytes = 1 << 20;
+
+    public static readonly SelectionRule[] Rules =
+    [
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.SharedMemory, When: SharedArea),
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.RecursiveDoubling, MaxBytes: AllreduceShortBytes),
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner, When: NonCommutative),
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.Ring, MinBytes: AllreduceLongBytes),
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner),
+
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MinBytes: DirectBroadcastBytes, MinRanks: 2, MaxRanks: 2, When: SharedArea),
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.SharedMemory, When: SharedArea),
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MaxBytes: BroadcastShortBytes - 1),
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MaxRanks: BroadcastMinRanks - 1),
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.ScatterAllgather),
+
+        new(Collective.Reduce, (int)ReduceAlgorithm.Binomial),
+
+        new(Collective.Gather, (int)GatherAlgorithm.Linear, MinBytes: GatherIntermediateBlockBytes + 1),
+        new(Collective.Gather, (int)GatherAlgorithm.Binomial, MinRanks: 61),
+        new(Collective.Gather, (int)GatherAlgorithm.Binomial, MaxBytes: GatherSmallBlockBytes - 1, MinRanks: 11),
+        new(Collective.Gather, (int)GatherAlgorithm.Linear),
+
+        new(Collective.Scatter, (int)ScatterAlgorithm.Binomial, MaxBytes: ScatterSmallBlockBytes - 1, MinRanks: 11),
+        new(Collective.Scatter, (int)ScatterAlgorithm.Linear),
+
+        new(Collective.Allgather, (int)AllgatherAlgorithm.Bruck, MaxBytes: AllgatherShortBytes - 1),
+        new(Collective.Allgather, (int)AllgatherAlgorithm.Bruck, MaxBytes: AllgatherLongBytes - 1, When: PowerOfTwoRanks),
+        new(Collective.Allgather, (int)AllgatherAlgorithm.Ring),
+
+        new(Collective.Alltoall, (int)AlltoallAlgorithm.Bruck, MaxBytes: AlltoallShortBlockBytes, MinRanks: AlltoallMinRanks),
+        new(Collective.Alltoall, (int)AlltoallAlgorithm.Pairwise),
+
+        new(Collective.ReduceScatter, (int)ReduceScatterAlgorithm.ReduceThenScatter, When: NonCommutative),
+        new(Collective.ReduceScatter, (int)ReduceScatterAlgorithm.ReduceThenScatter, MaxBytes: ReduceScatterShortBytes),
+        new(Collective.ReduceScatter, (int)ReduceScatterAlgorithm.Ring),
+
+        new(Collective.Barrier, (int)BarrierAlgorithm.SharedMemory, When: SharedArea),
+        new(Collective.Barrier, (int)BarrierAlgorithm.Dissemination),
+    ];
+}
