@@ -76,14 +76,14 @@ internal static class RunComparison
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
             $"# {first.Benchmark} np={first.Ranks}: {runtime}/{baseline} in every run (time ratio of run r of each; above 1 is slower)\n");
-        const int width = 10;
-        text.Append("# Size".PadRight(10));
+        const int width = 10, label = 20;
+        text.Append("# Size".PadRight(label));
         foreach (RunRatios run in runs)
             text.Append($"run {run.Run}".PadLeft(width));
         text.Append("median".PadLeft(width)).Append("worst".PadLeft(width)).Append('\n');
         foreach (long bytes in runs.SelectMany(r => r.Ratios.Select(x => x.Bytes)).Distinct().Order())
         {
-            text.Append(bytes.ToString(CultureInfo.InvariantCulture).PadRight(10));
+            text.Append(bytes.ToString(CultureInfo.InvariantCulture).PadRight(label));
             var values = new List<double>();
             foreach (RunRatios run in runs)
             {
@@ -94,13 +94,13 @@ internal static class RunComparison
             }
             text.Append(F2(RunRatios.Median(values)).PadLeft(width)).Append(F2(values.Max()).PadLeft(width)).Append('\n');
         }
-        text.Append("# median over sizes".PadRight(10));
+        text.Append("# median over sizes".PadRight(label));
         foreach (RunRatios run in runs)
             text.Append(F2(run.MedianOverSizes).PadLeft(width));
         text.Append('\n');
-        text.Append("# worst size".PadRight(10));
+        text.Append("# worst size".PadRight(label));
         foreach (RunRatios run in runs)
-            text.Append($"{F2(run.WorstSize.Ratio)}@{BenchPlot.SizeLabel(run.WorstSize.Bytes)}".PadLeft(width + 4));
+            text.Append($"{F2(run.WorstSize.Ratio)}@{BenchPlot.SizeLabel(run.WorstSize.Bytes)}".PadLeft(width));
         text.Append('\n');
         RunRatios worstMedian = runs.MaxBy(r => r.MedianOverSizes)!;
         RunRatios worstSize = runs.MaxBy(r => r.WorstSize.Ratio)!;

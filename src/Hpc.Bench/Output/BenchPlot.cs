@@ -84,22 +84,33 @@ internal static class BenchPlot
     private static void Draw(SKCanvas canvas, string title, string caption, IReadOnlyList<PlotLine> lines, string bandwidthAxis)
     {
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.FromFamilyName(FontName, SKFontStyle.Bold), 17);
-        using var small = new SKFont(SKTypeface.FromFamilyName(FontName), 13);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         int width = HasSizes(lines) ? 2 * PanelWidth : PanelWidth;
-        canvas.DrawText(title, width / 2f, 24, SKTextAlign.Center, font, ink);
-        canvas.DrawText(caption, width / 2f, 48, SKTextAlign.Center, small, ink);
         if (!HasSizes(lines))
         {
             using Plot bars = Bars(lines);
-            bars.Render(canvas, new PixelRect(0, PanelWidth, CaptionHeight, CaptionHeight + PanelHeight));
-            return;
+            RenderInto(canvas, bars, 0);
         }
-        using Plot latency = Panel("Latency (lower is better)", "Latency (µs)", lines, p => p.LatencyUs, band: true);
-        using Plot bandwidth = Panel($"{bandwidthAxis.Split(" (")[0]} (higher is better)", bandwidthAxis, lines, p => p.BusbwGBs, band: false);
-        latency.Render(canvas, new PixelRect(0, PanelWidth, CaptionHeight, CaptionHeight + PanelHeight));
-        bandwidth.Render(canvas, new PixelRect(PanelWidth, 2 * PanelWidth, CaptionHeight, CaptionHeight + PanelHeight));
+        else
+        {
+            using Plot latency = Panel("Latency (lower is better)", "Latency (µs)", lines, p => p.LatencyUs, band: true);
+            using Plot bandwidth = Panel($"{bandwidthAxis.Split(" (")[0]} (higher is better)", bandwidthAxis, lines, p => p.BusbwGBs, band: false);
+            RenderInto(canvas, latency, 0);
+            RenderInto(canvas, bandwidth, PanelWidth);
+        }
+        using var font = new SKFont(SKTypeface.FromFamilyName(FontName, SKFontStyle.Bold), 17);
+        using var small = new SKFont(SKTypeface.FromFamilyName(FontName), 13);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        canvas.DrawText(title, width / 2f, 24, SKTextAlign.Center, font, ink);
+        canvas.DrawText(caption, width / 2f, 48, SKTextAlign.Center, small, ink);
+    }
+
+    /// <summary>Renders one panel at <paramref name="left"/>, clipped to its rectangle (ScottPlot clears what it may draw on).</summary>
+    private static void RenderInto(SKCanvas canvas, Plot plot, int left)
+    {
+        canvas.Save();
+        canvas.ClipRect(new SKRect(left, CaptionHeight, left + PanelWidth, CaptionHeight + PanelHeight));
+        plot.Render(canvas, new PixelRect(left, left + PanelWidth, CaptionHeight + PanelHeight, CaptionHeight));
+        canvas.Restore();
     }
 
     private static Plot Panel(string heading, string axis, IReadOnlyList<PlotLine> lines, Func<PlotPoint, double> value, bool band)
