@@ -147,15 +147,6 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
         return load;
     }
 
-    /// <summary>Batches of untimed calls before the first size: at least this many.</summary>
-    private const int MinimumSettleBatches = 3;
-
-    /// <summary>At most this long, on a machine too noisy to settle.</summary>
-    private static readonly TimeSpan MaximumSettle = TimeSpan.FromSeconds(1);
-
-    /// <summary>A batch is steady when its time is within this factor of the best batch so far.</summary>
-    private const double SteadyFactor = 1.1;
-
     /// <summary>
     /// Warms the first size until its times settle, not for a fixed count: the first size of a
     /// run used to be the slowest (one quiet run in four, a 4 B ping-pong averaged 211 µs
@@ -164,15 +155,14 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
     /// the buffers and rings touched for the first time, the scheduler still spreading the
     /// ranks over the cores, the launcher and the other ranks finishing their own start-up. So
     /// every series runs batches of the first size, untimed as far as the table goes, until a
-    /// batch's mean over ranks is within 10 % of the best batch (at least three batches, at most
+    /// batch agrees with the one before and with the best (WarmUpPolicy: at least three batches, at most
     /// about a second). Rank 0 decides and every rank follows, so all make the same calls.
     /// </summary>
     private void Settle(Benchmark benchmark, long bytes, IReadOnlyList<string> series, Progress progress)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int iterations = Math.Min(options.IterationsFor(bytes), 200);
-        double best = double.PositiveInfinity;
-        int batch = 0;
+        var batches = new List<double>();
         bool more;
         do
         {
@@ -186,10 +176,8 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
                 if (IsRoot)
                     total += means.Where(m => !double.IsNaN(m)).DefaultIfEmpty(0).Average();
             }
-            batch++;
-            bool steady = total <= best * SteadyFactor;
-            best = Math.Min(best, total);
-            more = comm.Broadcast(IsRoot && (batch < MinimumSettleBatches || !steady) && clock.Elapsed < MaximumSettle, 0);
+            batches.Add(total);
+            more = comm.Broadcast(IsRoot && WarmUpPolicy.KeepWarming(batches, clock.Elapsed), 0);
         }
         while (more);
     }

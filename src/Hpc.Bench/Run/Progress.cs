@@ -19,8 +19,9 @@ internal sealed class Progress : IDisposable
     private readonly IAnsiConsole? _terminal;
     private readonly Thread? _renderer;
     private readonly ManualResetEventSlim _finished = new();
+    private readonly ManualResetEventSlim _started = new();
     private ProgressTask? _task;
-    private volatile string _description = "";
+    private volatile string _description = "starting";
     private int _done;
     private int _total = 1;
 
@@ -34,26 +35,39 @@ internal sealed class Progress : IDisposable
         if (!enabled || !terminal)
             return;
         _terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        using var started = new ManualResetEventSlim();
-        _renderer = new Thread(() => _terminal.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(context =>
+        _renderer = new Thread(() =>
+        {
+            try
             {
-                _task = context.AddTask("hpc-bench", maxValue: 1);
-                started.Set();
-                while (!_finished.Wait(100))
-                {
-                    _task.Description = Markup.Escape(_description);
-                    _task.MaxValue = Math.Max(1, Volatile.Read(ref _total));
-                    _task.Value = Volatile.Read(ref _done);
-                }
-                _task.Value = _task.MaxValue;
-            }))
+                _terminal.Progress()
+                    .AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                        new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(context =>
+                    {
+                        _task = context.AddTask("hpc-bench", maxValue: 1);
+                        _started.Set();
+                        while (!_finished.Wait(100))
+                        {
+                            _task.Description = Markup.Escape(_description);
+                            _task.MaxValue = Math.Max(1, Volatile.Read(ref _total));
+                            _task.Value = Volatile.Read(ref _done);
+                        }
+                        _task.Value = _task.MaxValue;
+                    });
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException)
+            {
+                // Progress is a courtesy: a terminal that goes away must not end the benchmark.
+            }
+            finally
+            {
+                _started.Set();
+            }
+        })
         { IsBackground = true, Name = "progress" };
         _renderer.Start();
-        started.Wait();
+        _started.Wait();
     }
 
     /// <summary>Whether this process's stderr is a terminal (a bar is drawn only then).</summary>
@@ -107,6 +121,7 @@ internal sealed class Progress : IDisposable
         _finished.Set();
         _renderer?.Join();
         _finished.Dispose();
+        _started.Dispose();
     }
 
     private bool _disposed;

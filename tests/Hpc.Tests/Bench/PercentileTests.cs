@@ -82,3 +82,33 @@ public class PercentileTests
         Assert.Null(Hpc.Bench.Run.RowAggregator.Aggregate(info, 4, 10, [1, 3]).P50Us);
     }
 }
+
+public class WarmUpPolicyTests
+{
+    private static readonly TimeSpan Early = TimeSpan.FromMilliseconds(10);
+
+    [Fact]
+    public void AtLeastThreeBatchesRun() =>
+        Assert.True(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([1.0, 1.0], Early));
+
+    [Fact]
+    public void ItStopsOnceTheLastBatchIsWithinTenPercentOfTheBest()
+    {
+        Assert.False(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([50.0, 2.0, 2.1], Early));
+        Assert.False(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([50.0, 3.0, 3.0], Early));
+        // Still falling: not settled yet.
+        Assert.True(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([50.0, 40.0, 3.0], Early));
+    }
+
+    [Fact]
+    public void ASlowerLastBatchMeansNotSettled()
+    {
+        // The first size used to be the slow one: a batch 10x the best keeps the warm-up going.
+        Assert.True(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([2.0, 2.0, 20.0], Early));
+        Assert.True(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([2.0, 2.0, 2.3], Early));
+    }
+
+    [Fact]
+    public void ANoisyMachineStopsAtTheLimit() =>
+        Assert.False(Hpc.Bench.Run.WarmUpPolicy.KeepWarming([2.0, 20.0, 2.0, 20.0], Hpc.Bench.Run.WarmUpPolicy.Maximum));
+}
