@@ -32,7 +32,7 @@ internal abstract class Benchmark(Communicator comm, BenchmarkInfo info)
     /// <summary>
     /// Whether the headline mean comes from a loop of its own, without a timestamp per call, and
     /// the tail from a second loop (OSU 7.3 does the same with <c>-z</c>): up to 8 KiB a call
-    /// takes well under 10 µs, and the ~20 ns clock read per iteration would lengthen it by a
+    /// takes well under 10 µs, and the ~30 ns clock read per iteration would lengthen it by a
     /// few per cent. Above, one loop gives both.
     /// </summary>
     protected bool SeparateTailLoop => Bytes <= IterationPolicy.LargeMessageBytes;
