@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The measurements behind docs/performance.md: Hpc against Open MPI at np 2, 4 and 8 for
 # ping-pong, allreduce, bcast and barrier over shared memory, and ping-pong over TCP; REPS
-# runs each (default 3), alternating the two runtimes. Sizes go to MAXBYTES (default 16 MiB,
+# runs each (default 3; compare-openmpi.sh's own default is 5), alternating the two runtimes. Sizes go to MAXBYTES (default 16 MiB,
 # the top of the targets). Prints every table as Markdown at the end (docs/performance.md).
 #
 #   bench/performance-suite.sh [OUTDIR]      (default bench/results/suite)
@@ -21,7 +21,7 @@ for np in 2 4 8; do
 done
 echo "performance-suite: results in $out" >&2
 
-# Every table.txt as a Markdown table.
+# Every table.txt's medians as a Markdown table (the per-run table after it stays in table.txt).
 for table in "$out"/*/table.txt; do
   echo
   echo "### $(basename "$(dirname "$table")")"
@@ -30,6 +30,7 @@ for table in "$out"/*/table.txt; do
        NR == 2 { sub(/^# */, ""); n = split($0, h, /  +/); line = "|"; sep = "|";
                  for (i = 1; i <= n; i++) { line = line " " h[i] " |"; sep = sep "---:|" }
                  print line; print sep; next }
-       /^#/ || NF == 0 { next }
+       NF == 0 { exit }
+       /^#/ { next }
        { line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line }' "$table"
 done

@@ -39,6 +39,8 @@ internal static class Program
                     return 0;
                 case Command.Compare:
                     return CompareCommand.Run(options, Console.Out);
+                case Command.Load:
+                    return LoadGenerator.Run(options.Load, Console.In, Console.Out);
             }
             using MpiSession mpi = Mpi.Init();
             return options.Command == Command.Tune

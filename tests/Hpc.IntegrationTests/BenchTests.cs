@@ -30,19 +30,27 @@ public class BenchTests
             string[] lines = result.StdoutLines;
             Assert.StartsWith("# hpc-bench allreduce", lines[0]);
             Assert.Contains("np=2", lines[0]);
-            Assert.StartsWith("# Size", lines[1]);
-            Assert.Contains("Avg Latency(us)[ring]", lines[1]);
-            Assert.Contains("busbw(GB/s)[rabenseifner]", lines[1]);
-            Assert.Equal(["4", "16", "64", "256", "1024"], lines[2..].Select(l => l.Split(' ')[0]));
-            // One group of four columns (latency, algbw, busbw, check) per algorithm the library has.
-            int algorithms = lines[1].Split("Avg Latency(us)[").Length - 1;
-            Assert.True(algorithms >= 4, lines[1]);
-            foreach (string row in lines[2..])
+            // One block per algorithm the library has: a title, an OSU header, one row per size,
+            // four columns (latency, algbw, busbw, check) each.
+            int[] titles = [.. lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith("# algorithm: ", StringComparison.Ordinal)).Select(x => x.i)];
+            int algorithms = titles.Length;
+            Assert.True(algorithms >= 4, result.Stdout);
+            Assert.Contains("# algorithm: ring", lines);
+            Assert.Contains("# algorithm: rabenseifner", lines);
+            foreach (int title in titles)
             {
-                string[] fields = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                Assert.Equal(1 + 4 * algorithms, fields.Length);
-                Assert.Equal(algorithms, fields.Count(f => f == "Pass"));
-                Assert.True(double.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+                Assert.StartsWith("# Size", lines[title + 1]);
+                Assert.Contains("Avg Latency(us)", lines[title + 1]);
+                Assert.Contains("busbw(GB/s)", lines[title + 1]);
+                string[] block = [.. lines[(title + 2)..].TakeWhile(l => l.Length > 0 && !l.StartsWith('#'))];
+                Assert.Equal(["4", "16", "64", "256", "1024"], block.Select(l => l.Split(' ')[0]));
+                foreach (string row in block)
+                {
+                    string[] fields = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    Assert.Equal(1 + 4, fields.Length);
+                    Assert.Equal("Pass", fields[^1]);
+                    Assert.True(double.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+                }
             }
             Assert.DoesNotContain("--check", result.Stderr);
 
@@ -54,6 +62,42 @@ public class BenchTests
         {
             File.Delete(json);
         }
+    }
+
+    [Fact]
+    public void LoadRunsBesideTheBenchmarkAndIsGoneAfterIt()
+    {
+        // The load process inherits rank 0's environment: a mark of our own finds it (and only it).
+        string mark = Guid.NewGuid().ToString("N");
+        MpirunResult result = Mpirun.Run(
+            ["-np", "2", "-x", $"HPC_BENCH_TEST_MARK={mark}", HpcBench, "latency", "-m", "4:16", "-i", "50", "-x", "1", "--load", "1", "-z", "-q"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("load=1", result.StdoutLines[0]);
+        Assert.Contains("P99 Tail Lat(us)", result.StdoutLines[1]);
+        Assert.Equal(["4", "16"], result.StdoutLines[2..].Select(l => l.Split(' ')[0]));
+        Assert.Empty(ProcessesMarked(mark));
+    }
+
+    private static List<int> ProcessesMarked(string mark)
+    {
+        var found = new List<int>();
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(mark, StringComparison.Ordinal))
+                    found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone, or not ours to read.
+            }
+        }
+        return found;
     }
 
     [Fact]

@@ -11,6 +11,8 @@ internal enum Command
     Tune,
     /// <summary>Offline: medians of several result files per runtime, ratio table, plot.</summary>
     Compare,
+    /// <summary>Hidden: run N CPU-bound threads until stdin closes (what --load and the bench scripts start).</summary>
+    Load,
     Help,
 }
 
@@ -42,6 +44,12 @@ internal sealed record BenchOptions
     public int Window { get; init; } = 64;
 
     public bool Check { get; init; }
+
+    /// <summary><c>-z</c>: P50/P90/P99 columns in the table (they are always in --json and --csv).</summary>
+    public bool TailLatency { get; init; }
+
+    /// <summary><c>--load N</c>: CPU-bound threads run beside the benchmark; for <c>load N</c>, the threads to run.</summary>
+    public int Load { get; init; }
 
     public bool Quiet { get; init; }
 

@@ -1,15 +1,37 @@
 using System.Globalization;
+using System.Reflection;
+using CommandLine;
 using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Cli;
 
 /// <summary>
-/// Reads hpc-bench's command line: OSU's short options (<c>-m -i -x -f -T -W -c</c>) plus long
-/// ones. Hand-written rather than a library so every error names the option and the input
-/// exactly, and so <c>-m 4:4096</c> and <c>--json=out.json</c> both work.
+/// Reads hpc-bench's command line: the benchmark (or <c>tune</c>, <c>compare</c>, <c>load</c>)
+/// first, then OSU's short options (<c>-m -i -x -f -z -T -W -c</c>) and long ones, bound by
+/// CommandLineParser into <see cref="BenchArguments"/>. Before binding, each argument is matched
+/// against that class's attributes, so an unknown option or a missing value gets a message
+/// naming it as typed, and a value that starts with '-' (<c>-x -1</c>) stays a value; both
+/// <c>-m 4:4096</c> and <c>--json=out.json</c> work. Every error is one line naming the input
+/// and its valid values (exit 2).
 /// </summary>
 internal static class OptionParser
 {
+    /// <summary>Put before every value handed to CommandLineParser, so none looks like an option to its tokenizer.</summary>
+    private const char ValueMarker = '=';
+
+    private sealed record OptionSpec(char? Short, string Long, bool TakesValue);
+
+    private static readonly IReadOnlyList<OptionSpec> s_options =
+    [
+        .. typeof(BenchArguments).GetProperties()
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<OptionAttribute>()))
+            .Where(x => x.Attribute is not null)
+            .Select(x => new OptionSpec(
+                x.Attribute!.ShortName.Length == 1 ? x.Attribute.ShortName[0] : null,
+                x.Attribute.LongName,
+                x.Property.PropertyType != typeof(bool))),
+    ];
+
     /// <exception cref="UsageException">The command line is wrong; the message says which part.</exception>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -24,6 +46,8 @@ internal static class OptionParser
             options = new BenchOptions { Command = Command.Tune };
         else if (first == "compare")
             options = new BenchOptions { Command = Command.Compare };
+        else if (first == LoadCommandName)
+            options = new BenchOptions { Command = Command.Load };
         else if (BenchmarkInfo.Find(first) is { } benchmark)
             options = new BenchOptions { Benchmark = benchmark };
         else if (first.StartsWith('-'))
@@ -31,12 +55,63 @@ internal static class OptionParser
         else
             throw new UsageException($"unknown benchmark '{first}'; one of: {BenchmarkInfo.Names}, tune, compare");
 
-        var inputs = new List<string>();
-        (string Option, string Text)? algorithm = null;
-        (string Option, string Text)? collectives = null;
-        for (int i = 1; i < args.Count; i++)
+        (List<string> tokens, Dictionary<string, string> spelled, bool help) = Tokenize(args.Skip(1).ToList(), options.Command);
+        if (help)
+            return new BenchOptions { Command = Command.Help };
+
+        BenchArguments bound = Bind(tokens);
+        return Validate(options, bound, name => spelled.TryGetValue(name, out string? s) ? s : "--" + name);
+    }
+
+    /// <summary>The hidden command that runs the CPU-bound load (<c>hpc-bench load N</c>); see <see cref="Run.LoadGenerator"/>.</summary>
+    public const string LoadCommandName = "load";
+
+    /// <summary>The options part of --help, built by CommandLineParser from <see cref="BenchArguments"/>.</summary>
+    public static string OptionsHelp()
+    {
+        using var parser = new Parser(s => s.HelpWriter = null);
+        ParserResult<BenchArguments> result = parser.ParseArguments<BenchArguments>(["--help"]);
+        var help = CommandLine.Text.HelpText.AutoBuild(result, h =>
+        {
+            h.Heading = "";
+            h.Copyright = "";
+            h.AddDashesToOption = true;
+            h.AdditionalNewLineAfterOption = false;
+            h.MaximumDisplayWidth = 110;
+            h.AutoVersion = false;
+            return h;
+        }, e => e);
+        return help.ToString().Trim('\n', '\r');
+    }
+
+    /// <summary>
+    /// Turns the arguments into CommandLineParser's safest form (<c>--long=VALUE</c> with the value
+    /// shielded, flags as <c>--long</c>, positionals after <c>--</c>) and remembers how each option was spelled.
+    /// </summary>
+    private static (List<string> Tokens, Dictionary<string, string> Spelled, bool Help) Tokenize(List<string> args, Command command)
+    {
+        var tokens = new List<string>();
+        var positionals = new List<string>();
+        var spelled = new Dictionary<string, string>();
+        bool onlyPositionals = false;
+        for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
+            if (onlyPositionals || arg is "-" || !arg.StartsWith('-'))
+            {
+                if (command is not (Command.Compare or Command.Load))
+                    throw new UsageException($"unexpected argument '{arg}' (see --help)");
+                positionals.Add(arg);
+                continue;
+            }
+            if (arg == "--")
+            {
+                onlyPositionals = true;
+                continue;
+            }
+            if (arg is "-h" or "--help")
+                return ([], spelled, true);
+
             string name = arg;
             string? inline = null;
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is > 2 and int eq)
@@ -44,91 +119,102 @@ internal static class OptionParser
                 name = arg[..eq];
                 inline = arg[(eq + 1)..];
             }
-
-            string Value()
+            OptionSpec option = Find(name) ?? throw new UsageException($"unknown option '{arg}' (see --help)");
+            spelled[option.Long] = name;
+            if (!option.TakesValue)
             {
                 if (inline is not null)
-                    return inline;
-                if (i + 1 >= args.Count)
-                    throw new UsageException($"{name} needs a value");
-                return args[++i];
+                    throw new UsageException($"{name} takes no value (got '{inline}')");
+                tokens.Add("--" + option.Long);
+                continue;
             }
-
-            switch (name)
-            {
-                case "-h" or "--help":
-                    return new BenchOptions { Command = Command.Help };
-                case "-m" or "--message-size":
-                    options = options with { Sizes = SizeRange.Parse(Value(), name) };
-                    break;
-                case "-i" or "--iterations":
-                    options = options with { Iterations = Positive(name, Value()) };
-                    break;
-                case "-x" or "--warmup":
-                    options = options with { Warmup = NonNegative(name, Value()) };
-                    break;
-                case "-W" or "--window":
-                    options = options with { Window = Positive(name, Value()) };
-                    break;
-                case "-f" or "--full":
-                    options = options with { Full = true };
-                    break;
-                case "-c" or "--check":
-                    options = options with { Check = true };
-                    break;
-                case "-q" or "--quiet":
-                    options = options with { Quiet = true };
-                    break;
-                case "-T" or "--type":
-                    string type = Value();
-                    options = options with
-                    {
-                        Datatype = Datatype.Find(type) ?? throw new UsageException($"{name} '{type}': unknown datatype; one of: {Datatype.Names}"),
-                    };
-                    break;
-                case "-a" or "--algorithm":
-                    algorithm = (name, Value());
-                    break;
-                case "--json":
-                    options = options with { JsonFile = Value() };
-                    break;
-                case "--csv":
-                    options = options with { CsvFile = Value() };
-                    break;
-                case "--plot":
-                    string plot = Value();
-                    if (!plot.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-                        throw new UsageException($"{name} '{plot}': the plot is written as SVG; name the file *.svg");
-                    options = options with { PlotFile = plot };
-                    break;
-                case "--compare":
-                    inputs.Add(Value());
-                    break;
-                case "--baseline":
-                    options = options with { Baseline = Value() };
-                    break;
-                case "-o" or "--output":
-                    options = options with { TuneOutput = Value() };
-                    break;
-                case "--collectives":
-                    collectives = (name, Value());
-                    break;
-                default:
-                    if (arg.StartsWith('-') && arg.Length > 1)
-                        throw new UsageException($"unknown option '{arg}' (see --help)");
-                    if (options.Command != Command.Compare)
-                        throw new UsageException($"unexpected argument '{arg}' (see --help)");
-                    inputs.Add(arg);
-                    break;
-            }
+            string value = inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"{name} needs a value"));
+            tokens.Add($"--{option.Long}={ValueMarker}{value}");
         }
+        if (positionals.Count > 0)
+            tokens.AddRange(["--", .. positionals]);
+        return (tokens, spelled, false);
+    }
 
-        options = options with { InputFiles = inputs };
-        if (algorithm is { } a)
-            options = options with { Algorithms = ParseAlgorithms(options, a.Option, a.Text) };
-        if (collectives is { } c)
-            options = options with { TuneCollectives = ParseCollectives(c.Option, c.Text) };
-        Validate(options);
+    private static OptionSpec? Find(string name) =>
+        name.StartsWith("--", StringComparison.Ordinal)
+            ? s_options.FirstOrDefault(o => o.Long == name[2..])
+            : name.Length == 2 ? s_options.FirstOrDefault(o => o.Short == name[1]) : null;
+
+    private static BenchArguments Bind(List<string> tokens)
+    {
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = null;
+            settings.AutoHelp = false;
+            settings.AutoVersion = false;
+            settings.CaseSensitive = true;
+            settings.EnableDashDash = true;
+            // A repeated option takes its last value, as getopt-based tools (OSU) do; --compare collects.
+            settings.AllowMultiInstance = true;
+        });
+        ParserResult<BenchArguments> result = parser.ParseArguments<BenchArguments>(tokens);
+        if (result is NotParsed<BenchArguments> notParsed)
+        {
+            // Tokenize has already rejected every malformed input it can name; this is a safety net.
+            throw new UsageException($"invalid command line ({string.Join(", ", notParsed.Errors.Select(e => e.Tag))}); see --help");
+        }
+        return ((Parsed<BenchArguments>)result).Value;
+    }
+
+    private static string? Unshield(string? bound) => bound is { Length: > 0 } && bound[0] == ValueMarker ? bound[1..] : bound;
+
+    private static BenchOptions Validate(BenchOptions options, BenchArguments a, Func<string, string> spelled)
+    {
+        if (Unshield(a.MessageSize) is { } sizes)
+            options = options with { Sizes = SizeRange.Parse(sizes, spelled("message-size")) };
+        if (Unshield(a.Iterations) is { } iterations)
+            options = options with { Iterations = Positive(spelled("iterations"), iterations) };
+        if (Unshield(a.Warmup) is { } warmup)
+            options = options with { Warmup = NonNegative(spelled("warmup"), warmup) };
+        if (Unshield(a.Window) is { } window)
+            options = options with { Window = Positive(spelled("window"), window) };
+        if (Unshield(a.Load) is { } load)
+            options = options with { Load = NonNegative(spelled("load"), load) };
+        if (Unshield(a.Type) is { } type)
+        {
+            options = options with
+            {
+                Datatype = Datatype.Find(type) ?? throw new UsageException($"{spelled("type")} '{type}': unknown datatype; one of: {Datatype.Names}"),
+            };
+        }
+        if (Unshield(a.Plot) is { } plot)
+        {
+            if (!Output.PlotFormats.IsSupported(plot))
+                throw new UsageException($"{spelled("plot")} '{plot}': the plot is written as SVG or PNG; name the file *.svg or *.png");
+            options = options with { PlotFile = plot };
+        }
+        options = options with
+        {
+            Full = a.Full,
+            TailLatency = a.TailLatency,
+            Check = a.Check,
+            Quiet = a.Quiet,
+            JsonFile = Unshield(a.Json),
+            CsvFile = Unshield(a.Csv),
+            Baseline = Unshield(a.Baseline),
+            TuneOutput = Unshield(a.Output) ?? options.TuneOutput,
+        };
+
+        List<string> files = [.. a.Files];
+        if (options.Command == Command.Load)
+        {
+            if (files.Count != 1)
+                throw new UsageException("load needs one number: the CPU-bound threads to run (hpc-bench load N)");
+            options = options with { Load = Positive("load", files[0]) };
+            files = [];
+        }
+        options = options with { InputFiles = [.. a.Compare.Select(f => Unshield(f)!), .. files] };
+        if (Unshield(a.Algorithm) is { } algorithm)
+            options = options with { Algorithms = ParseAlgorithms(options, spelled("algorithm"), algorithm) };
+        if (Unshield(a.Collectives) is { } collectives)
+            options = options with { TuneCollectives = ParseCollectives(spelled("collectives"), collectives) };
+        Check(options);
         return options;
     }
 
@@ -177,7 +263,7 @@ internal static class OptionParser
     /// <summary>The collectives <c>tune</c> sweeps by default: those with a choice to make.</summary>
     public static IReadOnlyList<BenchmarkInfo> Tunable => [.. BenchmarkInfo.All.Where(b => b.AlgorithmNames.Count > 1)];
 
-    private static void Validate(BenchOptions options)
+    private static void Check(BenchOptions options)
     {
         if (options.Command == Command.Compare && options.InputFiles.Count == 0)
             throw new UsageException("compare needs result files (hpc-bench --json/--csv output or ompi_bench tables)");

@@ -19,10 +19,10 @@ internal static class CompareCommand
         BenchReport[] reports = [.. options.InputFiles.Select(ReportFiles.Load)];
         IReadOnlyList<MedianSeries> medians = Comparison.Medians(reports);
         stdout.Write(Table(reports[0], medians, options.Baseline));
+        if (RunComparison.Table(reports, options.Baseline) is { } runs)
+            stdout.Write("\n" + runs);
         if (options.PlotFile is { } plot)
-        {
-            File.WriteAllText(plot, SvgPlot.Render(ReportFiles.PlotTitle(reports), Comparison.PlotLines(reports), SvgPlot.BandwidthAxis(reports[0].Benchmark)));
-        }
+            ReportFiles.SavePlot(plot, reports);
         return 0;
     }
 

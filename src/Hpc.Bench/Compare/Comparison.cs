@@ -72,5 +72,6 @@ internal static class Comparison
 
     /// <summary>The lines of a plot: one per runtime and algorithm, medians when a runtime has several runs.</summary>
     public static IReadOnlyList<PlotLine> PlotLines(IReadOnlyList<BenchReport> reports) =>
-        [.. Medians(reports).Select(m => new PlotLine(m.Label, m.Runtime != "Hpc", [.. m.Rows.Select(r => (r.Bytes, r.AvgUs, r.BusbwGBs))]))];
+        [.. Medians(reports).Select(m => new PlotLine(m.Label, m.Runtime != "Hpc",
+            [.. m.Rows.Select(r => new PlotPoint(r.Bytes, r.AvgUs, r.MinUs, r.MaxUs, r.BusbwGBs))]))];
 }

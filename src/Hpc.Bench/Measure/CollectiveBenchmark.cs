@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Hpc.Bench.Model;
 
@@ -36,6 +37,7 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
 
     public override void Prepare(long bytes, string algorithm)
     {
+        SetBytes(bytes);
         Count = ElementsIn(bytes);
         Block = Count / Comm.Size;
         SelectAlgorithm(algorithm);
@@ -64,10 +66,23 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
         for (int i = 0; i < warmup; i++)
             Call();
         Comm.Barrier();
-        double start = Mpi.Wtime();
+        double mean = double.NaN;
+        if (SeparateTailLoop)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < iterations; i++)
+                Call();
+            mean = Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
+            Comm.Barrier();
+        }
+        Times.Reset(iterations);
+        Times.Start();
         for (int i = 0; i < iterations; i++)
+        {
             Call();
-        return new LocalResult((Mpi.Wtime() - start) / iterations * 1e6);
+            Times.Mark();
+        }
+        return new LocalResult(SeparateTailLoop ? mean : Times.ElapsedMicroseconds / iterations, Times.Summarize());
     }
 
     private LocalResult MeasureChecked(int iterations, int warmup, Func<int, int, bool>? corrupt)
@@ -80,13 +95,13 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
             Call();
         }
         Comm.Barrier();
-        double elapsed = 0;
+        Times.Reset(iterations);
         for (int i = 0; i < iterations; i++)
         {
             Fill(i);
-            double start = Mpi.Wtime();
+            long start = Stopwatch.GetTimestamp();
             Call();
-            elapsed += Mpi.Wtime() - start;
+            Times.Add(Stopwatch.GetTimestamp() - start);
             if (corrupt?.Invoke(Comm.Rank, i) == true && !Result.IsEmpty)
                 Result[0] = T.Zero;
             if (first is null && Verify(i) is { } mismatch)
@@ -95,7 +110,7 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
                 firstIteration = i;
             }
         }
-        return new LocalResult(elapsed / iterations * 1e6, first, firstIteration);
+        return new LocalResult(Times.ElapsedMicroseconds / iterations, Times.Summarize(), first, firstIteration);
     }
 
     protected bool IsRoot => Comm.Rank == 0;

@@ -23,6 +23,12 @@ internal sealed record BenchReport
 
     public string? Host { get; init; }
 
+    /// <summary>The runtime's version (Hpc's assembly version), when known.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>CPU-bound threads that ran beside the benchmark (<c>--load</c>), when any.</summary>
+    public int? Load { get; init; }
+
     public required IReadOnlyList<Series> Series { get; init; }
 
     /// <summary>Records with list members compare lists by reference; tests compare content with this.</summary>
@@ -51,6 +57,9 @@ internal sealed record Series(string Algorithm, IReadOnlyList<Row> Rows)
 /// <param name="BusbwGBs">nccl-tests busbw, GB/s.</param>
 /// <param name="Selected">The algorithm the library chose, when the series is "auto".</param>
 /// <param name="CheckPassed">With --check, whether every result of every rank was right.</param>
+/// <param name="P50Us">Median of the per-iteration times (OSU 7.3's -z), averaged over ranks as the mean is; null when not measured (ompi_bench tables).</param>
+/// <param name="P90Us">90th percentile of the per-iteration times, likewise.</param>
+/// <param name="P99Us">99th percentile of the per-iteration times, likewise.</param>
 internal sealed record Row(
     long Bytes,
     double AvgUs,
@@ -60,4 +69,7 @@ internal sealed record Row(
     double AlgbwGBs,
     double BusbwGBs,
     string? Selected = null,
-    bool? CheckPassed = null);
+    bool? CheckPassed = null,
+    double? P50Us = null,
+    double? P90Us = null,
+    double? P99Us = null);

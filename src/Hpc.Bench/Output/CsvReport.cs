@@ -12,6 +12,10 @@ namespace Hpc.Bench.Output;
 internal static class CsvReport
 {
     public const string HeaderLine =
+        "runtime,benchmark,ranks,datatype,transport,date,host,algorithm,bytes,avg_us,min_us,max_us,iterations,algbw_gbs,busbw_gbs,selected,check,p50_us,p90_us,p99_us";
+
+    /// <summary>The header of files written before the percentile columns existed; still read.</summary>
+    public const string HeaderLineWithoutPercentiles =
         "runtime,benchmark,ranks,datatype,transport,date,host,algorithm,bytes,avg_us,min_us,max_us,iterations,algbw_gbs,busbw_gbs,selected,check";
 
     public static string Serialize(BenchReport report)
@@ -27,6 +31,7 @@ internal static class CsvReport
                     report.Date ?? "", report.Host ?? "", series.Algorithm, Number(row.Bytes), Number(row.AvgUs),
                     Number(row.MinUs), Number(row.MaxUs), Number(row.Iterations), Number(row.AlgbwGBs), Number(row.BusbwGBs),
                     row.Selected ?? "", row.CheckPassed switch { true => "pass", false => "fail", null => "" },
+                    Optional(row.P50Us), Optional(row.P90Us), Optional(row.P99Us),
                 ];
                 text.AppendJoin(',', fields.Select(Quote)).Append('\n');
             }
@@ -38,15 +43,16 @@ internal static class CsvReport
     public static BenchReport Deserialize(string csv, string source = "CSV")
     {
         string[] lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        if (lines.Length == 0 || lines[0] != HeaderLine)
+        if (lines.Length == 0 || (lines[0] != HeaderLine && lines[0] != HeaderLineWithoutPercentiles))
             throw new FormatException($"{source}:1: expected the hpc-bench CSV header '{HeaderLine}'");
+        int fields = lines[0] == HeaderLine ? 20 : 17;
         BenchReport? report = null;
         var series = new List<(string Algorithm, List<Row> Rows)>();
         for (int i = 1; i < lines.Length; i++)
         {
             string[] f = Split(lines[i]);
-            if (f.Length != 17)
-                throw new FormatException($"{source}:{i + 1}: expected 17 fields, found {f.Length}");
+            if (f.Length != fields)
+                throw new FormatException($"{source}:{i + 1}: expected {fields} fields, found {f.Length}");
             try
             {
                 report ??= new BenchReport
@@ -57,7 +63,10 @@ internal static class CsvReport
                 var row = new Row(
                     long.Parse(f[8], CultureInfo.InvariantCulture), Double(f[9]), Double(f[10]), Double(f[11]),
                     int.Parse(f[12], CultureInfo.InvariantCulture), Double(f[13]), Double(f[14]), Empty(f[15]),
-                    f[16] switch { "pass" => true, "fail" => false, "" => null, _ => throw new FormatException($"check '{f[16]}' is not pass or fail") });
+                    f[16] switch { "pass" => true, "fail" => false, "" => null, _ => throw new FormatException($"check '{f[16]}' is not pass or fail") },
+                    fields > 17 ? OptionalDouble(f[17]) : null,
+                    fields > 17 ? OptionalDouble(f[18]) : null,
+                    fields > 17 ? OptionalDouble(f[19]) : null);
                 if (series.Count == 0 || series[^1].Algorithm != f[7])
                     series.Add((f[7], []));
                 series[^1].Rows.Add(row);
@@ -77,6 +86,10 @@ internal static class CsvReport
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static double Double(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static string Optional(double? value) => value is { } v ? Number(v) : "";
+
+    private static double? OptionalDouble(string text) => text.Length == 0 ? null : Double(text);
 
     private static string? Empty(string text) => text.Length == 0 ? null : text;
 

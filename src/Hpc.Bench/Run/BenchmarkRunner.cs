@@ -3,6 +3,7 @@ using Hpc.Bench.Cli;
 using Hpc.Bench.Measure;
 using Hpc.Bench.Model;
 using Hpc.Bench.Output;
+using Hpc.Bench.Statistics;
 
 namespace Hpc.Bench.Run;
 
@@ -36,47 +37,67 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
             return (2, null);
         }
 
+        // The load runs from before the warm-up to after the last size; rank 0 owns it, and its
+        // process ends with rank 0 however rank 0 ends (see LoadGenerator).
+        using LoadProcess? load = StartLoad();
         Benchmark benchmark = BenchmarkFactory.Create(comm, info, options.Datatype, sizes[^1], options.Window);
-        var table = new TableWriter(info, series, options.Full, options.Check);
-        var progress = new Progress(stderr, IsRoot && !options.Quiet);
+        TableWriter[] tables = [.. series.Select(name => new TableWriter(info, name, options.Full, options.Check, options.TailLatency))];
+        using var progress = new Progress(stderr, IsRoot && !options.Quiet, Progress.StderrIsTerminal && ReferenceEquals(stderr, Console.Error));
         var rows = series.Select(_ => new List<Row>()).ToArray();
         string started = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         bool anyFailed = false;
+        // One series streams its rows as they are measured; several are measured size by size
+        // (so drift hits every algorithm alike) and printed as one block each at the end.
+        bool stream = series.Count == 1;
 
         if (IsRoot)
         {
-            stdout.WriteLine(Title(info, series));
-            stdout.WriteLine(table.Header());
-            stdout.Flush();
+            progress.WriteLine(stdout, Title(info, series));
+            if (stream)
+                progress.WriteLine(stdout, tables[0].Header());
         }
+        if (options.WarmupFor(sizes[0]) > 0)
+            Settle(benchmark, sizes[0], series, progress);
+        int steps = sizes.Length * series.Count;
         for (int k = 0; k < sizes.Length; k++)
         {
             long bytes = sizes[k];
-            var sizeRows = new Row[series.Count];
             for (int s = 0; s < series.Count; s++)
             {
-                progress.Step(info.Name, series[s], bytes, k + 1, sizes.Length);
+                progress.Step(info.Name, series[s], bytes, k * series.Count + s + 1, steps);
                 benchmark.Prepare(bytes, series[s]);
                 int iterations = options.IterationsFor(bytes);
                 LocalResult local = benchmark.Measure(iterations, options.WarmupFor(bytes), options.Check, options.CorruptResult);
                 bool? passed = options.Check ? AllPassed(local, info, bytes, series[s]) : null;
                 anyFailed |= passed == false;
                 double[] means = comm.Gather(local.MeanUs, 0);
+                Tail[] tails = comm.Gather(local.Tail, 0);
                 if (IsRoot)
                 {
                     string? selected = series[s] == "auto" && info.Collective is { } c
                         ? comm.AlgorithmFor(c, info.SelectorBytes(bytes, comm.Size))
                         : null;
-                    sizeRows[s] = RowAggregator.Aggregate(info, bytes, iterations, means, selected, passed);
-                    rows[s].Add(sizeRows[s]);
+                    Row row = RowAggregator.Aggregate(info, bytes, iterations, means, selected, passed, tails);
+                    rows[s].Add(row);
+                    if (stream)
+                        progress.WriteLine(stdout, tables[s].Line(row));
                 }
             }
-            if (IsRoot)
-            {
-                stdout.WriteLine(table.Line(bytes, sizeRows));
-                stdout.Flush();
-            }
         }
+        progress.Dispose();
+        if (IsRoot && !stream)
+        {
+            for (int s = 0; s < series.Count; s++)
+            {
+                stdout.WriteLine();
+                stdout.WriteLine(TableWriter.BlockTitle(series[s]));
+                stdout.WriteLine(tables[s].Header());
+                foreach (Row row in rows[s])
+                    stdout.WriteLine(tables[s].Line(row));
+            }
+            stdout.Flush();
+        }
+        load?.Stop();
 
         if (!IsRoot)
             return (anyFailed ? 1 : 0, null);
@@ -89,12 +110,76 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
             Transport = Environment.GetEnvironmentVariable("HPC_TRANSPORT") is { Length: > 0 } transport ? transport : null,
             Date = started,
             Host = Environment.MachineName,
+            Version = HpcVersion,
+            Load = options.Load > 0 ? options.Load : null,
             Series = [.. series.Select((name, s) => new Series(name, rows[s]))],
         };
         ReportFiles.WriteOutputs(report, options);
         if (anyFailed)
             stderr.WriteLine($"hpc-bench: --check: {info.Name} produced wrong results (see the messages above)");
         return (anyFailed ? 1 : 0, report);
+    }
+
+    /// <summary>The library's version, as the title line and the reports give it.</summary>
+    public static string HpcVersion => typeof(Communicator).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Starts --load on rank 0 and holds every rank until it spins, so every timed call runs beside it.</summary>
+    private LoadProcess? StartLoad()
+    {
+        if (options.Load <= 0)
+            return null;
+        LoadProcess? load = null;
+        string? failure = null;
+        if (IsRoot)
+        {
+            try
+            {
+                load = LoadGenerator.Start(options.Load);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                failure = e.Message;
+            }
+        }
+        // Every rank learns whether the load runs, so none starts timing without it.
+        if (comm.Broadcast(failure is null ? 0 : 1, 0) != 0)
+            throw new UsageException(failure ?? "--load: the load process did not start on rank 0");
+        return load;
+    }
+
+    /// <summary>
+    /// Warms the first size until its times settle, not for a fixed count: the first size of a
+    /// run used to be the slowest (one quiet run in four, a 4 B ping-pong averaged 211 µs
+    /// against 0.3 µs). What is cold at the start is not only code (hpc-bench runs with
+    /// TieredCompilation off, so every method is compiled optimized at its first call): pages of
+    /// the buffers and rings touched for the first time, the scheduler still spreading the
+    /// ranks over the cores, the launcher and the other ranks finishing their own start-up. So
+    /// every series runs batches of the first size, untimed as far as the table goes, until a
+    /// batch agrees with the one before and with the best (WarmUpPolicy: at least three batches, at most
+    /// about a second). Rank 0 decides and every rank follows, so all make the same calls.
+    /// </summary>
+    private void Settle(Benchmark benchmark, long bytes, IReadOnlyList<string> series, Progress progress)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int iterations = Math.Min(options.IterationsFor(bytes), 200);
+        var batches = new List<double>();
+        bool more;
+        do
+        {
+            progress.Step(options.Benchmark.Name, "warm-up", bytes, 1, Math.Max(1, options.EffectiveSizes.Sizes().Count() * series.Count));
+            double total = 0;
+            foreach (string algorithm in series)
+            {
+                benchmark.Prepare(bytes, algorithm);
+                LocalResult local = benchmark.Measure(iterations, 0, check: false, corrupt: null);
+                double[] means = comm.Gather(local.MeanUs, 0);
+                if (IsRoot)
+                    total += means.Where(m => !double.IsNaN(m)).DefaultIfEmpty(0).Average();
+            }
+            batches.Add(total);
+            more = comm.Broadcast(IsRoot && WarmUpPolicy.KeepWarming(batches, clock.Elapsed), 0);
+        }
+        while (more);
     }
 
     /// <summary>Agrees on the check's outcome across ranks; a rank that saw a wrong result says which.</summary>
@@ -130,6 +215,8 @@ internal sealed class BenchmarkRunner(Communicator comm, BenchOptions options, T
             parts.Add($"tune={Path.GetFileName(tune)}");
         if (options.Check)
             parts.Add("check=on");
-        return $"# hpc-bench {info.Name}: OSU-style {info.Title}, Hpc {typeof(Communicator).Assembly.GetName().Version?.ToString(3)} ({string.Join(" ", parts)})";
+        if (options.Load > 0)
+            parts.Add($"load={options.Load}");
+        return $"# hpc-bench {info.Name}: OSU-style {info.Title}, Hpc {HpcVersion} ({string.Join(" ", parts)})";
     }
 }

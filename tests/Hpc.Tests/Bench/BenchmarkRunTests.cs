@@ -55,7 +55,40 @@ public class BenchmarkRunTests
             Assert.True(row.CheckPassed);
             Assert.True(row.AvgUs > 0);
             Assert.Equal(3, row.Iterations);
+            Assert.True(row.P50Us > 0 && row.P50Us <= row.P90Us && row.P90Us <= row.P99Us, $"{row}");
         });
+    }
+
+    [Fact]
+    public void TailColumnsFollowTheAverageWithZ()
+    {
+        Outcome outcome = Run(2, "latency", "-m", "4:64", "-i", "5", "-x", "0", "-z");
+        string[] lines = outcome.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] header = lines[1].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["# Size", "Avg Latency(us)", "P50 Tail Lat(us)", "P90 Tail Lat(us)", "P99 Tail Lat(us)", "algbw(GB/s)", "busbw(GB/s)"], header);
+        Assert.Equal(["4", "16", "64"], lines[2..].Select(l => l.Split(' ')[0]));
+        Assert.All(outcome.Report!.Series[0].Rows, row => Assert.Equal(row.P50Us!.Value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+            lines[2..].Single(l => l.Split(' ')[0] == row.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]));
+    }
+
+    [Fact]
+    public void EveryAlgorithmIsABlockOfItsOwn()
+    {
+        Outcome outcome = Run(2, "allreduce", "-m", "4:64", "-i", "2", "-x", "0", "--algorithm", "all", "--check");
+        string[] lines = outcome.Stdout.Split('\n');
+        Assert.StartsWith("# hpc-bench allreduce", lines[0]);
+        IReadOnlyList<string> algorithms = AlgorithmNames.ValidNames<AllreduceAlgorithm>();
+        foreach (string algorithm in algorithms)
+        {
+            int title = Array.IndexOf(lines, $"# algorithm: {algorithm}");
+            Assert.True(title > 0, outcome.Stdout);
+            Assert.Equal(["# Size", "Avg Latency(us)", "algbw(GB/s)", "busbw(GB/s)", "Check"],
+                lines[title + 1].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Equal(["4", "16", "64"], lines[(title + 2)..(title + 5)].Select(l => l.Split(' ')[0]));
+            Assert.All(lines[(title + 2)..(title + 5)], l => Assert.EndsWith("Pass", l));
+        }
+        // No line wider than a terminal's 100 columns, whatever the number of algorithms.
+        Assert.All(lines[1..], l => Assert.True(l.Length <= 100, l));
     }
 
     [Fact]

@@ -82,11 +82,44 @@ public class OptionParserTests
     [InlineData("-T quaternion", "-T 'quaternion': unknown datatype")]
     [InlineData("--algorithm bogus", "--algorithm 'bogus': unknown allreduce algorithm; valid: ring, tree, recursive_doubling, rabenseifner")]
     [InlineData("--frobnicate", "unknown option '--frobnicate'")]
-    [InlineData("--plot out.png", "--plot 'out.png'")]
+    [InlineData("--plot out.gif", "--plot 'out.gif': the plot is written as SVG or PNG")]
+    [InlineData("--load -2", "--load '-2'")]
+    [InlineData("--load", "--load needs a value")]
+    [InlineData("-f=1", "unknown option '-f=1'")]
+    [InlineData("--full=yes", "--full takes no value")]
+    [InlineData("stray", "unexpected argument 'stray'")]
     public void BadInputNamesTheOption(string arguments, string expected)
     {
         string message = Error(["allreduce", .. arguments.Split(' ')]);
         Assert.Contains(expected, message);
+    }
+
+    [Fact]
+    public void TailLoadAndPngPlotsAreRead()
+    {
+        BenchOptions options = Parse("latency", "-z", "--load", "2", "--plot", "p.PNG", "--compare", "a.json", "--compare=b.txt");
+        Assert.True(options.TailLatency);
+        Assert.Equal(2, options.Load);
+        Assert.Equal("p.PNG", options.PlotFile);
+        Assert.Equal(["a.json", "b.txt"], options.InputFiles);
+        Assert.False(Parse("latency").TailLatency);
+        Assert.Equal(0, Parse("latency").Load);
+        Assert.Equal(3, Parse("load", "3").Load);
+        Assert.Contains("load needs one number", Error("load"));
+        // The last of a repeated option wins, as with getopt.
+        Assert.Equal(9, Parse("bcast", "-i", "3", "-i", "9").IterationsFor(4));
+        // A value may look like an option.
+        Assert.Equal("-out.json", Parse("bcast", "--json", "-out.json").JsonFile);
+        Assert.Equal(Command.Help, Parse("bcast", "-m", "4", "--help").Command);
+    }
+
+    [Fact]
+    public void HelpListsEveryOptionFromTheAttributes()
+    {
+        string help = Usage.Text;
+        foreach (string option in new[] { "--message-size", "--iterations", "--warmup", "--full", "--tail-latency", "--type", "--window",
+                     "--algorithm", "--check", "--load", "--quiet", "--json", "--csv", "--plot", "--compare", "--baseline", "--output", "--collectives" })
+            Assert.Contains(option, help);
     }
 
     [Fact]

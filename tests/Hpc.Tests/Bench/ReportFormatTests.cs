@@ -19,7 +19,7 @@ public class ReportFormatTests
         Host = "node, \"one\"",
         Series =
         [
-            new Series("ring", [new Row(4, 12.345678901234, 11.1, 13.3, 2000, 0.1 / 3, 0.05, null, true), new Row(16, 1e-3, 1e-4, 2e-3, 2000, 16, 24, null, false)]),
+            new Series("ring", [new Row(4, 12.345678901234, 11.1, 13.3, 2000, 0.1 / 3, 0.05, null, true), new Row(16, 1e-3, 1e-4, 2e-3, 2000, 16, 24, null, false, 0.9e-3, 1.5e-3, 1.9e-3)]),
             new Series("auto", [new Row(4, 0.5, 0.4, 0.6, 20, 0.008, 0.012, "recursive_doubling")]),
         ],
     };
@@ -29,6 +29,7 @@ public class ReportFormatTests
     {
         string json = JsonReport.Serialize(Sample);
         Assert.Contains("\"busbwGBs\"", json);
+        Assert.Contains("\"p99Us\"", json);
         Assert.True(JsonReport.Deserialize(json).ContentEquals(Sample));
     }
 
@@ -89,19 +90,49 @@ public class ReportFormatTests
         Assert.Throws<Hpc.Bench.Cli.UsageException>(() => Comparison.Medians([Sample, ReferenceOutput.Parse("# bcast np=4\n 4 1\n")]));
 
     [Fact]
-    public void PlotIsWellFormedSvgWithLegendAndAxes()
+    public void PlotIsWellFormedSvgWithLegendAxesAndCaption()
     {
-        string svg = SvgPlot.Render("allreduce, 4 ranks", Comparison.PlotLines([Sample, ReferenceOutput.Parse("# allreduce np=4\n 4 1\n 16 2\n")]));
+        BenchReport[] reports = [Sample, ReferenceOutput.Parse("# allreduce np=4\n 4 1\n 16 2\n")];
+        string svg = BenchPlot.RenderSvg(ReportFiles.PlotTitle(reports), ReportFiles.PlotCaption(reports), Comparison.PlotLines(reports));
         XDocument doc = XDocument.Parse(svg);
         Assert.Equal("svg", doc.Root!.Name.LocalName);
-        Assert.Contains("Hpc ring", svg);
-        Assert.Contains("Open MPI", svg);
-        Assert.Contains("Message size (bytes)", svg);
-        Assert.Contains("Latency (µs)", svg);
-        Assert.Contains("stroke-dasharray", svg);
+        string text = string.Concat(doc.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value + "\n"));
+        Assert.Contains("Hpc ring", text);
+        Assert.Contains("Hpc auto", text);
+        Assert.Contains("Open MPI", text);
+        Assert.Contains("Message size (bytes)", text);
+        Assert.Contains("Latency (µs)", text);
+        Assert.Contains("Bus bandwidth (GB/s)", text);
+        Assert.Contains("allreduce, 4 ranks, float (Hpc vs Open MPI)", text);
+        // The caption: version, algorithms, host and date.
+        Assert.Contains($"Hpc {Hpc.Bench.Run.BenchmarkRunner.HpcVersion}", text);
+        Assert.Contains("algorithm ring, auto", text);
+        Assert.Contains("host node, \"one\"", text);
+        Assert.Contains("2026-11-22T10:00:00Z", text);
+        // The min-max band of the ring series (min 11.1, max 13.3 µs at 4 B) is a filled polygon.
+        Assert.Contains(doc.Descendants(), e => e.Name.LocalName == "path" && (string?)e.Attribute("fill-opacity") is { } o && double.Parse(o, System.Globalization.CultureInfo.InvariantCulture) < 0.5);
 
-        string bars = SvgPlot.Render("barrier", [new PlotLine("Hpc", false, [(0, 5.0, 0.0)]), new PlotLine("Open MPI", true, [(0, 1.0, 0.0)])]);
-        Assert.Contains("<rect", XDocument.Parse(bars).ToString());
+        string bars = BenchPlot.RenderSvg("barrier", "caption", [new PlotLine("Hpc", false, [new PlotPoint(0, 5.0, 4.0, 6.0, 0.0)]), new PlotLine("Open MPI", true, [new PlotPoint(0, 1.0, 1.0, 1.0, 0.0)])]);
+        XDocument barsDoc = XDocument.Parse(bars);
+        Assert.Contains(barsDoc.Descendants(), e => e.Name.LocalName is "rect" or "path");
+        Assert.Contains("5.00 µs", string.Concat(barsDoc.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value)));
+    }
+
+    [Fact]
+    public void PlotRendersAsPng()
+    {
+        byte[] png = BenchPlot.RenderPng("allreduce", "caption", Comparison.PlotLines([Sample]));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.True(png.Length > 10_000, $"{png.Length} bytes");
+    }
+
+    [Fact]
+    public void CsvFilesWithoutPercentilesStillLoad()
+    {
+        string old = CsvReport.HeaderLineWithoutPercentiles + "\nHpc,allreduce,2,float,,,,auto,4,1.5,1,2,2000,0,0,,\n";
+        Row row = CsvReport.Deserialize(old).Series[0].Rows[0];
+        Assert.Equal(1.5, row.AvgUs);
+        Assert.Null(row.P99Us);
     }
 
     [Theory]
@@ -109,5 +140,5 @@ public class ReportFormatTests
     [InlineData(1024, "1K")]
     [InlineData(262144, "256K")]
     [InlineData(64L << 20, "64M")]
-    public void SizeLabelsAreShort(long bytes, string label) => Assert.Equal(label, SvgPlot.SizeLabel(bytes));
+    public void SizeLabelsAreShort(long bytes, string label) => Assert.Equal(label, BenchPlot.SizeLabel(bytes));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Hpc.Bench.Model;
 
@@ -12,52 +13,43 @@ internal sealed class LatencyBenchmark<T>(Communicator comm, BenchmarkInfo info,
 {
     protected override LocalResult MeasurePair(int iterations, int warmup, bool check, Func<int, int, bool>? corrupt)
     {
-        Span<T> send = Send.AsSpan(0, Count), receive = Receive.AsSpan(0, Count);
         if (!check)
         {
-            double start = 0;
-            for (int i = 0; i < iterations + warmup; i++)
+            for (int i = 0; i < warmup; i++)
+                RoundTrip();
+            double mean = double.NaN;
+            if (SeparateTailLoop)
             {
-                if (i == warmup)
-                    start = Mpi.Wtime();
-                if (Comm.Rank == 0)
-                {
-                    Comm.Send<T>(send, 1, DataTag);
-                    Comm.Receive(receive, 1, DataTag);
-                }
-                else
-                {
-                    Comm.Receive(receive, 0, DataTag);
-                    Comm.Send<T>(send, 0, DataTag);
-                }
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < iterations; i++)
+                    RoundTrip();
+                mean = Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations / 2;
             }
-            return new LocalResult((Mpi.Wtime() - start) / iterations / 2 * 1e6);
+            Times.Reset(iterations);
+            Times.Start();
+            for (int i = 0; i < iterations; i++)
+            {
+                RoundTrip();
+                Times.Mark();
+            }
+            return new LocalResult(SeparateTailLoop ? mean : Times.ElapsedMicroseconds / iterations / 2, Times.Summarize(2));
         }
 
         // Rank 1 answers before it checks and refills, so its bookkeeping overlaps rank 0's
         // instead of lengthening rank 0's round trip.
         Mismatch? first = null;
         int firstIteration = -1;
-        double elapsed = 0;
+        Times.Reset(iterations);
         if (Comm.Rank == 1)
             FillChecked(-warmup);
         for (int i = -warmup; i < iterations; i++)
         {
             if (Comm.Rank == 0)
                 FillChecked(i);
-            double start = Mpi.Wtime();
-            if (Comm.Rank == 0)
-            {
-                Comm.Send<T>(send, 1, DataTag);
-                Comm.Receive(receive, 1, DataTag);
-            }
-            else
-            {
-                Comm.Receive(receive, 0, DataTag);
-                Comm.Send<T>(send, 0, DataTag);
-            }
+            long start = Stopwatch.GetTimestamp();
+            RoundTrip();
             if (i >= 0)
-                elapsed += Mpi.Wtime() - start;
+                Times.Add(Stopwatch.GetTimestamp() - start);
             if (first is null && VerifyReceived(i, i >= 0 ? corrupt : null) is { } mismatch)
             {
                 first = mismatch;
@@ -66,6 +58,22 @@ internal sealed class LatencyBenchmark<T>(Communicator comm, BenchmarkInfo info,
             if (Comm.Rank == 1)
                 FillChecked(i + 1);
         }
-        return new LocalResult(elapsed / iterations / 2 * 1e6, first, firstIteration);
+        return new LocalResult(Times.ElapsedMicroseconds / iterations / 2, Times.Summarize(2), first, firstIteration);
+    }
+
+    /// <summary>One ping-pong: rank 0 sends and receives the answer, rank 1 the other way round.</summary>
+    private void RoundTrip()
+    {
+        Span<T> send = Send.AsSpan(0, Count), receive = Receive.AsSpan(0, Count);
+        if (Comm.Rank == 0)
+        {
+            Comm.Send<T>(send, 1, DataTag);
+            Comm.Receive(receive, 1, DataTag);
+        }
+        else
+        {
+            Comm.Receive(receive, 0, DataTag);
+            Comm.Send<T>(send, 0, DataTag);
+        }
     }
 }

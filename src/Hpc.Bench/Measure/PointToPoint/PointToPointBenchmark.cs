@@ -31,6 +31,7 @@ internal abstract class PointToPointBenchmark<T> : Benchmark where T : unmanaged
 
     public override unsafe void Prepare(long bytes, string algorithm)
     {
+        SetBytes(bytes);
         Count = (int)Math.Min(bytes / sizeof(T), Array.MaxLength);
         if (Partner >= 0)
             Pattern.Fill(Send.AsSpan(0, Count), Comm.Rank, 0, 0);
@@ -40,7 +41,7 @@ internal abstract class PointToPointBenchmark<T> : Benchmark where T : unmanaged
     {
         Comm.Barrier();
         if (Partner < 0)
-            return new LocalResult(double.NaN);
+            return LocalResult.None;
         return MeasurePair(iterations, warmup, check, corrupt);
     }
 
