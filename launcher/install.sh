@@ -12,9 +12,11 @@
 # never re-reads a version it holds; since none repeats, the cache never needs deleting, and the
 # projects that restored an older build keep it. The feed holds only the newest build.
 #
-# PATH: ~/.dotnet/tools is added to PATH for later shells (~/.profile, ~/.bashrc, ~/.zshrc if
-# present) unless it is already on PATH or HPC_NO_MODIFY_PATH=1; this script cannot change the
-# PATH of the shell that runs it: there, `export PATH="$PATH:$HOME/.dotnet/tools"`.
+# PATH: unless ~/.dotnet/tools is on PATH already, the commands are linked into ~/.local/bin or
+# /usr/local/bin when one of them is on PATH and writable, else ~/.dotnet/tools is appended to PATH
+# in ~/.profile (and ~/.bashrc, ~/.zshrc where they exist) for later shells. HPC_NO_MODIFY_PATH=1
+# does neither. A script cannot change the PATH of the shell that runs it, hence the README's
+# `export PATH="$PATH:$HOME/.dotnet/tools"` after it.
 #
 # Idempotent: run it again after changing the sources and it installs the new build.
 set -euo pipefail
@@ -63,25 +65,51 @@ installed="$(PATH="$PATH:$tools" dotnet mpirun --version 2>&1)" || { echo "$inst
 installed="$(PATH="$PATH:$tools" dotnet mpiexec --version 2>&1)" || { echo "$installed" >&2; echo "install.sh: dotnet mpiexec does not run" >&2; exit 1; }
 run env PATH="$PATH:$tools" hpc-bench --help
 
-# Later shells: ~/.dotnet/tools on PATH (appended, so nothing here shadows Open MPI's mpirun).
-line='case ":$PATH:" in *":$HOME/.dotnet/tools:"*) ;; *) export PATH="$PATH:$HOME/.dotnet/tools" ;; esac'
+# PATH. Nothing to do when ~/.dotnet/tools is on it. Otherwise the three commands are linked into
+# a directory already on PATH that we may write (~/.local/bin, else /usr/local/bin), so that they
+# work at once and in every later shell, interactive or not (scripts, ssh HOST cmd, cron); failing
+# that, ~/.dotnet/tools is appended to PATH in the shell profiles, for later interactive shells.
+# No command is named mpirun or mpiexec: Open MPI's and MPICH's stay what they are.
+commands=(dotnet-mpirun dotnet-mpiexec hpc-bench)
 marker='# .NET global tools (dotnet mpirun, hpc-bench), added by Hpc launcher/install.sh'
+line='case ":$PATH:" in *":$HOME/.dotnet/tools:"*) ;; *) export PATH="$PATH:$HOME/.dotnet/tools" ;; esac'
+hint="export PATH=\"\$PATH:$tools\""
 path_note=""
+link_dir=""
 case ":$PATH:" in
   *":$tools:"*) ;;
   *)
-    if [ "${HPC_NO_MODIFY_PATH:-0}" = 1 ] || [ -n "${DOTNET_CLI_HOME:-}" ]; then
-      path_note="add $tools to PATH, e.g. in your shell's profile: export PATH=\"\$PATH:$tools\""
+    if [ "${HPC_NO_MODIFY_PATH:-0}" = 1 ]; then
+      path_note="$tools is not on PATH; add it, e.g. in your shell's profile: $hint"
     else
-      changed=()
-      for profile in "$HOME/.profile" "$HOME/.bashrc" "$HOME/.zshrc"; do
-        # ~/.profile is read by login shells; ~/.bashrc and ~/.zshrc only when they already exist.
-        [ -f "$profile" ] || [ "$profile" = "$HOME/.profile" ] || continue
-        grep -qF "$marker" "$profile" 2>/dev/null && continue
-        printf '\n%s\n%s\n' "$marker" "$line" >>"$profile"
-        changed+=("$profile")
+      for dir in "$HOME/.local/bin" /usr/local/bin; do
+        case ":$PATH:" in *":$dir:"*) ;; *) continue ;; esac
+        [ -d "$dir" ] && [ -w "$dir" ] || continue
+        # Only our own links are replaced; a file of another program with the same name stays.
+        clash=""
+        for c in "${commands[@]}"; do
+          if [ -e "$dir/$c" ] && [ ! -L "$dir/$c" ]; then clash="$dir/$c"; fi
+        done
+        [ -z "$clash" ] || { echo "install.sh: not linking into $dir: $clash exists and is not a link" >&2; continue; }
+        for c in "${commands[@]}"; do ln -sfn "$tools/$c" "$dir/$c"; done
+        link_dir="$dir"
+        break
       done
-      path_note="new shells have $tools on PATH${changed:+ (added to ${changed[*]})}; in this shell: export PATH=\"\$PATH:$tools\""
+      if [ -n "$link_dir" ]; then
+        path_note="linked ${commands[*]} into $link_dir (on PATH); remove those links to undo"
+      elif [ -n "${DOTNET_CLI_HOME:-}" ]; then
+        path_note="$tools is not on PATH; add it, e.g. in your shell's profile: $hint"
+      else
+        changed=()
+        for profile in "$HOME/.profile" "$HOME/.bashrc" "$HOME/.zshrc"; do
+          # ~/.profile is read by login shells; ~/.bashrc and ~/.zshrc only when they already exist.
+          [ -f "$profile" ] || [ "$profile" = "$HOME/.profile" ] || continue
+          grep -qF "$marker" "$profile" 2>/dev/null && continue
+          printf '\n%s\n%s\n' "$marker" "$line" >>"$profile"
+          changed+=("$profile")
+        done
+        path_note="new login and interactive shells have $tools on PATH${changed:+ (added to ${changed[*]})}; in this shell: $hint"
+      fi
     fi
     ;;
 esac
