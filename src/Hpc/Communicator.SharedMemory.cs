@@ -23,7 +23,7 @@ public sealed partial class Communicator
 
     /// <summary>
     /// From this size on, a broadcast between two ranks on one host is one direct send: both
-    /// sides then copy half of the message at once (see MatchingEngine.SplitCopyBytes), where the
+    /// sides then copy half of the message at once (see RendezvousProtocol.SplitCopyBytes), where the
     /// shared buffer costs a copy in and a copy out. Measured on 2 cores, 2026-12-01 (hpc-bench
     /// bcast --algorithm all, np 2): 4 MiB 161 µs against 197, 16 MiB 788 against 1100.
     /// Depends on size and np only, so every rank chooses alike.

@@ -33,7 +33,7 @@ public static class Mpi
                 throw new InvalidOperationException("Mpi.Init was already called; use Mpi.World or the session it returned.");
             if (s_finalized)
                 throw new InvalidOperationException("the runtime was finalized; Mpi.Init cannot be called again.");
-            RankRuntime runtime = RankRuntime.Start(JobEnvironment.FromEnvironment());
+            RankRuntime runtime = RankRuntime.Start(JobEnvironment.FromEnvironment(), RuntimeOptions.FromEnvironment());
             s_session = new MpiSession(runtime, OnFinalized);
             AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
             return s_session;

@@ -1,15 +1,12 @@
-using System.Globalization;
-using System.Net;
 using Hpc.Bootstrap;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
 using Hpc.Transport.SharedMemory;
-using Hpc.Transport.Tcp;
 
 namespace Hpc;
 
 /// <summary>
-/// Everything one rank owns: its matching engine, its links to every other rank and its
+/// Everything one rank owns: its messaging layer, its links to every other rank and its
 /// control channel to the launcher. One per process in a real job; one per thread in the
 /// ranks-as-threads worlds the tests build.
 /// </summary>
@@ -31,9 +28,10 @@ internal sealed class RankRuntime : IDisposable
 
     private readonly SharedMemoryInbox? _inbox;
 
-    private RankRuntime(int worldRank, int worldSize, MatchingEngine engine, IPeerLink[] links,
-        string[] hosts, JobEnvironment job, RendezvousClient? control, SharedMemoryInbox? inbox)
+    private RankRuntime(int worldRank, int worldSize, Messenger engine, IPeerLink[] links,
+        string[] hosts, JobEnvironment job, RuntimeOptions options, RendezvousClient? control, SharedMemoryInbox? inbox)
     {
+        Options = options;
         _inbox = inbox;
         WorldRank = worldRank;
         WorldSize = worldSize;
@@ -47,10 +45,12 @@ internal sealed class RankRuntime : IDisposable
 
     public int WorldRank { get; }
     public int WorldSize { get; }
-    public MatchingEngine Engine { get; }
+    public Messenger Engine { get; }
     /// <summary>Host name of every world rank.</summary>
     public string[] Hosts { get; }
     public JobEnvironment Job { get; }
+    /// <summary>This rank's settings, parsed once from the environment (or given by a test).</summary>
+    public RuntimeOptions Options { get; }
 
     /// <summary>
     /// A context id that no communicator of this rank uses yet. Collective creation agrees on the
@@ -72,75 +72,35 @@ internal sealed class RankRuntime : IDisposable
         while (Interlocked.CompareExchange(ref _nextContext, next, seen) != seen);
     }
 
-    /// <summary>Starts this process's rank: wire-up through the launcher, or a world of one.</summary>
-    public static RankRuntime Start(JobEnvironment job)
+    /// <summary>Starts this process's rank: wire-up through the launcher (<see cref="WireUp"/>), or a world of one.</summary>
+    public static RankRuntime Start(JobEnvironment job, RuntimeOptions options)
     {
-        Action<string> log = message => Console.Error.WriteLine($"hpc: rank {job.Rank}: {message}");
-        long eagerLimit = ReadEagerLimit();
-        string transport = ReadTransport();
-        bool verbose = Environment.GetEnvironmentVariable("HPC_VERBOSE") is "1" or "true";
-        // HPC_SINGLE_COPY=0 sends large shared-memory messages through the rings even where the
-        // kernel allows process_vm_readv (Open MPI: --mca btl_vader_single_copy_mechanism none).
-        bool singleCopy = Environment.GetEnvironmentVariable("HPC_SINGLE_COPY") is not ("0" or "false");
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
-        string host = Environment.GetEnvironmentVariable(JobEnvironment.HostNameVariable) is { Length: > 0 } placed ? placed : Dns.GetHostName();
-        WaitPolicy.Configure(job.LocalSize);
-        var engine = new MatchingEngine(job.Rank);
-        var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
+        string host = WireUp.HostName(options);
+        var engine = new Messenger(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
         if (!job.IsLaunched)
-            return new RankRuntime(0, 1, engine, [selfLink], [host], job, null, null);
+            return new RankRuntime(0, 1, engine, [new InProcessLink(engine, job.Rank, long.MaxValue)], [host], job, options, null, null);
 
-        var timeout = TimeSpan.FromSeconds(60);
-        RendezvousClient control = RendezvousClient.Connect(job, timeout);
-        SharedMemoryInbox? inbox = null;
-        var links = new IPeerLink?[job.Size];
+        RendezvousClient control = RendezvousClient.Connect(job, WireUp.Timeout);
+        WiredLinks wired;
         try
         {
-            string bind = Environment.GetEnvironmentVariable(JobEnvironment.BindAddressVariable) ?? "127.0.0.1";
-            if (!IPAddress.TryParse(bind, out IPAddress? bindAddress))
-                throw new HpcException($"{JobEnvironment.BindAddressVariable}='{bind}' is not an IP address");
-            if (transport != "tcp" && OperatingSystem.IsLinux())
-            {
-                inbox = SharedMemoryInbox.Create(job.JobId, job.Rank, job.Size, engine);
-                LinuxNative.AllowSiblingReads();
-            }
-            using TcpTransport tcp = TcpTransport.Listen(bindAddress, log);
-            string endpoint = tcp.Endpoint + (inbox is null ? "" : ",shm:" + inbox.Path);
-            (string Host, string Endpoint)[] table = control.Exchange(host, endpoint, job.Size);
-
-            var needsTcp = new bool[job.Size];
-            var shmPaths = new string?[job.Size];
-            for (int peer = 0; peer < job.Size; peer++)
-            {
-                if (peer == job.Rank)
-                    continue;
-                int shm = table[peer].Endpoint.IndexOf(",shm:", StringComparison.Ordinal);
-                if (inbox is not null && table[peer].Host == host && shm >= 0)
-                    shmPaths[peer] = table[peer].Endpoint[(shm + 5)..];
-                else if (transport == "shm")
-                    throw new HpcException($"HPC_TRANSPORT=shm, but rank {peer} runs on host '{table[peer].Host}', not on '{host}'");
-                else
-                    needsTcp[peer] = true;
-            }
-            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. table.Select(t => t.Endpoint)], needsTcp, job.Rank, job.Secret!, engine, eagerLimit, timeout);
-            long segmentBytes = SharedMemoryInbox.SegmentBytes(job.Size, SharedMemoryInbox.RingBytesFor(job.Size));
-            for (int peer = 0; peer < job.Size; peer++)
-            {
-                if (peer == job.Rank)
-                    links[peer] = selfLink;
-                else if (shmPaths[peer] is string path)
-                {
-                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy,
-                        populate: SharedMemoryInbox.PopulatesAtStart(job.Size));
-                    inbox!.Register(link);
-                    links[peer] = link;
-                }
-                else
-                    links[peer] = tcpLinks[peer];
-            }
-            var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, control, inbox);
-            runtime.WorldSharedArea = CreateWorldSharedArea(job, inbox, links!, engine);
+            wired = WireUp.Connect(job, options, host, engine, control);
+        }
+        catch
+        {
+            control.Dispose();
+            throw;
+        }
+        SharedMemoryInbox? inbox = wired.Inbox;
+        var runtime = new RankRuntime(job.Rank, job.Size, engine, wired.Links, wired.Hosts, job, options, control, inbox);
+        try
+        {
+            runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, wired.Links, engine) : null;
+            // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
+            if (inbox is not null && wired.Links.All(l => l is SharedMemoryLink or InProcessLink))
+                engine.Progress.ArrivalSignal = inbox;
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
@@ -154,9 +114,10 @@ internal sealed class RankRuntime : IDisposable
         }
         catch
         {
-            foreach (IPeerLink? link in links)
-                link?.Dispose();
+            // Not Dispose: that would tell the launcher this rank finished normally.
             inbox?.Dispose();
+            foreach (IPeerLink link in wired.Links)
+                link.Dispose();
             control.Dispose();
             throw;
         }
@@ -166,9 +127,9 @@ internal sealed class RankRuntime : IDisposable
     /// When every rank shares this host's memory, the world communicator's collectives can work
     /// on shared buffers directly (<see cref="Collectives.SharedMemory.SharedCollectiveArea"/>).
     /// </summary>
-    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, MatchingEngine engine)
+    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, Messenger engine)
     {
-        if (inbox is null || Environment.GetEnvironmentVariable("HPC_SHM_COLLECTIVES") == "0")
+        if (inbox is null)
             return null;
         var areas = new byte*[job.Size];
         for (int r = 0; r < job.Size; r++)
@@ -180,22 +141,14 @@ internal sealed class RankRuntime : IDisposable
             else
                 return null;
         }
-        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount, engine.Progress);
+        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress.Progress);
     }
 
     /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>
-    public bool CheckCollectives { get; init; } = Environment.GetEnvironmentVariable("HPC_CHECK") is "1" or "true";
+    public bool CheckCollectives => Options.CheckCollectives;
 
     /// <summary>Shared buffers of the world communicator when all ranks share one host; null otherwise.</summary>
     public Collectives.SharedMemory.SharedCollectiveArea? WorldSharedArea { get; private set; }
-
-    private static string ReadTransport()
-    {
-        string value = Environment.GetEnvironmentVariable("HPC_TRANSPORT") ?? "auto";
-        return value is "auto" or "shm" or "tcp"
-            ? value
-            : throw new HpcException($"HPC_TRANSPORT='{value}' is not one of: auto, shm, tcp");
-    }
 
     /// <summary>
     /// Builds <paramref name="size"/> ranks that live in this process, linked in memory: the
@@ -205,10 +158,11 @@ internal sealed class RankRuntime : IDisposable
         InProcessCopies copies = InProcessCopies.None)
     {
         // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
-        WaitPolicy.Configure(size);
-        var engines = new MatchingEngine[size];
+        var options = new RuntimeOptions { EagerLimit = eagerLimit, CheckCollectives = checkCollectives };
+        var waiting = new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds);
+        var engines = new Messenger[size];
         for (int r = 0; r < size; r++)
-            engines[r] = new MatchingEngine(r);
+            engines[r] = new Messenger(r, waiting);
         var runtimes = new RankRuntime[size];
         string[] hosts = [.. Enumerable.Repeat("localhost", size)];
         for (int r = 0; r < size; r++)
@@ -217,19 +171,9 @@ internal sealed class RankRuntime : IDisposable
             for (int peer = 0; peer < size; peer++)
                 links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit, peer == r ? InProcessCopies.None : copies);
             var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
-            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null, null) { CheckCollectives = checkCollectives };
+            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, options, null, null);
         }
         return runtimes;
-    }
-
-    private static long ReadEagerLimit()
-    {
-        string? text = Environment.GetEnvironmentVariable("HPC_EAGER_LIMIT");
-        if (text is null)
-            return DefaultEagerLimit;
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) || value < 0 || value > MatchingEngine.ChunkBytes)
-            throw new HpcException($"HPC_EAGER_LIMIT='{text}' is not a byte count between 0 and {MatchingEngine.ChunkBytes}");
-        return value;
     }
 
     /// <summary>Ends the whole job with <paramref name="code"/> (MPI_Abort).</summary>

@@ -14,9 +14,9 @@ public class DirectCopyTests
     private static readonly int[] Sizes =
     [
         70_000,
-        (int)MatchingEngine.SplitCopyBytes - 1,
-        (int)MatchingEngine.SplitCopyBytes,
-        (int)MatchingEngine.SplitCopyBytes + 4097,
+        (int)RendezvousProtocol.SplitCopyBytes - 1,
+        (int)RendezvousProtocol.SplitCopyBytes,
+        (int)RendezvousProtocol.SplitCopyBytes + 4097,
         3 * (1 << 20) + 5,
     ];
 

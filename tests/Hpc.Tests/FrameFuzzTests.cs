@@ -16,7 +16,7 @@ public class FrameFuzzTests
     public void HundredThousandMutatedFramesAreRejectedOrHandledCleanly()
     {
         RankRuntime[] world = RankRuntime.CreateInProcessWorld(2, eagerLimit: 4096);
-        MatchingEngine engine = world[0].Engine;
+        Messenger engine = world[0].Engine;
         var random = new Random(20261122);
         var valid = new FrameHeader(FrameKind.Eager, FrameFlags.None, 0, 1, 5, 16);
         var bytes = new byte[FrameHeader.Size];

@@ -13,7 +13,7 @@ namespace Hpc.Collectives;
 internal sealed unsafe class CollectiveContext
 {
     private readonly Communicator _communicator;
-    private readonly MatchingEngine _engine;
+    private readonly Messenger _engine;
     private readonly int _context;
     private int _sequence;
 

@@ -23,7 +23,7 @@ internal interface IPeerLink : IDisposable
     bool Poll() => false;
 
     /// <summary>Largest rendezvous data chunk sent in one frame on this link.</summary>
-    long MaxChunkBytes => MatchingEngine.ChunkBytes;
+    long MaxChunkBytes => RendezvousProtocol.ChunkBytes;
 
     /// <summary>True when the receiver may copy large messages straight out of the sender's memory.</summary>
     bool CanPull => false;

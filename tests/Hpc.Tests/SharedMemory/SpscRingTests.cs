@@ -16,7 +16,15 @@ public sealed unsafe class SpscRingTests : IDisposable
 
     private SpscRing Ring(long capacity = Capacity) => new(_memory, capacity);
 
-    public void Dispose() => NativeMemory.Free(_memory);
+    // Set when a test's threads may still touch the ring: freeing it under them would corrupt the
+    // native heap of the whole test run, so the memory is left to the process instead.
+    private bool _threadsMayStillRun;
+
+    public void Dispose()
+    {
+        if (!_threadsMayStillRun)
+            NativeMemory.Free(_memory);
+    }
 
     private static byte[] Record(int sequence, int length)
     {
@@ -47,9 +55,9 @@ public sealed unsafe class SpscRingTests : IDisposable
     {
         SpscRing ring = Ring();
         byte[] header = [1, 2, 3];
-        ring.Write(header, Record(7, 40), null);
-        ring.Write(default, Record(8, 1), null);
-        ring.Write(Record(9, 100), default, null);
+        ring.Write(header, Record(7, 40), null, spin: true);
+        ring.Write(default, Record(8, 1), null, spin: true);
+        ring.Write(Record(9, 100), default, null, spin: true);
         Assert.True(ring.HasData);
 
         List<byte[]> records = DrainAll(ring);
@@ -73,7 +81,7 @@ public sealed unsafe class SpscRingTests : IDisposable
             int length = sizes[i % sizes.Length];
             byte[] payload = Enumerable.Repeat((byte)0xFF, length).ToArray();
             BitConverter.TryWriteBytes(payload, i);
-            ring.Write(default, payload, null);
+            ring.Write(default, payload, null, spin: true);
             List<byte[]> records = DrainAll(ring);
             byte[] only = Assert.Single(records);
             Assert.Equal(i, BitConverter.ToInt32(only));
@@ -96,7 +104,7 @@ public sealed unsafe class SpscRingTests : IDisposable
         }
 
         for (int i = 0; i < 100; i++)
-            ring.Write(default, Record(i, 500), Consume);
+            ring.Write(default, Record(i, 500), Consume, spin: true);
         Consume();
 
         Assert.True(waits > 1, "the ring never filled up");
@@ -110,10 +118,10 @@ public sealed unsafe class SpscRingTests : IDisposable
         int largest = (int)ring.MaxRecordBytes;
         for (int i = 0; i < 5; i++)
         {
-            ring.Write(default, Record(i, largest), null);
+            ring.Write(default, Record(i, largest), null, spin: true);
             Assert.Equal(Record(i, largest), Assert.Single(DrainAll(ring)).AsSpan(0, largest).ToArray());
         }
-        var error = Assert.Throws<ArgumentException>(() => ring.Write(default, new byte[largest + 1], null));
+        var error = Assert.Throws<ArgumentException>(() => ring.Write(default, new byte[largest + 1], null, spin: true));
         Assert.Contains($"{largest + 1} bytes", error.Message);
     }
 
@@ -146,7 +154,8 @@ public sealed unsafe class SpscRingTests : IDisposable
         var producer = new Thread(() =>
         {
             for (int i = 0; i < records; i++)
-                ring.Write(BitConverter.GetBytes(lengths[i]), Record(i, lengths[i]), null);
+                // Yield while full: the consumer may share this core (the test host runs tests in parallel).
+                ring.Write(BitConverter.GetBytes(lengths[i]), Record(i, lengths[i]), null, spin: false);
         }) { IsBackground = true };
         var result = new ConsumerState(lengths);
         var consumer = new Thread(() =>
@@ -161,6 +170,9 @@ public sealed unsafe class SpscRingTests : IDisposable
         producer.Start();
         consumer.Start();
 
+        _threadsMayStillRun = true;
+        bool finished = producer.Join(TimeSpan.FromSeconds(50)) & consumer.Join(TimeSpan.FromSeconds(50));
+        _threadsMayStillRun = !finished;
         Assert.True(producer.Join(TimeSpan.FromSeconds(50)), "the producer did not finish");
         Assert.True(consumer.Join(TimeSpan.FromSeconds(50)), "the consumer did not finish");
         Assert.Null(result.FirstError);

@@ -4,10 +4,10 @@ namespace Hpc.Transport.InProcess;
 
 /// <summary>
 /// A link whose peer lives in this process: frames are handed straight to the peer's matching
-/// engine on the sending thread. It carries send-to-self (the Self transport) and the
+/// messaging layer on the sending thread. It carries send-to-self (the Self transport) and the
 /// ranks-as-threads worlds that the unit tests build.
 /// </summary>
-internal sealed unsafe class InProcessLink(MatchingEngine peer, int sourceWorldRank, long eagerLimit, InProcessCopies copies = InProcessCopies.None)
+internal sealed unsafe class InProcessLink(IFrameSink peer, int sourceWorldRank, long eagerLimit, InProcessCopies copies = InProcessCopies.None)
     : IPeerLink
 {
     /// <inheritdoc />

@@ -9,25 +9,25 @@ namespace Hpc.Transport.SharedMemory;
 /// nobody spins for, so a rank blocked in Receive uses no CPU after its short spin; it parks
 /// when nothing is pending, so senders do not ring a doorbell nobody needs.
 /// <code>
-/// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
+/// [doorbell: int32][pad to 64][sleepers: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
 /// </code>
 /// Memory per rank: 4096 + SharedCollectiveArea.BytesPerRank (577 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
 /// 16 ranks and 64 KiB above; pages of a ring that is never written are never allocated.
 /// </summary>
-internal sealed unsafe class SharedMemoryInbox : IDisposable
+internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.IArrivalSignal
 {
     public const int HeaderBytes = 4096;
 
     private readonly SharedSegment _segment;
     private readonly List<SharedMemoryLink> _links = [];
-    private readonly MatchingEngine _engine;
+    private readonly ProgressEngine _progress;
     private Thread? _reader;
     private volatile bool _stopping;
 
-    private SharedMemoryInbox(SharedSegment segment, MatchingEngine engine, long ringBytes)
+    private SharedMemoryInbox(SharedSegment segment, ProgressEngine progress, long ringBytes)
     {
         _segment = segment;
-        _engine = engine;
+        _progress = progress;
         RingBytes = ringBytes;
     }
 
@@ -64,14 +64,14 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
     public static long RingBytesFor(int worldSize) => worldSize <= SmallJobRanks ? 256 * 1024 : 64 * 1024;
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static SharedMemoryInbox Create(string jobId, int rank, int worldSize, MatchingEngine engine)
+    public static SharedMemoryInbox Create(string jobId, int rank, int worldSize, ProgressEngine progress)
     {
         long ringBytes = RingBytesFor(worldSize);
         string path = PathFor(jobId, rank);
         var segment = SharedSegment.Create(path, SegmentBytes(worldSize, ringBytes));
         if (PopulatesAtStart(worldSize))
             LinuxNative.Populate(segment.Pointer, segment.Size);
-        return new SharedMemoryInbox(segment, engine, ringBytes);
+        return new SharedMemoryInbox(segment, progress, ringBytes);
     }
 
     /// <summary>The ring in which <paramref name="senderWorldRank"/> writes to the owner of <paramref name="segment"/>.</summary>
@@ -105,31 +105,67 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
         {
             while (!_stopping)
             {
-                if (!_engine.WaitForBackgroundWorkOrPending(200))
+                if (!_progress.WaitForBackgroundWorkOrPending(200))
                     continue;
                 bool any = false;
                 foreach (SharedMemoryLink link in _links)
                     any |= link.Poll();
-                if (any || _engine.TryParkBackground())
+                if (any || _progress.TryParkBackground())
                     continue;
                 // Announce the sleep, then look once more: a sender that published before it saw
                 // the flag has its record found here; one that published after rings the doorbell.
                 int ticket = Volatile.Read(ref *doorbell);
-                Interlocked.Exchange(ref *sleeping, 1);
-                bool pending = false;
-                foreach (SharedMemoryLink link in _links)
-                    pending |= link.HasData;
-                if (!pending && !_stopping)
+                Interlocked.Increment(ref *sleeping);
+                if (!AnyData() && !_stopping)
                     LinuxNative.Wait(doorbell, ticket, 100);
-                Volatile.Write(ref *sleeping, 0);
+                Interlocked.Decrement(ref *sleeping);
             }
         }
         catch (Exception e) when (!_stopping)
         {
-            Console.Error.WriteLine($"hpc: rank {_engine.WorldRank}: shared-memory reader failed: {e.Message}");
+            Console.Error.WriteLine($"hpc: rank {_progress.WorldRank}: shared-memory reader failed: {e.Message}");
         }
     }
 
+    private bool AnyData()
+    {
+        foreach (SharedMemoryLink link in _links)
+        {
+            if (link.HasData)
+                return true;
+        }
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void Sleep(Request request, int timeoutMilliseconds)
+    {
+        int* doorbell = DoorbellOf(_segment);
+        int* sleepers = SleepingOf(_segment);
+        // The ticket first, then the announcement, then the last look: a sender that published
+        // before it saw the announcement is found by the look; one after it changes the ticket.
+        int ticket = Volatile.Read(ref *doorbell);
+        Interlocked.Increment(ref *sleepers);
+        try
+        {
+            if (!request.IsCompleted && !AnyData() && !_stopping)
+                LinuxNative.Wait(doorbell, ticket, timeoutMilliseconds);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref *sleepers);
+        }
+    }
+
+    /// <inheritdoc />
+    public void WakeAll()
+    {
+        int* doorbell = DoorbellOf(_segment);
+        Interlocked.Increment(ref *doorbell);
+        LinuxNative.Wake(doorbell, int.MaxValue);
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _stopping = true;

@@ -15,7 +15,8 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     /// <summary>Messages up to this size are copied through the ring; larger ones use rendezvous.</summary>
     public const long DefaultEagerLimit = 16 * 1024;
 
-    private readonly MatchingEngine _engine;
+    private readonly IFrameSink _sink;
+    private readonly ProgressEngine _progress;
     private readonly int _peerWorldRank;
     private readonly SpscRing _outbound;
     private readonly SpscRing _inbound;
@@ -29,14 +30,15 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     private static int s_pullFailureLogged;
     private bool _pullRefused;
 
-    public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose, bool singleCopy = true,
-        bool populate = false)
+    public SharedMemoryLink(IFrameSink sink, ProgressEngine progress, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose, bool singleCopy = true,
+        long? eagerLimit = null, bool populate = false)
     {
         _pullRefused = !singleCopy;
-        _engine = engine;
+        _sink = sink;
+        _progress = progress;
         _peerWorldRank = peerWorldRank;
         _peerSegment = peerSegment;
-        _outbound = SharedMemoryInbox.RingIn(peerSegment, engine.WorldRank, inbox.RingBytes);
+        _outbound = SharedMemoryInbox.RingIn(peerSegment, progress.WorldRank, inbox.RingBytes);
         if (populate)
         {
             // Map the parts of the peer's inbox this rank touches: its own ring there and the peer's collective area.
@@ -46,15 +48,16 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         _inbound = inbox.RingFrom(peerWorldRank);
         _peerDoorbell = SharedMemoryInbox.DoorbellOf(peerSegment);
         _peerSleeping = SharedMemoryInbox.SleepingOf(peerSegment);
-        MaxChunkBytes = Math.Min(MatchingEngine.ChunkBytes, _outbound.MaxRecordBytes - FrameHeader.Size) & ~63L;
-        EagerLimit = Math.Min(DefaultEagerLimit, MaxChunkBytes);
+        MaxChunkBytes = Math.Min(RendezvousProtocol.ChunkBytes, _outbound.MaxRecordBytes - FrameHeader.Size) & ~63L;
+        // HPC_EAGER_LIMIT applies here too, capped at what one ring record holds.
+        EagerLimit = Math.Min(eagerLimit ?? DefaultEagerLimit, MaxChunkBytes);
         _limits = new FrameLimits(EagerLimit, MaxChunkBytes);
         Verbose = verbose;
         if (!singleCopy && verbose && Interlocked.Exchange(ref s_pullFailureLogged, 1) == 0)
-            Console.Error.WriteLine($"hpc: rank {engine.WorldRank}: single-copy reads are off (HPC_SINGLE_COPY=0); large messages go through the shared ring");
+            Console.Error.WriteLine($"hpc: rank {progress.WorldRank}: single-copy reads are off (HPC_SINGLE_COPY=0); large messages go through the shared ring");
         // A sender waiting for ring space keeps reading its own inbox, so two ranks that fill
         // each other's rings cannot wait on each other forever.
-        _progressWhileFull = () => engine.Progress();
+        _progressWhileFull = progress.Progress;
     }
 
     private bool Verbose { get; }
@@ -80,12 +83,13 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         Span<byte> encoded = stackalloc byte[FrameHeader.Size];
         header.Write(encoded);
         lock (_sendLock)
-            _outbound.Write(encoded, payload, _progressWhileFull);
+            _outbound.Write(encoded, payload, _progressWhileFull, _progress.Waiting.Spins);
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref *_peerSleeping) != 0)
         {
+            // Every sleeper: the peer's blocked call and its background reader may both sleep here.
             Interlocked.Increment(ref *_peerDoorbell);
-            LinuxNative.Wake(_peerDoorbell, 1);
+            LinuxNative.Wake(_peerDoorbell, int.MaxValue);
         }
     }
 
@@ -115,9 +119,9 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
             throw new ProtocolViolationException($"shared-memory record of {record.Length} bytes holds a frame of {FrameHeader.Size + payloadLength}");
         ReadOnlySpan<byte> payload = record.Slice(FrameHeader.Size, (int)payloadLength);
         if (header.Kind == FrameKind.RendezvousData)
-            _engine.OnRendezvousData(header.ReceiverId, header.Offset, payload);
+            _sink.OnRendezvousData(header.ReceiverId, header.Offset, payload);
         else
-            _engine.OnFrame(_peerWorldRank, header, payload);
+            _sink.OnFrame(_peerWorldRank, header, payload);
     }
 
     /// <inheritdoc />
@@ -129,7 +133,7 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
             return true;
         _pullRefused = true;
         if (Verbose && Interlocked.Exchange(ref s_pullFailureLogged, 1) == 0)
-            Console.Error.WriteLine($"hpc: rank {_engine.WorldRank}: single-copy reads refused by the kernel (errno {LinuxNative.LastError}); large messages go through the shared ring");
+            Console.Error.WriteLine($"hpc: rank {_progress.WorldRank}: single-copy reads refused by the kernel (errno {LinuxNative.LastError}); large messages go through the shared ring");
         return false;
     }
 

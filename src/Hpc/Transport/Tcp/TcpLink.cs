@@ -17,7 +17,8 @@ internal sealed class TcpLink : IPeerLink
 {
     private readonly Socket _socket;
     private readonly int _peerWorldRank;
-    private readonly MatchingEngine _engine;
+    private readonly IFrameSink _sink;
+    private readonly ProgressEngine _progress;
     private readonly FrameLimits _limits;
     private readonly Action<string> _log;
     private readonly object _sendLock = new();
@@ -34,15 +35,16 @@ internal sealed class TcpLink : IPeerLink
     private volatile bool _closing;
     private volatile bool _dead;
 
-    public TcpLink(Socket socket, int peerWorldRank, MatchingEngine engine, long eagerLimit, Action<string> log)
+    public TcpLink(Socket socket, int peerWorldRank, IFrameSink sink, ProgressEngine progress, long eagerLimit, Action<string> log)
     {
         _socket = socket;
         _socket.NoDelay = true;
         _socket.Blocking = false;
         _peerWorldRank = peerWorldRank;
-        _engine = engine;
+        _sink = sink;
+        _progress = progress;
         EagerLimit = eagerLimit;
-        _limits = new FrameLimits(eagerLimit, MatchingEngine.ChunkBytes);
+        _limits = new FrameLimits(eagerLimit, RendezvousProtocol.ChunkBytes);
         _log = log;
         _sendScratch = new byte[FrameHeader.Size + (int)Math.Min(eagerLimit, 64 * 1024)];
         _readerThread = new Thread(ReadLoop) { IsBackground = true, Name = $"hpc-tcp-{peerWorldRank}" };
@@ -99,7 +101,7 @@ internal sealed class TcpLink : IPeerLink
                 if (!blocked)
                 {
                     blocked = true;
-                    _engine.BeginBlockedSend();
+                    _progress.BeginBlockedSend();
                 }
                 long now = Stopwatch.GetTimestamp();
                 if (stalledSince == 0)
@@ -113,7 +115,7 @@ internal sealed class TcpLink : IPeerLink
         finally
         {
             if (blocked)
-                _engine.EndBlockedSend();
+                _progress.EndBlockedSend();
         }
     }
 
@@ -158,15 +160,15 @@ internal sealed class TcpLink : IPeerLink
         {
             while (!_dead)
             {
-                if (!_engine.WaitForBackgroundWorkOrPending(200))
+                if (!_progress.WaitForBackgroundWorkOrPending(200))
                     continue;
                 if (!_socket.Poll(200_000, SelectMode.SelectRead))
                 {
-                    _engine.TryParkBackground();
+                    _progress.TryParkBackground();
                     continue;
                 }
                 // Someone started spinning while this thread slept in poll: the spinner reads.
-                if (_engine.SomeoneSpins)
+                if (_progress.SomeoneSpins)
                     continue;
                 if (Interlocked.CompareExchange(ref _receiving, 1, 0) != 0)
                     continue;
@@ -216,7 +218,7 @@ internal sealed class TcpLink : IPeerLink
         {
             // Bulk data goes straight from the socket into the user's buffer: no copy through
             // the pipe, and reads as large as the kernel will give.
-            Span<byte> target = _engine.RendezvousTarget(_dataReceiver, _dataOffset, _dataRemaining);
+            Span<byte> target = _sink.RendezvousTarget(_dataReceiver, _dataOffset, _dataRemaining);
             int direct = _socket.Receive(target, SocketFlags.None, out SocketError directError);
             if (directError == SocketError.WouldBlock)
                 return ReceiveOutcome.Nothing;
@@ -226,7 +228,7 @@ internal sealed class TcpLink : IPeerLink
                 return ReceiveOutcome.EndOfStream;
             _dataOffset += direct;
             _dataRemaining -= direct;
-            _engine.RendezvousBytesWritten(_dataReceiver, direct);
+            _sink.RendezvousBytesWritten(_dataReceiver, direct);
             return ReceiveOutcome.Data;
         }
         PipeWriter writer = _pipe.Writer;
@@ -252,7 +254,7 @@ internal sealed class TcpLink : IPeerLink
                     break;
                 foreach (ReadOnlyMemory<byte> segment in buffer.Slice(0, take))
                 {
-                    _engine.OnRendezvousData(_dataReceiver, _dataOffset, segment.Span);
+                    _sink.OnRendezvousData(_dataReceiver, _dataOffset, segment.Span);
                     _dataOffset += segment.Length;
                 }
                 _dataRemaining -= take;
@@ -275,7 +277,7 @@ internal sealed class TcpLink : IPeerLink
             // A frame that straddles two pipe segments (every large eager message does) is copied
             // into a scratch buffer of this link: an array per message made the collector pause.
             ReadOnlySpan<byte> bytes = payload.IsSingleSegment ? payload.FirstSpan : Gather(payload);
-            _engine.OnFrame(_peerWorldRank, header, bytes);
+            _sink.OnFrame(_peerWorldRank, header, bytes);
             buffer = buffer.Slice(frameLength);
         }
         reader.AdvanceTo(buffer.Start, buffer.End);

@@ -46,7 +46,7 @@ internal sealed class TcpTransport : IDisposable
     /// indexed by world rank (the own entry stays null).
     /// </summary>
     /// <exception cref="HpcException">A peer could not be reached or authenticated in time.</exception>
-    public IPeerLink?[] ConnectAll(string[] endpoints, bool[] needsTcp, int myRank, string secret, MatchingEngine engine, long eagerLimit, TimeSpan timeout)
+    public IPeerLink?[] ConnectAll(string[] endpoints, bool[] needsTcp, int myRank, string secret, IFrameSink sink, ProgressEngine progress, long eagerLimit, TimeSpan timeout)
     {
         int size = endpoints.Length;
         var sockets = new Socket?[size];
@@ -88,7 +88,7 @@ internal sealed class TcpTransport : IDisposable
         for (int peer = 0; peer < size; peer++)
         {
             if (sockets[peer] is { } socket)
-                links[peer] = new TcpLink(socket, peer, engine, eagerLimit, _log);
+                links[peer] = new TcpLink(socket, peer, sink, progress, eagerLimit, _log);
         }
         return links;
     }

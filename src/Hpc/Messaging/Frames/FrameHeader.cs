@@ -63,6 +63,50 @@ internal readonly record struct FrameHeader(
     public const int Size = 48;
     private const ushort Magic = 0x5048; // "HP"
 
+    // One factory per kind of frame, with parameters named for what they carry: the wire layout
+    // is shared, so some kinds carry a pid or an address in a field named for another kind.
+
+    /// <summary>A whole small message.</summary>
+    public static FrameHeader ForEager(int context, int source, int tag, long length) =>
+        new(FrameKind.Eager, FrameFlags.None, context, source, tag, length);
+
+    /// <summary>
+    /// A request to send a large message; with <paramref name="senderPid"/>, the receiver may read
+    /// the data itself at <paramref name="senderAddress"/> in the sender's memory (see <see cref="FrameFlags.Pullable"/>).
+    /// </summary>
+    public static FrameHeader ForRendezvousRequest(int context, int source, int tag, long length, long senderId, int? senderPid = null, long senderAddress = 0) =>
+        senderPid is int pid
+            ? new(FrameKind.RendezvousRequest, FrameFlags.Pullable, context, source, tag, length, senderId, ReceiverId: pid, Offset: senderAddress)
+            : new(FrameKind.RendezvousRequest, FrameFlags.None, context, source, tag, length, senderId);
+
+    /// <summary>The receiver's answer to a rendezvous request (<paramref name="flags"/>: rejected, pulled, or none: send the data to <paramref name="receiverId"/>).</summary>
+    public static FrameHeader ForClearToSend(long senderId, long length, FrameFlags flags = FrameFlags.None, long receiverId = 0) =>
+        new(FrameKind.ClearToSend, flags, 0, 0, 0, length, senderId, receiverId);
+
+    /// <summary>Both sides copy: the sender writes its half into <paramref name="receiverAddress"/> of process <paramref name="receiverPid"/> (see <see cref="FrameFlags.Split"/>).</summary>
+    public static FrameHeader ForSplitClearToSend(long senderId, long length, long receiverId, int receiverPid, long receiverAddress) =>
+        new(FrameKind.ClearToSend, FrameFlags.Split, receiverPid, 0, 0, length, senderId, receiverId, receiverAddress);
+
+    /// <summary>A chunk of rendezvous data for the receive <paramref name="receiverId"/>, at <paramref name="offset"/> of the message.</summary>
+    public static FrameHeader ForData(long receiverId, long offset, long length) =>
+        new(FrameKind.RendezvousData, FrameFlags.None, 0, 0, 0, length, ReceiverId: receiverId, Offset: offset);
+
+    /// <summary>The sender wrote <paramref name="length"/> bytes straight into the receive <paramref name="receiverId"/> at <paramref name="offset"/>.</summary>
+    public static FrameHeader ForPushDone(long receiverId, long offset, long length) =>
+        new(FrameKind.PushDone, FrameFlags.None, 0, 0, 0, length, ReceiverId: receiverId, Offset: offset);
+
+    /// <summary>On a pullable rendezvous request: the sender's process id.</summary>
+    public int SenderPid => (int)ReceiverId;
+
+    /// <summary>On a pullable rendezvous request: where the data lies in the sender's memory.</summary>
+    public long SenderAddress => Offset;
+
+    /// <summary>On a split clear-to-send: the receiver's process id.</summary>
+    public int ReceiverPid => Context;
+
+    /// <summary>On a split clear-to-send: where the receiver's buffer lies in its memory.</summary>
+    public long ReceiverAddress => Offset;
+
     /// <summary>Payload bytes that follow this header on the wire.</summary>
     public long PayloadLength => Kind is FrameKind.Eager or FrameKind.RendezvousData ? Length : 0;
 

@@ -1,0 +1,73 @@
+namespace Hpc.Messaging;
+
+/// <summary>A large send waiting for the receiver's clear-to-send.</summary>
+internal sealed unsafe class SendRequest : Request
+{
+    public SendRequest(byte* data, long length, int destinationWorldRank)
+    {
+        Data = data;
+        Length = length;
+        DestinationWorldRank = destinationWorldRank;
+    }
+
+    public byte* Data { get; }
+    public long Length { get; }
+    public int DestinationWorldRank { get; }
+
+    /// <summary>The protocol that writes the data once the receiver cleared the send.</summary>
+    public RendezvousProtocol? Protocol { get; private set; }
+
+    private int _state; // 0 waiting for clear-to-send, 1 cleared, 2 data being written
+    private long _receiverId;
+    // Parts that must finish before the send completes: the data written by this side, plus,
+    // when both sides copy, the receiver's notice that it has read its half.
+    private int _partsLeft = 1;
+
+    /// <summary>Both sides copy (see <see cref="FrameFlags.Split"/>): where this side writes its half.</summary>
+    public bool IsSplit { get; private set; }
+    public int PushPid { get; private set; }
+    public long PushAddress { get; private set; }
+
+    /// <summary>The receiver is ready: whoever claims the request first writes the data.</summary>
+    public void Clear(RendezvousProtocol sender, long receiverId)
+    {
+        Protocol = sender;
+        _receiverId = receiverId;
+        Volatile.Write(ref _state, 1);
+    }
+
+    /// <summary>The receiver reads the first half itself; whoever claims the request writes the second half into its buffer.</summary>
+    public void ClearForSplit(RendezvousProtocol sender, long receiverId, int pid, long address)
+    {
+        IsSplit = true;
+        PushPid = pid;
+        PushAddress = address;
+        _partsLeft = 2;
+        Clear(sender, receiverId);
+    }
+
+    /// <summary>Claims the cleared request for this thread; true exactly once.</summary>
+    public bool TryClaim(out long receiverId)
+    {
+        receiverId = _receiverId;
+        return Volatile.Read(ref _state) == 1 && Interlocked.CompareExchange(ref _state, 2, 1) == 1;
+    }
+
+    /// <summary>One part of the transfer finished; the last completes the send.</summary>
+    public void PartDone()
+    {
+        if (Interlocked.Decrement(ref _partsLeft) == 0)
+            Complete(default);
+    }
+
+    internal override bool HasWorkForWaiter => Volatile.Read(ref _state) == 1;
+
+    internal override long ProgressMark => Volatile.Read(ref _state) + Volatile.Read(ref _partsLeft) * 4;
+
+    /// <summary>A blocked sender writes its own data once cleared, instead of waiting for a pool thread.</summary>
+    internal override void AdvanceWhileWaiting()
+    {
+        if (TryClaim(out long receiverId))
+            Protocol!.SendData(this, receiverId);
+    }
+}
