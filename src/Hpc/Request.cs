@@ -44,7 +44,12 @@ public class Request
     public Status Wait()
     {
         if (_completed == 0)
+        {
+            // What --timeout reports this thread waits for.
+            CallTracker.Waiting(this);
             RequestWaiting.Wait(this);
+            CallTracker.Waiting(null);
+        }
         return Result();
     }
 
@@ -55,11 +60,7 @@ public class Request
             return;
         ManualResetEventSlim signal = _event ?? Interlocked.CompareExchange(ref _event, new ManualResetEventSlim(false, 1), null) ?? _event;
         if (_completed == 0)
-        {
-            CallTracker.Waiting(this);
             signal.Wait();
-            CallTracker.Waiting(null);
-        }
     }
 
     /// <summary>Returns true and the status when the operation has completed; never blocks.</summary>

@@ -47,7 +47,6 @@ internal static class RequestWaiting
             // itself each time it wakes, so the background readers stay parked.
             Interlocked.Increment(ref request.BlockedWaiters);
             blocked = true;
-            CallTracker.Waiting(request);
             while (!request.IsCompleted)
             {
                 if (request.HasWorkForWaiter)
@@ -62,7 +61,6 @@ internal static class RequestWaiting
         {
             if (blocked)
             {
-                CallTracker.Waiting(null);
                 Interlocked.Decrement(ref request.BlockedWaiters);
             }
             // After this decrement (a full fence) the engine hands new work to a pool thread;

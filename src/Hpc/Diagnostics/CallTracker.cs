@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using Hpc.Messaging;
 using System.Text;
 
-namespace Hpc.Messaging;
+namespace Hpc;
 
 /// <summary>
 /// Remembers, per thread, which blocking call it is in and what it waits for, so that a hung
