@@ -11,6 +11,7 @@ internal static class Program
 {
     internal static int Main(string[] args)
     {
+        InheritedSignals.Restore();
         if (args.Length > 0 && args[0] == DaemonCommand.Flag)
             return Daemon.Run(args[1..]);
 
