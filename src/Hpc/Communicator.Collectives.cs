@@ -376,7 +376,7 @@ public sealed partial class Communicator
 
     // ------------------------------------------------------------------ shared checks
 
-    private static CollectiveConfiguration Configuration => CollectiveConfiguration.Current;
+    private CollectiveConfiguration Configuration => Runtime.Options.Collectives;
 
     /// <summary>Records the collective this thread is in, for mpirun's hang report ("Allreduce(count=1024, Single) on world, waiting for rank 5").</summary>
     private CallTracker.Scope TrackCollective(string operation, long count, Type elementType) =>

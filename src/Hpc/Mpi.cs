@@ -37,7 +37,7 @@ public static class Mpi
             RankRuntime runtime;
             try
             {
-                runtime = RankRuntime.Start(JobEnvironment.FromEnvironment());
+                runtime = RankRuntime.Start(JobEnvironment.FromEnvironment(), RuntimeOptions.FromEnvironment());
             }
             catch (Exception e)
             {
@@ -67,7 +67,7 @@ public static class Mpi
             // The program let a failed Init end it: one line naming the rank, exit 1 (as MPI_ERRORS_ARE_FATAL).
             if (e.ExceptionObject is Exception failure && ReferenceEquals(failure, s_initFailure))
             {
-                string rank = Environment.GetEnvironmentVariable(JobEnvironment.RankVariable) ?? "0";
+                string rank = ProcessEnvironment.Lookup(JobEnvironment.RankVariable) ?? "0";
                 Console.Error.WriteLine($"hpc: rank {rank}: Mpi.Init failed: {failure.Message}");
                 Console.Error.Flush();
                 Environment.Exit(1);

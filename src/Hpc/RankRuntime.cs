@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Hpc.Bootstrap;
 using Hpc.Messaging;
@@ -32,8 +31,9 @@ internal sealed class RankRuntime : IDisposable
     private readonly SharedMemoryInbox? _inbox;
 
     private RankRuntime(int worldRank, int worldSize, MatchingEngine engine, IPeerLink[] links,
-        string[] hosts, JobEnvironment job, RendezvousClient? control, SharedMemoryInbox? inbox)
+        string[] hosts, JobEnvironment job, RuntimeOptions options, RendezvousClient? control, SharedMemoryInbox? inbox)
     {
+        Options = options;
         _inbox = inbox;
         WorldRank = worldRank;
         WorldSize = worldSize;
@@ -51,6 +51,8 @@ internal sealed class RankRuntime : IDisposable
     /// <summary>Host name of every world rank.</summary>
     public string[] Hosts { get; }
     public JobEnvironment Job { get; }
+    /// <summary>This rank's settings, parsed once from the environment (or given by a test).</summary>
+    public RuntimeOptions Options { get; }
 
     /// <summary>
     /// A context id that no communicator of this rank uses yet. Collective creation agrees on the
@@ -73,23 +75,19 @@ internal sealed class RankRuntime : IDisposable
     }
 
     /// <summary>Starts this process's rank: wire-up through the launcher, or a world of one.</summary>
-    public static RankRuntime Start(JobEnvironment job)
+    public static RankRuntime Start(JobEnvironment job, RuntimeOptions options)
     {
         Action<string> log = message => Console.Error.WriteLine($"hpc: rank {job.Rank}: {message}");
-        long eagerLimit = ReadEagerLimit();
-        string transport = ReadTransport();
-        bool verbose = Environment.GetEnvironmentVariable("HPC_VERBOSE") is "1" or "true";
-        // HPC_SINGLE_COPY=0 sends large shared-memory messages through the rings even where the
-        // kernel allows process_vm_readv (Open MPI: --mca btl_vader_single_copy_mechanism none).
-        bool singleCopy = Environment.GetEnvironmentVariable("HPC_SINGLE_COPY") is not ("0" or "false");
+        long eagerLimit = options.EagerLimit ?? DefaultEagerLimit;
+        bool verbose = options.Verbose;
+        bool singleCopy = options.SingleCopy;
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
-        string host = Environment.GetEnvironmentVariable(JobEnvironment.HostNameVariable) is { Length: > 0 } placed ? placed : Dns.GetHostName();
-        WaitPolicy.Configure(job.LocalSize);
-        var engine = new MatchingEngine(job.Rank);
+        string host = options.HostName ?? Dns.GetHostName();
+        var engine = new MatchingEngine(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
         var selfLink = new InProcessLink(engine, job.Rank, long.MaxValue);
         if (!job.IsLaunched)
-            return new RankRuntime(0, 1, engine, [selfLink], [host], job, null, null);
+            return new RankRuntime(0, 1, engine, [selfLink], [host], job, options, null, null);
 
         var timeout = TimeSpan.FromSeconds(60);
         RendezvousClient control = RendezvousClient.Connect(job, timeout);
@@ -97,10 +95,8 @@ internal sealed class RankRuntime : IDisposable
         var links = new IPeerLink?[job.Size];
         try
         {
-            string bind = Environment.GetEnvironmentVariable(JobEnvironment.BindAddressVariable) ?? "127.0.0.1";
-            if (!IPAddress.TryParse(bind, out IPAddress? bindAddress))
-                throw new HpcException($"{JobEnvironment.BindAddressVariable}='{bind}' is not an IP address");
-            if (transport != "tcp" && OperatingSystem.IsLinux())
+            IPAddress bindAddress = options.BindAddress;
+            if (options.Transport != TransportChoice.Tcp && OperatingSystem.IsLinux())
             {
                 inbox = SharedMemoryInbox.Create(job.JobId, job.Rank, job.Size, engine);
                 LinuxNative.AllowSiblingReads();
@@ -118,7 +114,7 @@ internal sealed class RankRuntime : IDisposable
                 int shm = table[peer].Endpoint.IndexOf(",shm:", StringComparison.Ordinal);
                 if (inbox is not null && table[peer].Host == host && shm >= 0)
                     shmPaths[peer] = table[peer].Endpoint[(shm + 5)..];
-                else if (transport == "shm")
+                else if (options.Transport == TransportChoice.SharedMemory)
                     throw new HpcException($"HPC_TRANSPORT=shm, but rank {peer} runs on host '{table[peer].Host}', not on '{host}'");
                 else
                     needsTcp[peer] = true;
@@ -131,7 +127,7 @@ internal sealed class RankRuntime : IDisposable
                     links[peer] = selfLink;
                 else if (shmPaths[peer] is string path)
                 {
-                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy,
+                    var link = new SharedMemoryLink(engine, peer, inbox!, SharedSegment.Open(path, segmentBytes), verbose, singleCopy, options.EagerLimit,
                         populate: SharedMemoryInbox.PopulatesAtStart(job.Size));
                     inbox!.Register(link);
                     links[peer] = link;
@@ -139,8 +135,11 @@ internal sealed class RankRuntime : IDisposable
                 else
                     links[peer] = tcpLinks[peer];
             }
-            var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, control, inbox);
-            runtime.WorldSharedArea = CreateWorldSharedArea(job, inbox, links!, engine);
+            var runtime = new RankRuntime(job.Rank, job.Size, engine, links!, [.. table.Select(t => t.Host)], job, options, control, inbox);
+            runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, links!, engine) : null;
+            // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
+            if (inbox is not null && links.All(l => l is SharedMemoryLink or InProcessLink))
+                engine.ArrivalSignal = inbox;
             inbox?.Start();
             control.StartControlLoop(CallTracker.Describe);
             if (inbox is not null)
@@ -168,7 +167,7 @@ internal sealed class RankRuntime : IDisposable
     /// </summary>
     private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, MatchingEngine engine)
     {
-        if (inbox is null || Environment.GetEnvironmentVariable("HPC_SHM_COLLECTIVES") == "0")
+        if (inbox is null)
             return null;
         var areas = new byte*[job.Size];
         for (int r = 0; r < job.Size; r++)
@@ -180,22 +179,14 @@ internal sealed class RankRuntime : IDisposable
             else
                 return null;
         }
-        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, job.LocalSize > Environment.ProcessorCount, engine.Progress);
+        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress);
     }
 
     /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>
-    public bool CheckCollectives { get; init; } = Environment.GetEnvironmentVariable("HPC_CHECK") is "1" or "true";
+    public bool CheckCollectives => Options.CheckCollectives;
 
     /// <summary>Shared buffers of the world communicator when all ranks share one host; null otherwise.</summary>
     public Collectives.SharedMemory.SharedCollectiveArea? WorldSharedArea { get; private set; }
-
-    private static string ReadTransport()
-    {
-        string value = Environment.GetEnvironmentVariable("HPC_TRANSPORT") ?? "auto";
-        return value is "auto" or "shm" or "tcp"
-            ? value
-            : throw new HpcException($"HPC_TRANSPORT='{value}' is not one of: auto, shm, tcp");
-    }
 
     /// <summary>
     /// Builds <paramref name="size"/> ranks that live in this process, linked in memory: the
@@ -205,10 +196,11 @@ internal sealed class RankRuntime : IDisposable
         InProcessCopies copies = InProcessCopies.None)
     {
         // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
-        WaitPolicy.Configure(size);
+        var options = new RuntimeOptions { EagerLimit = eagerLimit, CheckCollectives = checkCollectives };
+        var waiting = new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds);
         var engines = new MatchingEngine[size];
         for (int r = 0; r < size; r++)
-            engines[r] = new MatchingEngine(r);
+            engines[r] = new MatchingEngine(r, waiting);
         var runtimes = new RankRuntime[size];
         string[] hosts = [.. Enumerable.Repeat("localhost", size)];
         for (int r = 0; r < size; r++)
@@ -217,19 +209,9 @@ internal sealed class RankRuntime : IDisposable
             for (int peer = 0; peer < size; peer++)
                 links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit, peer == r ? InProcessCopies.None : copies);
             var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
-            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, null, null) { CheckCollectives = checkCollectives };
+            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, options, null, null);
         }
         return runtimes;
-    }
-
-    private static long ReadEagerLimit()
-    {
-        string? text = Environment.GetEnvironmentVariable("HPC_EAGER_LIMIT");
-        if (text is null)
-            return DefaultEagerLimit;
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) || value < 0 || value > MatchingEngine.ChunkBytes)
-            throw new HpcException($"HPC_EAGER_LIMIT='{text}' is not a byte count between 0 and {MatchingEngine.ChunkBytes}");
-        return value;
     }
 
     /// <summary>Ends the whole job with <paramref name="code"/> (MPI_Abort).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Hpc.Messaging;
+using Hpc.Messaging.Waiting;
 
 namespace Hpc;
 
@@ -23,8 +24,11 @@ public class Request
 
     internal Request() { }
 
-    /// <summary>Threads spinning in <see cref="Wait"/> on this request right now (see <see cref="WaitPolicy"/>).</summary>
+    /// <summary>Threads spinning in <see cref="Wait"/> on this request right now (see <see cref="RequestWaiting"/>).</summary>
     internal int SpinningWaiters;
+
+    /// <summary>Threads sleeping on the rank's arrival signal for this request: completing it must wake them.</summary>
+    internal int BlockedWaiters;
 
     /// <summary>The engine whose links a waiter polls while it spins; null when nothing needs polling.</summary>
     internal MatchingEngine? Engine { get; set; }
@@ -40,20 +44,22 @@ public class Request
     public Status Wait()
     {
         if (_completed == 0)
-        {
-            WaitPolicy.SpinUntilCompleted(this);
-            if (_completed == 0)
-            {
-                ManualResetEventSlim signal = _event ?? Interlocked.CompareExchange(ref _event, new ManualResetEventSlim(false, 1), null) ?? _event;
-                if (_completed == 0)
-                {
-                    CallTracker.Waiting(this);
-                    signal.Wait();
-                    CallTracker.Waiting(null);
-                }
-            }
-        }
+            RequestWaiting.Wait(this);
         return Result();
+    }
+
+    /// <summary>Sleeps until the thread that completes this request signals it.</summary>
+    internal void WaitForSignal()
+    {
+        if (_completed != 0)
+            return;
+        ManualResetEventSlim signal = _event ?? Interlocked.CompareExchange(ref _event, new ManualResetEventSlim(false, 1), null) ?? _event;
+        if (_completed == 0)
+        {
+            CallTracker.Waiting(this);
+            signal.Wait();
+            CallTracker.Waiting(null);
+        }
     }
 
     /// <summary>Returns true and the status when the operation has completed; never blocks.</summary>
@@ -147,6 +153,8 @@ public class Request
         if (Volatile.Read(ref _completion) is { } completion)
             Publish(completion);
         Volatile.Read(ref _event)?.Set();
+        if (Volatile.Read(ref BlockedWaiters) != 0)
+            Engine?.ArrivalSignal?.WakeAll();
         _settled = 1;
     }
 

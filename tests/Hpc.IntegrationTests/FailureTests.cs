@@ -88,7 +88,7 @@ public sealed class FailureTests
         MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "init-fails");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Matches(@"^hpc: rank 1: Mpi.Init failed: HPC_EAGER_LIMIT='lots' is not a byte count between 0 and \d+\n"
+        Assert.Matches(@"^hpc: rank 1: Mpi.Init failed: HPC_EAGER_LIMIT='lots' is not a byte count from 0 to \d+\n"
             + @"mpirun: rank 1 \(host [^,]+, pid \d+\) exited with code 1; terminating the job\n$", result.Stderr);
         Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }

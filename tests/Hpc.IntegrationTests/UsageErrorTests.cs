@@ -26,6 +26,7 @@ public sealed class UsageErrorTests
         "--coll", "allreduce=rign", "-np", "2", "sh", "-c", "echo started")]
     [InlineData("mpirun: HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory",
         "-x", "HPC_COLL=bcast=ring", "-np", "2", "sh", "-c", "echo started")]
+    [InlineData("mpirun: HPC_EAGER_LIMIT='lots' is not a byte count from 0 to 1048576", "-x", "HPC_EAGER_LIMIT=lots", "-np", "2", "sh", "-c", "echo started")]
     [InlineData("mpirun: unknown option '--tag-ouput' (did you mean --tag-output?)", "--tag-ouput", "sh")]
     [InlineData("mpirun: unknown option '--bind-too' (did you mean --bind-to?)", "--bind-too", "sh")]
     [InlineData("mpirun: --bind-to must be core, socket or none (got 'hwthread')", "--bind-to", "hwthread", "sh")]
@@ -44,6 +45,17 @@ public sealed class UsageErrorTests
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal(expected + "\n", result.Stderr);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public void ABadSettingInMpirunsOwnEnvironmentIsCaughtBeforeAnyRankStarts()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", "sh", "-c", "echo started"], Mpirun.DefaultLimit,
+            environment: new Dictionary<string, string?> { ["HPC_SPIN_US"] = "fast" });
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("mpirun: HPC_SPIN_US='fast' is not a number of microseconds from 0 to 1000000, or 'auto'\n", result.Stderr);
         Assert.Equal("", result.Stdout);
     }
 }

@@ -1,12 +1,12 @@
-using Hpc.Collectives;
+using Hpc.Bootstrap;
 
 namespace Hpc.Launcher;
 
 /// <summary>
 /// Checks the <c>HPC_*</c> settings every rank will see (mpirun's environment, <c>-x</c>, and
 /// the option variables such as <c>--coll</c>'s <c>HPC_COLL</c>) before any rank starts, with the
-/// library's own parser, so a typo is one line from mpirun and exit 2 instead of every rank
-/// failing at start-up.
+/// library's own parser (<see cref="RuntimeOptions.FromVariables"/>, the one a rank's Init uses),
+/// so a typo is one line from mpirun and exit 2 instead of every rank failing at start-up.
 /// </summary>
 internal static class SettingsCheck
 {
@@ -23,7 +23,7 @@ internal static class SettingsCheck
             string? Seen(string name) => added.TryGetValue(name, out string? value) ? value : lookup(name);
             try
             {
-                _ = CollectiveConfiguration.FromVariables(Seen);
+                _ = RuntimeOptions.FromVariables(Seen);
             }
             catch (HpcException e)
             {

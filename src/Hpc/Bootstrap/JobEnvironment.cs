@@ -53,7 +53,7 @@ public sealed record JobEnvironment(
     /// Reads the contract from the process environment.
     /// </summary>
     /// <exception cref="InvalidOperationException">A variable is present but malformed; the message names it.</exception>
-    public static JobEnvironment FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable);
+    public static JobEnvironment FromEnvironment() => FromVariables(ProcessEnvironment.Lookup);
 
     /// <summary>Reads the contract through <paramref name="lookup"/> (testable form of <see cref="FromEnvironment"/>).</summary>
     public static JobEnvironment FromVariables(Func<string, string?> lookup)

@@ -10,15 +10,8 @@ namespace Hpc.Collectives;
 /// </summary>
 internal sealed class CollectiveConfiguration(CollectiveOverrides overrides, TuningTable tuning)
 {
-    private static readonly Lazy<CollectiveConfiguration> s_fromEnvironment =
-        new(() => FromVariables(Environment.GetEnvironmentVariable), LazyThreadSafetyMode.ExecutionAndPublication);
-
     /// <summary>No overrides, no tuning file: the built-in table only.</summary>
     public static CollectiveConfiguration BuiltIn { get; } = new(CollectiveOverrides.None, TuningTable.Empty);
-
-    /// <summary>The configuration of this process, read from the environment on first use.</summary>
-    /// <exception cref="HpcException">HPC_COLL or the tuning file is malformed, or the file cannot be read.</exception>
-    public static CollectiveConfiguration Current => s_fromEnvironment.Value;
 
     public CollectiveOverrides Overrides { get; } = overrides;
 
@@ -31,7 +24,8 @@ internal sealed class CollectiveConfiguration(CollectiveOverrides overrides, Tun
         return forced != 0 ? forced : Tuning.Lookup(collective, ranks, bytes);
     }
 
-    /// <summary>Reads the configuration through <paramref name="lookup"/> (testable form of <see cref="Current"/>).</summary>
+    /// <summary>Reads the configuration through <paramref name="lookup"/> (part of <see cref="Bootstrap.RuntimeOptions"/>).</summary>
+    /// <exception cref="HpcException">HPC_COLL or the tuning file is malformed, or the file cannot be read.</exception>
     public static CollectiveConfiguration FromVariables(Func<string, string?> lookup)
     {
         string? spec = lookup(JobEnvironment.CollectiveOverridesVariable);

@@ -25,9 +25,19 @@ internal sealed unsafe class MatchingEngine
     private long _nextOperationId;
     private int _probeWaiters;
 
-    public MatchingEngine(int worldRank) => WorldRank = worldRank;
+    public MatchingEngine(int worldRank, Waiting.WaitStrategy waiting)
+    {
+        WorldRank = worldRank;
+        Waiting = waiting;
+    }
 
     public int WorldRank { get; }
+
+    /// <summary>How this rank's blocked calls wait.</summary>
+    public Waiting.WaitStrategy Waiting { get; }
+
+    /// <summary>What a blocked call may sleep on itself, when one transport links this rank to every peer; else null.</summary>
+    public Waiting.IArrivalSignal? ArrivalSignal { get; set; }
 
     /// <summary>Links to every world rank, indexed by world rank (the own rank's link loops back).</summary>
     public void Connect(IPeerLink[] links) => _links = links;

@@ -41,7 +41,7 @@ internal sealed unsafe class SharedCollectiveArea
 
     private readonly byte*[] _areas;
     private readonly int _rank;
-    private readonly bool _oversubscribed;
+    private readonly Messaging.Waiting.WaitStrategy _waiting;
     private readonly Action? _progress;
     private long _step;
     private long _smallCollectives;
@@ -50,15 +50,24 @@ internal sealed unsafe class SharedCollectiveArea
     /// <param name="areas">Each member's area, indexed by rank in the communicator.</param>
     /// <param name="rank">This rank in the communicator.</param>
     /// <param name="oversubscribed">More ranks than cores on the host: wait politely from the start.</param>
+    /// <param name="progress">See the other constructor.</param>
+    public SharedCollectiveArea(byte*[] areas, int rank, bool oversubscribed, Action? progress = null)
+        : this(areas, rank, new Messaging.Waiting.WaitStrategy(oversubscribed ? int.MaxValue : 1, null), progress)
+    {
+    }
+
+    /// <param name="areas">Each member's area, indexed by rank in the communicator.</param>
+    /// <param name="rank">This rank in the communicator.</param>
+    /// <param name="waiting">How this rank waits (the rank's one wait strategy, shared with its point-to-point waits).</param>
     /// <param name="progress">
     /// Reads this rank's point-to-point links while it waits here: a peer may be blocked writing
     /// eager messages into a full ring of ours before it can reach this collective.
     /// </param>
-    public SharedCollectiveArea(byte*[] areas, int rank, bool oversubscribed, Action? progress = null)
+    public SharedCollectiveArea(byte*[] areas, int rank, Messaging.Waiting.WaitStrategy waiting, Action? progress = null)
     {
         _areas = areas;
         _rank = rank;
-        _oversubscribed = oversubscribed;
+        _waiting = waiting;
         _progress = progress;
         _step = Volatile.Read(ref *(long*)areas[rank]);
     }
@@ -163,29 +172,26 @@ internal sealed unsafe class SharedCollectiveArea
 
     private void WaitSlow(long* published, long step)
     {
-        // A rank stuck behind a slow peer costs almost no CPU after the first millisecond.
-        // With a core each, spin for the first millisecond (a yield can hand the core to another
-        // thread for a whole time slice); with more ranks than cores, yield from the start. Then
-        // nap ~100 µs at a time up to 10 ms, and only then sleep a millisecond at a time: with
-        // 1 ms sleeps right after a 1 ms spin, a root and a reader of small broadcasts fell into
-        // lock step, each waking just after the other's spin had given up, 2.1 ms per 16
-        // broadcasts (measured with per-call timings, np 2, 2026-12-01); a spinner now always
-        // outlasts a napping peer.
-        long start = Stopwatch.GetTimestamp();
-        long napAfter = start + Stopwatch.Frequency / 1000;
-        long sleepAfter = start + Stopwatch.Frequency / 100;
+        // Spin and yield as every wait of this rank does (WaitStrategy), then nap: ~100 µs at a
+        // time up to 10 ms, and only then a millisecond at a time, so a rank stuck behind a slow
+        // peer costs almost no CPU. Naps, not 1 ms sleeps, right after the yield phase: with 1 ms
+        // sleeps a root and a reader of small broadcasts fell into lock step, each waking just
+        // after the other had given up, 2.1 ms per 16 broadcasts (np 2, 2026-12-01).
+        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin();
+        long sleepAfter = 0;
         while (Volatile.Read(ref *published) < step)
         {
             _progress?.Invoke();
+            if (Volatile.Read(ref *published) >= step || backoff.Pause())
+                continue;
             long now = Stopwatch.GetTimestamp();
+            if (sleepAfter == 0)
+                sleepAfter = now + Stopwatch.Frequency / 100;
             if (now >= sleepAfter)
                 Thread.Sleep(1);
-            else if (now >= napAfter)
-                LinuxNative.Nap(100);
-            else if (_oversubscribed)
-                Thread.Yield();
             else
-                Thread.SpinWait(20);
+                LinuxNative.Nap(100);
         }
+        backoff.Finish();
     }
 }

@@ -9,12 +9,12 @@ namespace Hpc.Transport.SharedMemory;
 /// nobody spins for, so a rank blocked in Receive uses no CPU after its short spin; it parks
 /// when nothing is pending, so senders do not ring a doorbell nobody needs.
 /// <code>
-/// [doorbell: int32][pad to 64][sleeping: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
+/// [doorbell: int32][pad to 64][sleepers: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
 /// </code>
 /// Memory per rank: 4096 + SharedCollectiveArea.BytesPerRank (577 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
 /// 16 ranks and 64 KiB above; pages of a ring that is never written are never allocated.
 /// </summary>
-internal sealed unsafe class SharedMemoryInbox : IDisposable
+internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.IArrivalSignal
 {
     public const int HeaderBytes = 4096;
 
@@ -115,13 +115,10 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
                 // Announce the sleep, then look once more: a sender that published before it saw
                 // the flag has its record found here; one that published after rings the doorbell.
                 int ticket = Volatile.Read(ref *doorbell);
-                Interlocked.Exchange(ref *sleeping, 1);
-                bool pending = false;
-                foreach (SharedMemoryLink link in _links)
-                    pending |= link.HasData;
-                if (!pending && !_stopping)
+                Interlocked.Increment(ref *sleeping);
+                if (!AnyData() && !_stopping)
                     LinuxNative.Wait(doorbell, ticket, 100);
-                Volatile.Write(ref *sleeping, 0);
+                Interlocked.Decrement(ref *sleeping);
             }
         }
         catch (Exception e) when (!_stopping)
@@ -130,6 +127,45 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable
         }
     }
 
+    private bool AnyData()
+    {
+        foreach (SharedMemoryLink link in _links)
+        {
+            if (link.HasData)
+                return true;
+        }
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void Sleep(Request request, int timeoutMilliseconds)
+    {
+        int* doorbell = DoorbellOf(_segment);
+        int* sleepers = SleepingOf(_segment);
+        // The ticket first, then the announcement, then the last look: a sender that published
+        // before it saw the announcement is found by the look; one after it changes the ticket.
+        int ticket = Volatile.Read(ref *doorbell);
+        Interlocked.Increment(ref *sleepers);
+        try
+        {
+            if (!request.IsCompleted && !AnyData() && !_stopping)
+                LinuxNative.Wait(doorbell, ticket, timeoutMilliseconds);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref *sleepers);
+        }
+    }
+
+    /// <inheritdoc />
+    public void WakeAll()
+    {
+        int* doorbell = DoorbellOf(_segment);
+        Interlocked.Increment(ref *doorbell);
+        LinuxNative.Wake(doorbell, int.MaxValue);
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _stopping = true;

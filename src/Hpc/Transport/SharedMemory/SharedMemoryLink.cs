@@ -30,7 +30,7 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     private bool _pullRefused;
 
     public SharedMemoryLink(MatchingEngine engine, int peerWorldRank, SharedMemoryInbox inbox, SharedSegment peerSegment, bool verbose, bool singleCopy = true,
-        bool populate = false)
+        long? eagerLimit = null, bool populate = false)
     {
         _pullRefused = !singleCopy;
         _engine = engine;
@@ -47,7 +47,8 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         _peerDoorbell = SharedMemoryInbox.DoorbellOf(peerSegment);
         _peerSleeping = SharedMemoryInbox.SleepingOf(peerSegment);
         MaxChunkBytes = Math.Min(MatchingEngine.ChunkBytes, _outbound.MaxRecordBytes - FrameHeader.Size) & ~63L;
-        EagerLimit = Math.Min(DefaultEagerLimit, MaxChunkBytes);
+        // HPC_EAGER_LIMIT applies here too, capped at what one ring record holds.
+        EagerLimit = Math.Min(eagerLimit ?? DefaultEagerLimit, MaxChunkBytes);
         _limits = new FrameLimits(EagerLimit, MaxChunkBytes);
         Verbose = verbose;
         if (!singleCopy && verbose && Interlocked.Exchange(ref s_pullFailureLogged, 1) == 0)
@@ -80,12 +81,13 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         Span<byte> encoded = stackalloc byte[FrameHeader.Size];
         header.Write(encoded);
         lock (_sendLock)
-            _outbound.Write(encoded, payload, _progressWhileFull);
+            _outbound.Write(encoded, payload, _progressWhileFull, _engine.Waiting.Spins);
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref *_peerSleeping) != 0)
         {
+            // Every sleeper: the peer's blocked call and its background reader may both sleep here.
             Interlocked.Increment(ref *_peerDoorbell);
-            LinuxNative.Wake(_peerDoorbell, 1);
+            LinuxNative.Wake(_peerDoorbell, int.MaxValue);
         }
     }
 

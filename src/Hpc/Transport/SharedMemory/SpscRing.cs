@@ -62,7 +62,11 @@ internal readonly unsafe struct SpscRing
     /// while the ring is full. Only the single producer calls this.
     /// </summary>
     /// <exception cref="ArgumentException">The record is larger than <see cref="MaxRecordBytes"/>.</exception>
-    public void Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Action? whileFull)
+    /// <param name="first">Start of the record.</param>
+    /// <param name="second">Rest of the record.</param>
+    /// <param name="whileFull">Called between attempts while the ring is full.</param>
+    /// <param name="spin">Spin between attempts (a core per rank); false yields from the start.</param>
+    public void Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Action? whileFull, bool spin = true)
     {
         long body = first.Length + second.Length;
         if (body > MaxRecordBytes)
@@ -97,7 +101,7 @@ internal readonly unsafe struct SpscRing
             // Spin while the consumer is on another core: SpinWait.SpinOnce soon calls
             // sched_yield, and a yield that hands the core to a third thread (a reader, the
             // launcher) cost whole milliseconds per full ring in streaming benchmarks.
-            if (Messaging.WaitPolicy.Spins && ++fullAttempts < 20_000)
+            if (spin && ++fullAttempts < 20_000)
                 Thread.SpinWait(20);
             else
                 spinner.SpinOnce(sleep1Threshold: -1);
