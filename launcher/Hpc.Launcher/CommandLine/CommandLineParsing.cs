@@ -115,8 +115,6 @@ internal static partial class CommandLineParsing
         return (options, split, null);
     }
 
-    private static string? Unshield(string? bound) => bound is null ? null : ArgvSplitter.Unshield(bound);
-
     /// <summary>The one-line message for a malformed <c>-x</c> argument.</summary>
     public static string MalformedExport(string argument) =>
         $"malformed -x '{argument}': expected VAR or VAR=value";
@@ -145,7 +143,7 @@ internal static partial class CommandLineParsing
 
         (IReadOnlyList<HostSlots>? hosts, int? allocatedTasks, bool inSlurm) = ReadHosts(options, lookup);
 
-        (MapBy mapBy, PerHostLimit? perHost) = ParseMapBy(options);
+        (MapBy mapBy, PerHostLimit? perHost) = OptionValues.ParseMapBy(options);
         RankBy? rankBy = options.RankBy?.ToLowerInvariant() switch
         {
             null => null,
@@ -157,7 +155,7 @@ internal static partial class CommandLineParsing
         int ranks = perHost?.Total(hosts?.Count ?? 1) ?? allocatedTasks
             ?? (hosts is null ? Environment.ProcessorCount : (int)Math.Min(int.MaxValue, hosts.Sum(h => (long)h.Slots)));
         if (options.Np is not null)
-            ranks = ParseRanks(options.Np);
+            ranks = OptionValues.ParseRanks(options.Np);
 
         LaunchAgent agent = options.LaunchAgent is not null ? LaunchAgent.Parse(options.LaunchAgent)
             : inSlurm && FindOnPath("srun", lookup) is { } srun ? LaunchAgent.Srun(srun)
@@ -208,7 +206,7 @@ internal static partial class CommandLineParsing
         var apps = new List<JobProgram>();
         if (contexts.Count == 1)
         {
-            apps.Add(new JobProgram(split.Program, split.ProgramArgs, ranks, 0, [], WorkingDirectory(options)));
+            apps.Add(new JobProgram(split.Program, split.ProgramArgs, ranks, 0, [], OptionValues.WorkingDirectory(options)));
         }
         else
         {
@@ -220,11 +218,11 @@ internal static partial class CommandLineParsing
                     throw new UsageException($"no program given after ':' (MPMD program {i + 1})");
                 if (context.Np is null)
                     throw new UsageException($"every program of an MPMD command line needs its -np (MPMD program {i + 1}, '{contextSplit.Program}')");
-                int count = ParseRanks(context.Np);
+                int count = OptionValues.ParseRanks(context.Np);
                 // The first context's -x are the whole job's; a later context's -x only its own.
                 IReadOnlyList<KeyValuePair<string, string>> own = i == 0 ? [] : Exports(context, lookup, warnings);
                 apps.Add(new JobProgram(contextSplit.Program, contextSplit.ProgramArgs, count, first, own,
-                    WorkingDirectory(context) ?? WorkingDirectory(options)));
+                    OptionValues.WorkingDirectory(context) ?? OptionValues.WorkingDirectory(options)));
                 first += count;
             }
             ranks = first;
@@ -240,17 +238,8 @@ internal static partial class CommandLineParsing
             options.OutputFilename is null ? null : Path.GetFullPath(options.OutputFilename));
 
         var spec = new JobSpec(apps, environment, output, timeout, options.Timeout, options.Verbose, placement, agent, iface,
-            ParseStdin(options.Stdin, ranks), ParseBinding(options), options.DisplayMap, options.Oversubscribe);
+            OptionValues.ParseStdin(options.Stdin, ranks), OptionValues.ParseBinding(options), options.DisplayMap, options.Oversubscribe);
         return new RunJob(spec, warnings);
-    }
-
-    private static int ParseRanks(string text)
-    {
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int ranks))
-            throw new UsageException($"-np expects a whole number (got '{text}')");
-        if (ranks < 1)
-            throw new UsageException($"-np must be at least 1 (got {ranks})");
-        return ranks;
     }
 
     /// <summary>The <c>-x</c> variables of one context, in order; a bare name copies mpirun's value.</summary>
@@ -278,77 +267,6 @@ internal static partial class CommandLineParsing
             }
         }
         return exports;
-    }
-
-    /// <summary><c>--map-by</c> and <c>-N</c>: the mapping policy and the fixed share per host, if any.</summary>
-    private static (MapBy MapBy, PerHostLimit? PerHost) ParseMapBy(LauncherOptions options)
-    {
-        PerHostLimit? perHost = null;
-        if (options.PerNode is not null)
-        {
-            if (!int.TryParse(options.PerNode, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
-                throw new UsageException($"-N expects a whole number of ranks per host, at least 1 (got '{options.PerNode}')");
-            perHost = new PerHostLimit(n, $"-N {n}");
-        }
-        if (options.MapBy is null)
-            return (MapBy.Slot, perHost);
-        string mapBy = options.MapBy.ToLowerInvariant();
-        if (mapBy.StartsWith("ppr:", StringComparison.Ordinal))
-        {
-            string[] parts = mapBy.Split(':');
-            if (parts.Length != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1
-                || parts[2] is not ("node" or "core"))
-                throw new UsageException($"--map-by ppr expects ppr:N:node or ppr:N:core with N at least 1 (got '{options.MapBy}')");
-            if (perHost is not null)
-                throw new UsageException("give -N or --map-by ppr, not both");
-            int share = parts[2] == "node" ? count : (int)Math.Min(int.MaxValue, (long)count * Environment.ProcessorCount);
-            return (MapBy.Slot, new PerHostLimit(share, "--map-by " + options.MapBy));
-        }
-        return mapBy switch
-        {
-            "slot" => (MapBy.Slot, perHost),
-            "node" => (MapBy.Node, perHost),
-            _ => throw new UsageException($"--map-by must be slot, node, ppr:N:node or ppr:N:core (got '{options.MapBy}')"),
-        };
-    }
-
-    private static string? WorkingDirectory(LauncherOptions options)
-    {
-        if (options.Wdir is not null && options.Wd is not null)
-            throw new UsageException("give --wdir or --wd, not both");
-        string? given = options.Wdir ?? options.Wd;
-        if (given is null)
-            return null;
-        string path = Path.GetFullPath(given);
-        return Directory.Exists(path) ? path : throw new UsageException($"working directory '{given}' not found");
-    }
-
-    private static StdinTarget ParseStdin(string? text, int ranks)
-    {
-        if (text is null)
-            return StdinTarget.RankZero;
-        switch (text.ToLowerInvariant())
-        {
-            case "all":
-                return new StdinTarget(true, null);
-            case "none":
-                return new StdinTarget(false, null);
-        }
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int rank) || rank >= ranks)
-            throw new UsageException($"--stdin must be all, none or a rank from 0 to {ranks - 1} (got '{text}')");
-        return new StdinTarget(false, rank);
-    }
-
-    private static BindingOptions ParseBinding(LauncherOptions options)
-    {
-        BindTo target = options.BindTo?.ToLowerInvariant() switch
-        {
-            null or "none" => BindTo.None,
-            "core" => BindTo.Core,
-            "socket" => BindTo.Socket,
-            _ => throw new UsageException($"--bind-to must be core, socket or none (got '{options.BindTo}')"),
-        };
-        return new BindingOptions(target, options.ReportBindings);
     }
 
     /// <summary>
