@@ -11,6 +11,7 @@ internal static class Program
 {
     internal static int Main(string[] args)
     {
+        InheritedSignals.Restore();
         if (args.Length > 0 && args[0] == DaemonCommand.Flag)
             return Daemon.Run(args[1..]);
 
@@ -38,11 +39,29 @@ internal static class Program
         JobSpec spec = run.Spec;
         Action<string> log = spec.Verbose ? sink.Message : static _ => { };
 
-        ResolvedProgram program;
+        var programs = new List<ResolvedProgram>(spec.Apps.Count);
+        JobNetwork network;
+        IReadOnlyList<CpuSet> binding;
         try
         {
-            program = ProgramResolver.Resolve(spec.Program, log,
-                output => sink.WriteLines(OutputStream.Stderr, default, Encoding.UTF8.GetBytes(output.EndsWith('\n') ? output : output + "\n")));
+            SettingsCheck.Validate(spec, Environment.GetEnvironmentVariable);
+            // An MPMD job naming one project twice builds it once.
+            var resolved = new Dictionary<string, ResolvedProgram>(StringComparer.Ordinal);
+            foreach (JobProgram app in spec.Apps)
+            {
+                if (!resolved.TryGetValue(app.Program, out ResolvedProgram? program))
+                {
+                    program = ProgramResolver.Resolve(app.Program, log,
+                        output => sink.WriteLines(OutputStream.Stderr, default, Encoding.UTF8.GetBytes(output.EndsWith('\n') ? output : output + "\n")));
+                    resolved[app.Program] = program;
+                }
+                programs.Add(program);
+            }
+            network = JobNetwork.For(spec);
+            int localRanks = spec.Placement is { } placement
+                ? Enumerable.Range(0, spec.Ranks).Count(rank => network.IsLocal[placement.HostIndexOf(rank)])
+                : spec.Ranks;
+            binding = CpuBinding.Plan(spec.Binding?.Target ?? BindTo.None, localRanks, spec.Oversubscribe);
         }
         catch (UsageException e)
         {
@@ -55,28 +74,29 @@ internal static class Program
             return e.ExitCode;
         }
 
-        JobNetwork network;
+        Job job;
         try
         {
-            network = JobNetwork.For(spec);
+            job = new Job(spec, programs, sink, network, binding);
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            sink.Message(e.Message);
+            sink.Message($"cannot write to --output-filename '{spec.Output.Directory}': {e.Message}");
             return UsageException.ExitCode;
         }
-
-        using var job = new Job(spec, program, sink, network);
-        // A crash on some other thread skips every finally block: kill the ranks from here.
-        AppDomain.CurrentDomain.UnhandledException += (_, _) => job.EmergencyKill();
-        try
+        using (job)
         {
-            return job.Run();
-        }
-        catch (Exception e)
-        {
-            sink.Message($"internal error, the job was terminated: {e}");
-            return 1;
+            // A crash on some other thread skips every finally block: kill the ranks from here.
+            AppDomain.CurrentDomain.UnhandledException += (_, _) => job.EmergencyKill();
+            try
+            {
+                return job.Run();
+            }
+            catch (Exception e)
+            {
+                sink.Message($"internal error, the job was terminated: {e}");
+                return 1;
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ public static class Mpi
     private static readonly object s_lock = new();
     private static MpiSession? s_session;
     private static bool s_finalized;
+    private static Exception? s_initFailure;
 
     /// <summary>
     /// Initializes the runtime: reads the launcher's environment, publishes this rank's endpoint
@@ -33,7 +34,18 @@ public static class Mpi
                 throw new InvalidOperationException("Mpi.Init was already called; use Mpi.World or the session it returned.");
             if (s_finalized)
                 throw new InvalidOperationException("the runtime was finalized; Mpi.Init cannot be called again.");
-            RankRuntime runtime = RankRuntime.Start(JobEnvironment.FromEnvironment(), RuntimeOptions.FromEnvironment());
+            RankRuntime runtime;
+            try
+            {
+                runtime = RankRuntime.Start(JobEnvironment.FromEnvironment(), RuntimeOptions.FromEnvironment());
+            }
+            catch (Exception e)
+            {
+                // Left uncaught, it would end the rank with a stack trace and SIGABRT; report it as one line instead.
+                s_initFailure = e;
+                AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
+                throw;
+            }
             s_session = new MpiSession(runtime, OnFinalized);
             AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
             return s_session;
@@ -51,7 +63,17 @@ public static class Mpi
         lock (s_lock)
             session = s_session;
         if (session is null)
+        {
+            // The program let a failed Init end it: one line naming the rank, exit 1 (as MPI_ERRORS_ARE_FATAL).
+            if (e.ExceptionObject is Exception failure && ReferenceEquals(failure, s_initFailure))
+            {
+                string rank = ProcessEnvironment.Lookup(JobEnvironment.RankVariable) ?? "0";
+                Console.Error.WriteLine($"hpc: rank {rank}: Mpi.Init failed: {failure.Message}");
+                Console.Error.Flush();
+                Environment.Exit(1);
+            }
             return;
+        }
         Console.Error.WriteLine($"hpc: rank {session.World.Rank}: unhandled {e.ExceptionObject}");
         Console.Error.Flush();
         Console.Out.Flush();

@@ -140,4 +140,51 @@ public sealed class CommandLineTests
         var error = Assert.Throws<UsageException>(() => CommandLineParsing.Parse(argv, _ => null));
         Assert.Equal(message, error.Message);
     }
+
+    [Fact]
+    public void MpmdContextsAreNumberedInOrder()
+    {
+        JobSpec spec = Parse("--tag-output", "-x", "A=1", "-np", "1", "a", "x", ":", "-n", "3", "-x", "B=2", "b", "y", "z");
+
+        Assert.Equal(4, spec.Ranks);
+        Assert.Equal(["a", "b"], spec.Apps.Select(a => a.Program));
+        Assert.Equal([0, 1], spec.Apps.Select(a => a.FirstRank));
+        Assert.Equal([1, 3], spec.Apps.Select(a => a.Ranks));
+        Assert.Equal(["y", "z"], spec.Apps[1].Args);
+        Assert.Equal([new("A", "1")], spec.Environment);
+        Assert.Equal([new("B", "2")], spec.Apps[1].Environment);
+        Assert.Equal([0, 1, 1, 1], Enumerable.Range(0, 4).Select(spec.AppIndexOf));
+        Assert.True(spec.TagOutput);
+    }
+
+    [Fact]
+    public void EverydayOpenMpiOptionsBind()
+    {
+        JobSpec spec = Parse("-N", "2", "--bind-to", "core", "--report-bindings", "--display-map", "--stdin", "all",
+            "--merge-stderr-to-stdout", "--timestamp-output", "-wdir", "/tmp", "--allow-run-as-root", "prog");
+
+        Assert.Equal(2, spec.Ranks); // -N 2 on this one host
+        Assert.Equal(new BindingOptions(BindTo.Core, true), spec.Binding);
+        Assert.True(spec.DisplayMap);
+        Assert.Equal(new StdinTarget(true, null), spec.Stdin);
+        Assert.Equal(new OutputOptions(false, true, true, null), spec.Output);
+        Assert.Equal(Path.GetFullPath("/tmp"), spec.Apps[0].WorkingDirectory);
+    }
+
+    [Fact]
+    public void StdinGoesToRankZeroUnlessTold()
+    {
+        Assert.Equal(StdinTarget.RankZero, Parse("-np", "2", "prog").Stdin);
+        Assert.Equal(new StdinTarget(false, 1), Parse("-np", "2", "--stdin", "1", "prog").Stdin);
+        Assert.Equal(new StdinTarget(false, null), Parse("-np", "2", "--stdin", "none", "prog").Stdin);
+    }
+
+    [Theory]
+    [InlineData("--map-by", "ppr:3:node", 3)]
+    [InlineData("-npernode", "2", 2)]
+    [InlineData("--npernode", "5", 5)]
+    public void ARankCountPerHostIsTheDefaultNp(string option, string value, int ranks)
+    {
+        Assert.Equal(ranks, Parse(option, value, "prog").Ranks);
+    }
 }

@@ -81,4 +81,44 @@ public sealed class FailureTests
         foreach (int pid in pids)
             Native.AssertGone(pid, TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public void AnExceptionInsideInitIsOneLineFromTheRankAndMpirunNamesIt()
+    {
+        MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "init-fails");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Matches(@"^hpc: rank 1: Mpi.Init failed: HPC_EAGER_LIMIT='lots' is not a byte count from 0 to \d+\n"
+            + @"mpirun: rank 1 \(host [^,]+, pid \d+\) exited with code 1; terminating the job\n$", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+    }
+
+    /// <summary>
+    /// <c>timeout -s INT</c> around mpirun started in the background of a script: the shell
+    /// starts it with SIGINT ignored (here: <c>trap '' INT</c>, kept across exec), which used to
+    /// make mpirun deaf to it. It must end the job cleanly with 130.
+    /// </summary>
+    [Fact]
+    public void TimeoutSigintEndsTheJobEvenWhenSigintWasIgnoredAtStart()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Hpc.Launcher.dll");
+        var info = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("trap '' INT; exec timeout --preserve-status -s INT 3 \"$0\" \"$1\" -np 2 sh -c 'echo $$; exec sleep 30'");
+        info.ArgumentList.Add(Hpc.Launcher.ProgramResolver.FindDotnetHost());
+        info.ArgumentList.Add(dll);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        // The output is a few lines, well within the pipes' buffers: read it once the job is over.
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("mpirun ignored SIGINT: still running after 30 s");
+        }
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{output}{errors}");
+        Assert.Equal("mpirun: received SIGINT; terminated the job\n", errors);
+        foreach (string pid in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            Native.AssertGone(int.Parse(pid), TimeSpan.FromSeconds(1));
+    }
 }

@@ -14,7 +14,7 @@ public class LibraryJobTests
         MpirunResult result = Mpirun.Run("-np", np.ToString(), RankPrograms.Example("Ring"));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal($"ring: {np} ranks, token = {np * (np + 1) / 2}", result.StdoutLines.Single());
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Theory]
@@ -28,7 +28,7 @@ public class LibraryJobTests
         MpirunResult result = Mpirun.Run("--transport", transport, "-np", np.ToString(), RankPrograms.TestRank, "p2p");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"p2p ok: {np} ranks", result.Stdout);
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public class LibraryJobTests
         // Verbose mode names the path large shared-memory messages take when single copy is off.
         if (transport == "shm" && singleCopy == "0")
             Assert.Contains("large messages go through the shared ring", result.Stderr);
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class LibraryJobTests
         Assert.Equal(7, result.ExitCode);
         Assert.Matches(@"rank 1 \(host .+, pid \d+\) exited with code 7", result.Stderr);
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(15), result.ToString());
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class LibraryJobTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("hpc: rank 2: unhandled System.InvalidOperationException: deliberate failure", result.Stderr);
         Assert.Matches(@"rank 2 \(host .+, pid \d+\) exited with code 1", result.Stderr);
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class LibraryJobTests
         MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "abort");
         Assert.Equal(5, result.ExitCode);
         Assert.Contains("called Abort(5): deliberate abort", result.Stderr);
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class LibraryJobTests
         Assert.Contains("timed out after 3 s", result.Stderr);
         Assert.Contains("rank 0: Receive(source=1, tag=9, count=1, Int32) on world, waiting for rank 1", result.Stderr);
         Assert.Contains("rank 1: not inside an Hpc call", result.Stderr);
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class LibraryJobTests
         mpirun.Signal(9);
         foreach (int pid in pids)
             Native.AssertGone(pid, TimeSpan.FromSeconds(3));
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(mpirun.Pid));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class LibraryJobTests
         MpirunResult result = Mpirun.Run(["-np", "64", RankPrograms.TestRank, "allreduce"], TimeSpan.FromSeconds(240));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("allreduce ok: 64 ranks, sum = 2080", result.Stdout);
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
     [Fact]
@@ -253,6 +253,6 @@ public class LibraryJobTests
         Assert.Matches($@"rank 1 \(host .+, pid {pids[1]}\) was killed by signal 9", result.Stderr);
         foreach (int pid in pids.Values)
             Native.AssertGone(pid, TimeSpan.FromSeconds(3));
-        Assert.Empty(RankPrograms.SharedMemoryLeftovers());
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(mpirun.Pid));
     }
 }

@@ -8,6 +8,9 @@ namespace Hpc.IntegrationTests;
 /// <summary>What one launcher run produced.</summary>
 public sealed record MpirunResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
 {
+    /// <summary>Pid of the launcher: its job id is <c>hpc-PID-…</c>, which names the job's /dev/shm files.</summary>
+    public int Pid { get; init; }
+
     /// <summary>Stdout split into lines, without the trailing empty one.</summary>
     public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -35,7 +38,8 @@ public sealed class Mpirun : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly TimeSpan _limit;
 
-    private Mpirun(IEnumerable<string> args, TimeSpan limit, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
+    private Mpirun(IEnumerable<string> args, TimeSpan limit, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment,
+        string? stdin = null)
     {
         _limit = limit;
         string dll = Path.Combine(AppContext.BaseDirectory, "Hpc.Launcher.dll");
@@ -96,6 +100,8 @@ public sealed class Mpirun : IDisposable
                 _stderr.Append(e.Data).Append('\n');
         };
         _process.Start();
+        if (stdin is not null)
+            _process.StandardInput.Write(stdin);
         _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -109,16 +115,16 @@ public sealed class Mpirun : IDisposable
 
     /// <summary>Runs <c>mpirun ARGS</c> to its end within <paramref name="limit"/>.</summary>
     public static MpirunResult Run(IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, string? stdin = null)
     {
-        using var mpirun = Start(args, limit, workingDirectory, environment);
+        using var mpirun = Start(args, limit, workingDirectory, environment, stdin);
         return mpirun.WaitForExit();
     }
 
-    /// <summary>Starts <c>mpirun ARGS</c> for a test that talks to the job while it runs.</summary>
+    /// <summary>Starts <c>mpirun ARGS</c> for a test that talks to the job while it runs; <paramref name="stdin"/> is written to its stdin, then EOF.</summary>
     public static Mpirun Start(IEnumerable<string> args, TimeSpan? limit = null, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null) =>
-        new(args, limit ?? DefaultLimit, workingDirectory, environment);
+        IReadOnlyDictionary<string, string?>? environment = null, string? stdin = null) =>
+        new(args, limit ?? DefaultLimit, workingDirectory, environment, stdin);
 
     /// <summary>The next stdout line, waiting at most <paramref name="wait"/>.</summary>
     public string ReadStdoutLine(TimeSpan wait)
@@ -159,7 +165,7 @@ public sealed class Mpirun : IDisposable
             KillTree();
             throw new TimeoutException($"mpirun did not finish within {_limit.TotalSeconds} s and was killed; so far:\n{Snapshot()}");
         }
-        return new MpirunResult(_process.ExitCode, Text(_stdout), Text(_stderr), _clock.Elapsed);
+        return new MpirunResult(_process.ExitCode, Text(_stdout), Text(_stderr), _clock.Elapsed) { Pid = _process.Id };
     }
 
     /// <summary>Sends a signal to the launcher (not to its ranks).</summary>

@@ -33,7 +33,13 @@ internal static class RankPrograms
         throw new DirectoryNotFoundException("Hpc.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Shared-memory files of Hpc jobs currently in /dev/shm.</summary>
-    public static string[] SharedMemoryLeftovers() =>
-        Directory.Exists("/dev/shm") ? Directory.GetFiles("/dev/shm", "hpc-*") : [];
+    /// <summary>
+    /// Shared-memory files in /dev/shm of the job whose launcher had pid <paramref name="mpirunPid"/>
+    /// (job id <c>hpc-PID-…</c>, files <c>hpc-hpc-PID-…</c> or <c>hpc-PID-…</c>): only this test's
+    /// own, so another job running on the machine at the same time cannot fail it.
+    /// </summary>
+    public static string[] SharedMemoryLeftovers(int mpirunPid) =>
+        Directory.Exists("/dev/shm")
+            ? [.. Directory.GetFiles("/dev/shm", $"hpc-hpc-{mpirunPid}-*"), .. Directory.GetFiles("/dev/shm", $"hpc-{mpirunPid}-*")]
+            : [];
 }

@@ -50,12 +50,26 @@ internal sealed class Placement
     public IReadOnlyList<int> RanksOn(int hostIndex) =>
         [.. Enumerable.Range(0, Ranks).Where(rank => _hostOfRank[rank] == hostIndex)];
 
-    /// <summary>Places <paramref name="ranks"/> ranks over <paramref name="hosts"/>.</summary>
+    /// <summary>
+    /// Places <paramref name="ranks"/> ranks over <paramref name="hosts"/>. With
+    /// <paramref name="perHost"/> (<c>-N</c>, <c>--map-by ppr:N:...</c>) every host takes exactly
+    /// that many in turn, whatever its slots; <paramref name="rankBy"/>, when given, renumbers the
+    /// mapped ranks (otherwise numbering follows the mapping, as in Open MPI).
+    /// </summary>
     /// <exception cref="UsageException">The ranks do not fit; the message says by how much and what to do.</exception>
-    public static Placement Compute(IReadOnlyList<HostSlots> hosts, int ranks, MapBy mapBy, bool oversubscribe)
+    public static Placement Compute(IReadOnlyList<HostSlots> hosts, int ranks, MapBy mapBy, bool oversubscribe,
+        PerHostLimit? perHost = null, RankBy? rankBy = null)
     {
         if (hosts.Count == 0)
             throw new ArgumentException("at least one host is needed", nameof(hosts));
+        if (perHost is not null)
+        {
+            perHost.Check(ranks, hosts.Count);
+            // Each host holds exactly its share: a hostfile's slots do not apply, max_slots still does.
+            IReadOnlyList<HostSlots> shares = [.. hosts.Select(h => h with { Slots = perHost.PerHost, MaxSlots = Math.Min(perHost.PerHost, h.MaxSlots ?? int.MaxValue) })];
+            Placement capped = Compute(shares, ranks, MapBy.Slot, oversubscribe: false, perHost: null, rankBy);
+            return new Placement(hosts, capped._hostOfRank);
+        }
         long slots = hosts.Sum(h => (long)h.Slots);
         if (ranks > slots && !oversubscribe)
             throw new UsageException($"{Count(ranks)} requested but the hosts provide only {Count(slots, "slot")} (use --oversubscribe)");
@@ -86,6 +100,17 @@ internal sealed class Placement
         placed += DealRoundRobin(counts, ranks - placed, h => hosts[h].MaxSlots ?? int.MaxValue, order);
 
         int[] hostOfRank = new int[ranks];
+        if (rankBy is not null && rankBy != (mapBy == MapBy.Slot ? RankBy.Slot : RankBy.Node))
+        {
+            // Numbering other than the mapping's: the hosts keep their counts, ranks are dealt anew.
+            if (rankBy == RankBy.Slot)
+                order = [.. Enumerable.Range(0, hosts.Count).SelectMany(h => Enumerable.Repeat(h, counts[h]))];
+            else
+                order = DealCounts(counts);
+            for (int rank = 0; rank < ranks; rank++)
+                hostOfRank[rank] = order[rank];
+            return new Placement(hosts, hostOfRank);
+        }
         if (mapBy == MapBy.Slot)
         {
             // Consecutive ranks share a host: a host's ranks form one block, hosts in order.
@@ -127,6 +152,25 @@ internal sealed class Placement
                 break;
         }
         return placed;
+    }
+
+    /// <summary>Host indexes one per host in turn until every host has had its count.</summary>
+    private static List<int> DealCounts(int[] counts)
+    {
+        int[] left = (int[])counts.Clone();
+        var order = new List<int>(counts.Sum());
+        while (order.Count < order.Capacity)
+        {
+            for (int h = 0; h < left.Length; h++)
+            {
+                if (left[h] > 0)
+                {
+                    left[h]--;
+                    order.Add(h);
+                }
+            }
+        }
+        return order;
     }
 
     private static string Count(long n, string noun = "rank") =>

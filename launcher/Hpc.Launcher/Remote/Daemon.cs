@@ -168,6 +168,7 @@ internal sealed class Daemon
         var environment = new List<KeyValuePair<string, string>>(variables + 2);
         for (int i = 0; i < variables; i++)
             environment.Add(new(reader.String(), reader.String()));
+        string directory = reader.String();
         // The secret never crosses the network: this daemon already holds it.
         environment.Add(new(JobEnvironment.SecretVariable, secret));
         environment.Add(new(JobEnvironment.BindAddressVariable, bind.ToString()));
@@ -176,8 +177,9 @@ internal sealed class Daemon
             return;
         try
         {
-            RankProcess process = RankProcess.Start(rank, new ResolvedProgram(file, [], file), args, environment,
-                new RelaySink(channel, rank), tagOutput: false);
+            var launch = new RankLaunch(rank, new ResolvedProgram(file, [], file), args, environment,
+                directory.Length > 0 ? directory : null);
+            RankProcess process = RankProcess.Start(launch, new RelaySink(channel, rank));
             _ranks[rank] = process;
             Send(channel, DaemonFrame.Started, w => { w.Write(rank); w.Write(process.Pid); });
             _log($"started rank {rank} as pid {process.Pid}");
@@ -213,36 +215,11 @@ internal sealed class Daemon
     private async Task EndRanksAsync()
     {
         RankProcess[] ranks = [.. _ranks.Values];
-        int self = Environment.ProcessId;
-        foreach (ProcessTree.Entry entry in ProcessTree.Descendants(self))
-        {
-            if (!entry.IsZombie)
-                ProcessTree.Signal(entry.Pid, ProcessTree.SigTerm);
-        }
+        ProcessTree.SignalDescendants(ProcessTree.SigTerm);
         await Task.WhenAny(Task.WhenAll(ranks.Select(r => r.Exited)), Task.Delay(Job.TerminationGrace)).ConfigureAwait(false);
         foreach (RankProcess rank in ranks)
             rank.Kill();
-
-        var rankPids = new HashSet<int>(ranks.Select(r => r.Pid));
-        for (int attempt = 0; attempt < 40; attempt++)
-        {
-            bool anyAlive = false;
-            foreach (ProcessTree.Entry entry in ProcessTree.Descendants(self))
-            {
-                if (!entry.IsZombie)
-                {
-                    anyAlive = true;
-                    ProcessTree.Signal(entry.Pid, ProcessTree.SigKill);
-                }
-                else if (entry.ParentPid == self && !rankPids.Contains(entry.Pid))
-                {
-                    ProcessTree.Reap(entry.Pid);
-                }
-            }
-            if (!anyAlive)
-                break;
-            await Task.Delay(50).ConfigureAwait(false);
-        }
+        await ProcessTree.KillDescendantsAsync(new HashSet<int>(ranks.Select(r => r.Pid)), _log).ConfigureAwait(false);
         // The last reports (exit codes, end of output) go out before the connection closes.
         Task reports = Task.WhenAll(_reports);
         await Task.WhenAny(reports, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
@@ -251,33 +228,7 @@ internal sealed class Daemon
     }
 
     /// <summary>Deletes the job's shared-memory files on this host, as mpirun does on its own.</summary>
-    private void CleanSharedMemory()
-    {
-        const string directory = "/dev/shm";
-        if (!Directory.Exists(directory))
-            return;
-        try
-        {
-            foreach (string pattern in new[] { "hpc-" + _command.JobId + "*", _command.JobId + "*" })
-            {
-                foreach (string file in Directory.EnumerateFiles(directory, pattern))
-                {
-                    try
-                    {
-                        File.Delete(file);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        Say($"cannot remove {file}: {e.Message}");
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _log($"cannot list {directory}: {e.Message}");
-        }
-    }
+    private void CleanSharedMemory() => SharedMemoryFiles.Remove(_command.JobId, Say, _log);
 
     /// <summary>Sends a rank's whole lines to mpirun; output that can no longer be sent is dropped, the pipe still drained.</summary>
     private sealed class RelaySink(FrameChannel channel, int rank) : ILineSink

@@ -9,7 +9,7 @@ namespace Hpc.Launcher;
 /// mpirun → daemon   Challenge   nonce
 /// daemon → mpirun   Hello       host, nonce, proof of (mpirun's nonce, "daemon:" host)
 /// mpirun → daemon   Welcome     proof of (daemon's nonce, "launcher:" host)
-/// mpirun → daemon   Spawn       rank, file, arguments, environment
+/// mpirun → daemon   Spawn       rank, file, arguments, environment, working directory ("" = the daemon's)
 /// mpirun → daemon   Kill        reason: end every rank and exit
 /// daemon → mpirun   Started     rank, pid          StartFailed   rank, message
 /// daemon → mpirun   Output      rank, stream, whole lines

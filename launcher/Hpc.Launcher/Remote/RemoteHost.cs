@@ -21,23 +21,26 @@ internal sealed class RemoteHost : IDisposable
 
     private readonly string _secret;
     private readonly OutputSink _sink;
-    private readonly bool _tagOutput;
+    private readonly Func<int, ILineSink> _outputOf;
     private readonly Action<string> _log;
     private readonly Dictionary<int, RemoteRank> _ranks = [];
-    private readonly Dictionary<int, IReadOnlyList<KeyValuePair<string, string>>> _environments = [];
+    private readonly Dictionary<int, RankLaunch> _launches = [];
     private readonly TaskCompletionSource<FrameChannel> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Process? _agent;
     private volatile bool _killSent;
 
-    /// <summary>Prepares host <paramref name="name"/>; nothing runs until <see cref="Start"/>.</summary>
-    public RemoteHost(string name, string secret, OutputSink sink, bool tagOutput, Action<string> log)
+    /// <summary>
+    /// Prepares host <paramref name="name"/>; nothing runs until <see cref="Start"/>. The daemon's
+    /// own messages go to <paramref name="sink"/>, a rank's lines to <paramref name="outputOf"/>(rank).
+    /// </summary>
+    public RemoteHost(string name, string secret, OutputSink sink, Func<int, ILineSink> outputOf, Action<string> log)
     {
         Name = name;
         _secret = secret;
         _sink = sink;
-        _tagOutput = tagOutput;
+        _outputOf = outputOf;
         _log = log;
     }
 
@@ -59,12 +62,12 @@ internal sealed class RemoteHost : IDisposable
     /// <summary>The daemon could not start a rank (arguments: rank, reason).</summary>
     public event Action<int, string>? RankStartFailed;
 
-    /// <summary>Adds rank <paramref name="rank"/>, to be started with <paramref name="environment"/>.</summary>
-    public RemoteRank AddRank(int rank, IReadOnlyList<KeyValuePair<string, string>> environment)
+    /// <summary>Adds a rank, to be started by the daemon as <paramref name="launch"/> says.</summary>
+    public RemoteRank AddRank(RankLaunch launch)
     {
-        var remote = new RemoteRank(rank, this);
-        _ranks[rank] = remote;
-        _environments[rank] = environment;
+        var remote = new RemoteRank(launch.Rank, this);
+        _ranks[launch.Rank] = remote;
+        _launches[launch.Rank] = launch;
         return remote;
     }
 
@@ -72,7 +75,7 @@ internal sealed class RemoteHost : IDisposable
     /// Runs <paramref name="agentCommand"/> (the launch agent with the daemon's command) and
     /// supervises the daemon until its connection ends. Failures are reported through <see cref="Failed"/>.
     /// </summary>
-    public void Start(IReadOnlyList<string> agentCommand, ResolvedProgram program, IReadOnlyList<string> programArgs)
+    public void Start(IReadOnlyList<string> agentCommand)
     {
         var info = new ProcessStartInfo(agentCommand[0])
         {
@@ -113,7 +116,7 @@ internal sealed class RemoteHost : IDisposable
         AgentOutputDrained = Task.WhenAll(
             OutputForwarder.Start(agent.StandardOutput.BaseStream, _sink, OutputStream.Stderr, []),
             OutputForwarder.Start(agent.StandardError.BaseStream, _sink, OutputStream.Stderr, []));
-        _ = SuperviseAsync(agent, program, programArgs);
+        _ = SuperviseAsync(agent);
     }
 
     /// <summary>Hands over the authenticated connection of this host's daemon; false when one is already there.</summary>
@@ -140,7 +143,7 @@ internal sealed class RemoteHost : IDisposable
         }
     }
 
-    private async Task SuperviseAsync(Process agent, ResolvedProgram program, IReadOnlyList<string> programArgs)
+    private async Task SuperviseAsync(Process agent)
     {
         Task exited = agent.WaitForExitAsync();
         Task first = await Task.WhenAny(_attached.Task, exited, Task.Delay(ConnectTimeout, _stop.Token)).ConfigureAwait(false);
@@ -164,29 +167,30 @@ internal sealed class RemoteHost : IDisposable
             _closed.TrySetResult();
             return;
         }
-        await ConverseAsync(_attached.Task.Result, program, programArgs).ConfigureAwait(false);
+        await ConverseAsync(_attached.Task.Result).ConfigureAwait(false);
     }
 
-    private async Task ConverseAsync(FrameChannel channel, ResolvedProgram program, IReadOnlyList<string> programArgs)
+    private async Task ConverseAsync(FrameChannel channel)
     {
         string? lost = null;
         try
         {
-            foreach ((int rank, IReadOnlyList<KeyValuePair<string, string>> environment) in _environments.OrderBy(e => e.Key))
+            foreach (RankLaunch launch in _launches.Values.OrderBy(l => l.Rank))
             {
                 channel.Write(DaemonFrame.Spawn, w =>
                 {
-                    w.Write(rank);
-                    w.Write(program.FileName);
-                    w.Write(program.LeadingArgs.Count + programArgs.Count);
-                    foreach (string arg in program.LeadingArgs.Concat(programArgs))
+                    w.Write(launch.Rank);
+                    w.Write(launch.Program.FileName);
+                    w.Write(launch.Program.LeadingArgs.Count + launch.Args.Count);
+                    foreach (string arg in launch.Program.LeadingArgs.Concat(launch.Args))
                         w.Write(arg);
-                    w.Write(environment.Count);
-                    foreach ((string name, string value) in environment)
+                    w.Write(launch.Environment.Count);
+                    foreach ((string name, string value) in launch.Environment)
                     {
                         w.Write(name);
                         w.Write(value);
                     }
+                    w.Write(launch.WorkingDirectory ?? "");
                 });
             }
             while (await channel.ReadAsync(DaemonProtocol.MaxPayload, _stop.Token).ConfigureAwait(false) is { } frame)
@@ -242,7 +246,7 @@ internal sealed class RemoteHost : IDisposable
                 if (stream is not (OutputStream.Stdout or OutputStream.Stderr))
                     throw new InvalidDataException($"the daemon on host {Name} sent output for stream {(int)stream}");
                 byte[] lines = reader.Rest();
-                _sink.WriteLines(stream, _tagOutput ? OutputForwarder.Tag(rank.Rank, stream) : [], lines);
+                _outputOf(rank.Rank).WriteLines(stream, [], lines);
                 break;
             }
             case DaemonFrame.Exited:

@@ -61,7 +61,7 @@ public class HostOptionsTests
 
     [Theory]
     [InlineData("10 ranks requested but the hosts provide only 8 slots (use --oversubscribe)", "-H", "a:4,b:4", "-np", "10", "prog")]
-    [InlineData("--map-by must be slot or node (got 'core')", "-H", "a", "--map-by", "core", "prog")]
+    [InlineData("--map-by must be slot, node, ppr:N:node or ppr:N:core (got 'core')", "-H", "a", "--map-by", "core", "prog")]
     [InlineData("give --hostfile or -H, not both", "-H", "a", "--hostfile", "x", "prog")]
     [InlineData("hostfile '/nonexistent/h' not found", "--hostfile", "/nonexistent/h", "prog")]
     [InlineData("--launch-agent expects a command such as ssh (got ' ')", "--launch-agent", " ", "prog")]

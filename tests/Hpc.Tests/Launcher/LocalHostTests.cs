@@ -26,7 +26,7 @@ public class LocalHostTests
     [Fact]
     public void AJobWithoutRemoteHostsStaysOnLoopback()
     {
-        var spec = new JobSpec(2, "prog", [], [], false, null, null, false,
+        var spec = new JobSpec([new JobProgram("prog", [], 2, 0, [], null)], [], new OutputOptions(), null, null, false,
             Placement.Compute([new HostSlots("localhost", 2), new HostSlots("elsewhere", 2)], 2, MapBy.Slot, false));
         JobNetwork network = JobNetwork.For(spec);
         Assert.False(network.SpansHosts);

@@ -120,7 +120,50 @@ internal static class ArgvSplitter
         return eq < 0 ? (text, null) : (text[..eq], text[(eq + 1)..]);
     }
 
-    private static UsageException Unknown(string spelled) => new($"unknown option '{spelled}'");
+    /// <summary>True when <paramref name="token"/> is a launcher option that consumes the next word (for mpiexec's translation).</summary>
+    public static bool TakesValue(string token)
+    {
+        if (token.Length < 2 || token[0] != '-' || token.Contains('='))
+            return false;
+        try
+        {
+            (OptionInfo option, _, string? inline) = Identify(token);
+            return option.TakesValue && inline is null;
+        }
+        catch (UsageException)
+        {
+            return false;
+        }
+    }
+
+    private static UsageException Unknown(string spelled)
+    {
+        string name = spelled.TrimStart('-');
+        // A suggestion only for a near miss of a long name: one edit in a short word, two in a longer one.
+        int allowed = name.Length <= 4 ? 1 : 2;
+        string? closest = name.Length < 2 ? null : Options
+            .Where(o => o.LongName is not null)
+            .Select(o => (Name: o.LongName!, Distance: EditDistance(name, o.LongName!)))
+            .Where(c => c.Distance <= allowed)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name).FirstOrDefault();
+        return new($"unknown option '{spelled}'" + (closest is null ? "" : $" (did you mean --{closest}?)"));
+    }
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        int[] previous = [.. Enumerable.Range(0, b.Length + 1)];
+        int[] current = new int[b.Length + 1];
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
 
     private static OptionInfo? FindLong(string name) =>
         Array.Find(Options, o => string.Equals(o.LongName, name, StringComparison.Ordinal));

@@ -51,9 +51,9 @@ public sealed class LauncherOptions
         HelpText = "Hosts to run on with their slots (default 1), e.g. -H node1:4,node2:4. Repeatable.")]
     public IEnumerable<string> HostList { get; set; } = [];
 
-    /// <summary>Placement policy over the hosts: <c>slot</c> (default) or <c>node</c>.</summary>
-    [Option("map-by", MetaValue = "slot|node",
-        HelpText = "slot: fill each host's slots before the next host (default); node: one rank per host in turn.")]
+    /// <summary>Placement policy over the hosts: <c>slot</c> (default), <c>node</c>, <c>ppr:N:node</c> or <c>ppr:N:core</c>.</summary>
+    [Option("map-by", MetaValue = "slot|node|ppr:N:node|ppr:N:core",
+        HelpText = "slot: fill each host's slots before the next host (default); node: one rank per host in turn; ppr:N:node / ppr:N:core: N per host / per core.")]
     public string? MapBy { get; set; }
 
     /// <summary>Command that starts the per-host daemon on another host, run as <c>CMD HOST COMMAND...</c>.</summary>
@@ -85,4 +85,57 @@ public sealed class LauncherOptions
     /// <summary>Diagnostic output from the launcher itself.</summary>
     [Option('v', "verbose", HelpText = "Print what the launcher does (connections, spawns, kills) to stderr.")]
     public bool Verbose { get; set; }
+
+    /// <summary>Ranks per host (<c>-N</c>, <c>--npernode</c>): Open MPI's <c>--map-by ppr:N:node</c>.</summary>
+    [Option('N', "npernode", MetaValue = "N",
+        HelpText = "N ranks on every host (same as --map-by ppr:N:node); default -np: N per host.")]
+    public string? PerNode { get; set; }
+
+    /// <summary>How ranks are numbered over the hosts they were mapped to: <c>slot</c> or <c>node</c>.</summary>
+    [Option("rank-by", MetaValue = "slot|node",
+        HelpText = "slot: consecutive ranks on one host; node: consecutive ranks on different hosts. Default: as --map-by.")]
+    public string? RankBy { get; set; }
+
+    /// <summary>What each rank is pinned to: <c>core</c>, <c>socket</c> or <c>none</c>.</summary>
+    [Option("bind-to", MetaValue = "core|socket|none",
+        HelpText = "Pin each rank of this host to one core or socket, by local rank (sched_setaffinity). Default: none.")]
+    public string? BindTo { get; set; }
+
+    /// <summary>Print every rank's CPU binding when it starts.</summary>
+    [Option("report-bindings", HelpText = "Print each rank's CPU binding on stderr as it starts.")]
+    public bool ReportBindings { get; set; }
+
+    /// <summary>Print where every rank runs before starting.</summary>
+    [Option("display-map", HelpText = "Print the job map (hosts and their ranks) on stderr before starting.")]
+    public bool DisplayMap { get; set; }
+
+    /// <summary>Directory for the ranks' output files (Open MPI's layout <c>DIR/1/rank.N/stdout|stderr</c>).</summary>
+    [Option("output-filename", MetaValue = "DIR",
+        HelpText = "Write each rank's output to DIR/1/rank.N/stdout and stderr instead of the terminal.")]
+    public string? OutputFilename { get; set; }
+
+    /// <summary>A rank's stderr goes where its stdout goes.</summary>
+    [Option("merge-stderr-to-stdout", HelpText = "Forward each rank's stderr as its stdout.")]
+    public bool MergeStderrToStdout { get; set; }
+
+    /// <summary>A time stamp before every forwarded line.</summary>
+    [Option("timestamp-output", HelpText = "Prefix every output line with [UTC time stamp].")]
+    public bool TimestampOutput { get; set; }
+
+    /// <summary>Working directory of the ranks (<c>-wdir</c>, <c>--wdir</c>).</summary>
+    [Option("wdir", MetaValue = "DIR", HelpText = "Working directory of the ranks (also -wdir, -wd). Default: mpirun's.")]
+    public string? Wdir { get; set; }
+
+    /// <summary>Open MPI's other name for <see cref="Wdir"/>.</summary>
+    [Option("wd", MetaValue = "DIR", Hidden = true)]
+    public string? Wd { get; set; }
+
+    /// <summary>Which ranks read mpirun's stdin: <c>all</c>, <c>none</c> or a rank.</summary>
+    [Option("stdin", MetaValue = "all|none|RANK",
+        HelpText = "Which ranks read mpirun's standard input; the others see EOF. Default: 0.")]
+    public string? Stdin { get; set; }
+
+    /// <summary>Accepted for Open MPI compatibility; Hpc has no reason to refuse root.</summary>
+    [Option("allow-run-as-root", HelpText = "Accepted for Open MPI compatibility; has no effect.")]
+    public bool AllowRunAsRoot { get; set; }
 }

@@ -80,6 +80,53 @@ internal static partial class ProcessTree
         return result;
     }
 
+    /// <summary>
+    /// Sends <paramref name="signal"/> to every live descendant of this process except the pids in
+    /// <paramref name="spare"/>: the polite first step of ending a job.
+    /// </summary>
+    public static void SignalDescendants(int signal, IReadOnlySet<int>? spare = null)
+    {
+        foreach (Entry entry in Descendants(Environment.ProcessId))
+        {
+            if (!entry.IsZombie && spare?.Contains(entry.Pid) != true)
+                Signal(entry.Pid, signal);
+        }
+    }
+
+    /// <summary>
+    /// SIGKILLs every live descendant of this process and reaps the orphaned zombies re-parented
+    /// to it, until none is alive (at most 2 s). Children in <paramref name="waitedFor"/> are
+    /// waited for by their <see cref="System.Diagnostics.Process"/> objects and must not be reaped here.
+    /// </summary>
+    /// <remarks>The one process-tree kill of both mpirun (<see cref="Job"/>) and the per-host daemon.</remarks>
+    public static async Task KillDescendantsAsync(IReadOnlySet<int> waitedFor, Action<string> log)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        int self = Environment.ProcessId;
+        for (int attempt = 0; attempt < 40; attempt++)
+        {
+            bool anyAlive = false;
+            foreach (Entry entry in Descendants(self))
+            {
+                if (!entry.IsZombie)
+                {
+                    anyAlive = true;
+                    log($"killing pid {entry.Pid.ToString(CultureInfo.InvariantCulture)}");
+                    Signal(entry.Pid, SigKill);
+                }
+                else if (entry.ParentPid == self && !waitedFor.Contains(entry.Pid))
+                {
+                    // An orphan re-parented to us: nobody else will wait() for it.
+                    Reap(entry.Pid);
+                }
+            }
+            if (!anyAlive)
+                return;
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when it is already gone.</summary>
     public static bool Signal(int pid, int signal)
     {

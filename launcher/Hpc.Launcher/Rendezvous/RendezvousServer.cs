@@ -13,9 +13,8 @@ namespace Hpc.Launcher;
 /// </summary>
 /// <remarks>
 /// Listens on loopback for a single-host job, and on the job's reachable address when ranks run
-/// on other hosts (<see cref="JobNetwork"/>). A connection that fails
-/// the challenge, speaks out of turn or is too slow is dropped (and logged with <c>-v</c>);
-/// nothing a peer sends can crash the server or make it allocate beyond one bounded line.
+/// on other hosts (<see cref="JobNetwork"/>). A connection that fails the challenge, speaks out of turn
+/// or is too slow is dropped (logged with <c>-v</c>); nothing a peer sends can crash the server or make it allocate beyond one bounded line.
 /// </remarks>
 internal sealed class RendezvousServer : IDisposable
 {
@@ -138,9 +137,12 @@ internal sealed class RendezvousServer : IDisposable
         return answers;
     }
 
-    /// <summary>Tells every connected rank the job is ending (<c>KILL reason</c>), waiting at most <paramref name="limit"/>.</summary>
+    /// <summary>Tells every connected rank the job is ending (<c>KILL reason</c>), waiting at most <paramref name="limit"/>;
+    /// nothing before the table went out: a rank in wire-up would take KILL for a bad table and report a failed Init of its own.</summary>
     public async Task SendKillAsync(string reason, TimeSpan limit)
     {
+        if (!TableSent)
+            return;
         Task[] sends = [.. LiveSessions().Select(s => TrySendAsync(s, ["KILL " + reason]))];
         await Task.WhenAny(Task.WhenAll(sends), Task.Delay(limit)).ConfigureAwait(false);
     }

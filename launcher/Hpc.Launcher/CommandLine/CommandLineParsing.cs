@@ -39,6 +39,42 @@ internal static partial class CommandLineParsing
     /// <exception cref="UsageException">The command line is wrong; the message names the input.</exception>
     public static CommandLineOutcome Parse(IReadOnlyList<string> argv, Func<string, string?> lookup)
     {
+        // Open MPI's MPMD syntax: `-np 1 a : -np 3 b` runs two programs in one job, ranks numbered
+        // in order. A ':' is a separator wherever it stands, as in Open MPI.
+        List<List<string>> contexts = [[]];
+        foreach (string token in argv)
+        {
+            if (token == ":")
+                contexts.Add([]);
+            else
+                contexts[^1].Add(token);
+        }
+
+        (LauncherOptions? options, SplitArguments split, ShowText? show) = Bind(contexts[0]);
+        if (show is not null)
+            return show;
+        var apps = new List<(LauncherOptions Options, SplitArguments Split)> { (options!, split) };
+        for (int i = 1; i < contexts.Count; i++)
+        {
+            (LauncherOptions? more, SplitArguments moreSplit, ShowText? moreShow) = Bind(contexts[i]);
+            if (moreShow is not null)
+                return moreShow;
+            foreach (string token in moreSplit.LauncherArgs)
+            {
+                if (!token.StartsWith('-'))
+                    continue; // the shielded value of a short option
+                string name = token.Split('=')[0];
+                if (name is not ("--np" or "-x" or "--wdir" or "--wd"))
+                    throw new UsageException($"option '{name}' applies to the whole job: give it before the first program (MPMD program {i + 1})");
+            }
+            apps.Add((more!, moreSplit));
+        }
+        return Validate(apps, lookup);
+    }
+
+    /// <summary>Binds one app context's launcher options with CommandLineParser.</summary>
+    private static (LauncherOptions? Options, SplitArguments Split, ShowText? Show) Bind(IReadOnlyList<string> argv)
+    {
         SplitArguments split = ArgvSplitter.Split(argv);
 
         using var parser = new Parser(settings =>
@@ -61,29 +97,23 @@ internal static partial class CommandLineParsing
         {
             Error[] errors = [.. notParsed.Errors];
             if (errors.Any(e => e.Tag == ErrorType.HelpRequestedError))
-                return new ShowText(HelpText(result));
+                return (null, split, new ShowText(HelpText(result)));
             if (errors.Any(e => e.Tag == ErrorType.VersionRequestedError))
-                return new ShowText(VersionText());
+                return (null, split, new ShowText(VersionText()));
             throw new UsageException(Describe(errors[0]));
         }
 
         LauncherOptions options = ((Parsed<LauncherOptions>)result).Value;
-        options.Np = Unshield(options.Np);
-        options.Exports = [.. options.Exports.Select(ArgvSplitter.Unshield)];
-        options.Timeout = Unshield(options.Timeout);
-        options.Coll = Unshield(options.Coll);
-        options.Tune = Unshield(options.Tune);
-        options.Transport = Unshield(options.Transport);
-        options.Hostfile = Unshield(options.Hostfile);
-        options.Machinefile = Unshield(options.Machinefile);
-        options.HostList = [.. options.HostList.Select(ArgvSplitter.Unshield)];
-        options.MapBy = Unshield(options.MapBy);
-        options.LaunchAgent = Unshield(options.LaunchAgent);
-        options.Iface = Unshield(options.Iface);
-        return Validate(options, split, lookup);
+        // Every value was shielded by ArgvSplitter; take the marker off each string option.
+        foreach (System.Reflection.PropertyInfo property in typeof(LauncherOptions).GetProperties())
+        {
+            if (property.PropertyType == typeof(string) && property.GetValue(options) is string text)
+                property.SetValue(options, ArgvSplitter.Unshield(text));
+            else if (property.PropertyType == typeof(IEnumerable<string>) && property.GetValue(options) is IEnumerable<string> list)
+                property.SetValue(options, list.Select(ArgvSplitter.Unshield).ToArray());
+        }
+        return (options, split, null);
     }
-
-    private static string? Unshield(string? bound) => bound is null ? null : ArgvSplitter.Unshield(bound);
 
     /// <summary>The one-line message for a malformed <c>-x</c> argument.</summary>
     public static string MalformedExport(string argument) =>
@@ -105,34 +135,27 @@ internal static partial class CommandLineParsing
         }
     }
 
-    private static RunJob Validate(LauncherOptions options, SplitArguments split, Func<string, string?> lookup)
+    private static RunJob Validate(List<(LauncherOptions Options, SplitArguments Split)> contexts, Func<string, string?> lookup)
     {
+        (LauncherOptions options, SplitArguments split) = contexts[0];
         var warnings = new List<string>();
         var environment = new List<KeyValuePair<string, string>>();
 
         (IReadOnlyList<HostSlots>? hosts, int? allocatedTasks, bool inSlurm) = ReadHosts(options, lookup);
 
-        int ranks = allocatedTasks
+        (MapBy mapBy, PerHostLimit? perHost) = OptionValues.ParseMapBy(options);
+        RankBy? rankBy = options.RankBy?.ToLowerInvariant() switch
+        {
+            null => null,
+            "slot" => RankBy.Slot,
+            "node" => RankBy.Node,
+            _ => throw new UsageException($"--rank-by must be slot or node (got '{options.RankBy}')"),
+        };
+
+        int ranks = perHost?.Total(hosts?.Count ?? 1) ?? allocatedTasks
             ?? (hosts is null ? Environment.ProcessorCount : (int)Math.Min(int.MaxValue, hosts.Sum(h => (long)h.Slots)));
         if (options.Np is not null)
-        {
-            if (!int.TryParse(options.Np, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ranks))
-                throw new UsageException($"-np expects a whole number (got '{options.Np}')");
-            if (ranks < 1)
-                throw new UsageException($"-np must be at least 1 (got {ranks})");
-        }
-
-        MapBy mapBy = MapBy.Slot;
-        if (options.MapBy is not null)
-        {
-            mapBy = options.MapBy.ToLowerInvariant() switch
-            {
-                "slot" => MapBy.Slot,
-                "node" => MapBy.Node,
-                _ => throw new UsageException($"--map-by must be slot or node (got '{options.MapBy}')"),
-            };
-        }
-        Placement? placement = hosts is null ? null : Placement.Compute(hosts, ranks, mapBy, options.Oversubscribe);
+            ranks = OptionValues.ParseRanks(options.Np);
 
         LaunchAgent agent = options.LaunchAgent is not null ? LaunchAgent.Parse(options.LaunchAgent)
             : inSlurm && FindOnPath("srun", lookup) is { } srun ? LaunchAgent.Srun(srun)
@@ -140,26 +163,7 @@ internal static partial class CommandLineParsing
 
         string? iface = options.Iface ?? (lookup(IfaceVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
 
-        foreach (string export in options.Exports)
-        {
-            Match match = ExportPattern().Match(export);
-            if (!match.Success)
-                throw new UsageException(MalformedExport(export));
-            string name = match.Groups["name"].Value;
-            if (match.Groups["value"].Success)
-            {
-                environment.Add(new(name, match.Groups["value"].Value));
-            }
-            else if (lookup(name) is { } inherited)
-            {
-                environment.Add(new(name, inherited));
-            }
-            else
-            {
-                // Open MPI also goes on: the rank simply does not see the variable.
-                warnings.Add($"warning: -x {name}: {name} is not set in mpirun's environment; not exported");
-            }
-        }
+        environment.AddRange(Exports(options, lookup, warnings));
 
         TimeSpan? timeout = null;
         if (options.Timeout is not null)
@@ -199,9 +203,70 @@ internal static partial class CommandLineParsing
         if (split.Program is null)
             throw new UsageException($"no program given (usage: {Usage})");
 
-        var spec = new JobSpec(ranks, split.Program, split.ProgramArgs, environment,
-            options.TagOutput, timeout, options.Timeout, options.Verbose, placement, agent, iface);
+        var apps = new List<JobProgram>();
+        if (contexts.Count == 1)
+        {
+            apps.Add(new JobProgram(split.Program, split.ProgramArgs, ranks, 0, [], OptionValues.WorkingDirectory(options)));
+        }
+        else
+        {
+            int first = 0;
+            for (int i = 0; i < contexts.Count; i++)
+            {
+                (LauncherOptions context, SplitArguments contextSplit) = contexts[i];
+                if (contextSplit.Program is null)
+                    throw new UsageException($"no program given after ':' (MPMD program {i + 1})");
+                if (context.Np is null)
+                    throw new UsageException($"every program of an MPMD command line needs its -np (MPMD program {i + 1}, '{contextSplit.Program}')");
+                int count = OptionValues.ParseRanks(context.Np);
+                // The first context's -x are the whole job's; a later context's -x only its own.
+                IReadOnlyList<KeyValuePair<string, string>> own = i == 0 ? [] : Exports(context, lookup, warnings);
+                apps.Add(new JobProgram(contextSplit.Program, contextSplit.ProgramArgs, count, first, own,
+                    OptionValues.WorkingDirectory(context) ?? OptionValues.WorkingDirectory(options)));
+                first += count;
+            }
+            ranks = first;
+        }
+
+        Placement? placement = null;
+        if (hosts is not null)
+            placement = Placement.Compute(hosts, ranks, mapBy, options.Oversubscribe, perHost, rankBy);
+        else
+            perHost?.Check(ranks, 1);
+
+        var output = new OutputOptions(options.TagOutput, options.TimestampOutput, options.MergeStderrToStdout,
+            options.OutputFilename is null ? null : Path.GetFullPath(options.OutputFilename));
+
+        var spec = new JobSpec(apps, environment, output, timeout, options.Timeout, options.Verbose, placement, agent, iface,
+            OptionValues.ParseStdin(options.Stdin, ranks), OptionValues.ParseBinding(options), options.DisplayMap, options.Oversubscribe);
         return new RunJob(spec, warnings);
+    }
+
+    /// <summary>The <c>-x</c> variables of one context, in order; a bare name copies mpirun's value.</summary>
+    private static List<KeyValuePair<string, string>> Exports(LauncherOptions options, Func<string, string?> lookup, List<string> warnings)
+    {
+        var exports = new List<KeyValuePair<string, string>>();
+        foreach (string export in options.Exports)
+        {
+            Match match = ExportPattern().Match(export);
+            if (!match.Success)
+                throw new UsageException(MalformedExport(export));
+            string name = match.Groups["name"].Value;
+            if (match.Groups["value"].Success)
+            {
+                exports.Add(new(name, match.Groups["value"].Value));
+            }
+            else if (lookup(name) is { } inherited)
+            {
+                exports.Add(new(name, inherited));
+            }
+            else
+            {
+                // Open MPI also goes on: the rank simply does not see the variable.
+                warnings.Add($"warning: -x {name}: {name} is not set in mpirun's environment; not exported");
+            }
+        }
+        return exports;
     }
 
     /// <summary>

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Hpc.Bootstrap;
+
+namespace Hpc.Launcher;
+
+/// <summary>
+/// The variables one rank gets on top of its starter's environment: the job's additions
+/// (<c>-x</c>, option variables), its app context's own, Hpc's identity contract
+/// (<see cref="JobEnvironment"/>), and the names Open MPI and MPICH's Hydra give the same facts,
+/// so programs and scripts written for them find their rank.
+/// </summary>
+/// <remarks>
+/// Open MPI: <c>OMPI_COMM_WORLD_RANK</c>, <c>_SIZE</c>, <c>_LOCAL_RANK</c>, <c>_LOCAL_SIZE</c>,
+/// <c>_NODE_RANK</c> (the same as the local rank: one job per host), <c>OMPI_UNIVERSE_SIZE</c>
+/// and <c>OMPI_APPNUM</c> (the MPMD program's index). PMI/Hydra: <c>PMI_RANK</c>, <c>PMI_SIZE</c>,
+/// <c>MPI_LOCALRANKID</c>, <c>MPI_LOCALNRANKS</c>. <c>PMI_FD</c>/<c>PMI_PORT</c> are deliberately
+/// not set: there is no PMI server, and a program that found them would try to talk to one.
+/// </remarks>
+internal static class RankEnvironment
+{
+    /// <summary>The additions for rank <paramref name="rank"/> of the job, in order (later wins).</summary>
+    public static List<KeyValuePair<string, string>> For(JobSpec spec, int rank, string rendezvous, string jobId, string secret, JobNetwork network)
+    {
+        static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+        int app = spec.AppIndexOf(rank);
+        // Without a host list every rank is local.
+        string localRank = Text(spec.Placement?.LocalRankOf(rank) ?? rank);
+        string localSize = Text(spec.Placement?.LocalSizeOf(rank) ?? spec.Ranks);
+        string size = Text(spec.Ranks);
+        var variables = new List<KeyValuePair<string, string>>(spec.Environment.Count + 24);
+        variables.AddRange(spec.Environment);
+        variables.AddRange(spec.Apps[app].Environment);
+        variables.AddRange(
+        [
+            new(JobEnvironment.RankVariable, Text(rank)),
+            new(JobEnvironment.SizeVariable, size),
+            new(JobEnvironment.LocalRankVariable, localRank),
+            new(JobEnvironment.LocalSizeVariable, localSize),
+            new(JobEnvironment.RendezvousVariable, rendezvous),
+            new(JobEnvironment.JobIdVariable, jobId),
+            new(JobEnvironment.SecretVariable, secret),
+            new("OMPI_COMM_WORLD_RANK", Text(rank)),
+            new("OMPI_COMM_WORLD_SIZE", size),
+            new("OMPI_COMM_WORLD_LOCAL_RANK", localRank),
+            new("OMPI_COMM_WORLD_LOCAL_SIZE", localSize),
+            new("OMPI_COMM_WORLD_NODE_RANK", localRank),
+            new("OMPI_UNIVERSE_SIZE", size),
+            new("OMPI_APPNUM", Text(app)),
+            new("PMI_RANK", Text(rank)),
+            new("PMI_SIZE", size),
+            new("MPI_LOCALRANKID", localRank),
+            new("MPI_LOCALNRANKS", localSize),
+        ]);
+        // Ranks decide who shares their host (shared memory) by this name, not by their
+        // machine's: placement is what the user asked for, and containers or network
+        // namespaces can give different hosts the same machine name.
+        if (spec.Placement is { } placement)
+            variables.Add(new(JobEnvironment.HostNameVariable, placement.HostOf(rank)));
+        if (network.SpansHosts)
+            variables.Add(new(JobEnvironment.BindAddressVariable, network.Address.ToString()));
+        return variables;
+    }
+}
