@@ -74,7 +74,7 @@ internal static class RequestWaiting
         }
     }
 
-    /// <summary>The spin and yield phases: polls until the request completes or the wait should block.</summary>
+    /// <summary>The spin and relax phases: polls until the request completes or the wait should block.</summary>
     private static bool SpinAndYield(Request request, ProgressEngine engine)
     {
         WaitStrategy.Backoff backoff = engine.Waiting.Begin();

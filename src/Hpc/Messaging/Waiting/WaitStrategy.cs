@@ -4,24 +4,24 @@ namespace Hpc.Messaging.Waiting;
 
 /// <summary>
 /// How every blocked call of one rank waits: point-to-point requests, the shared-memory
-/// collectives' counters and senders waiting for ring space. A wait goes through three phases,
-/// as MPICH's ch4 progress and Open MPI's <c>opal_progress</c> with <c>mpi_yield_when_idle</c> do:
+/// collectives' counters and senders waiting for ring space. A wait polls the links itself
+/// through three phases, as MPICH's ch4 progress and Open MPI's <c>opal_progress</c> do:
 /// <list type="number">
-/// <item><b>spin</b>: poll with a pause between polls, for an adaptive budget (see below);</item>
-/// <item><b>yield</b>: poll, then <c>sched_yield</c>, until the wait has lasted
-/// <see cref="YieldUntilMicroseconds"/> in all: on a core shared with other work (the peer rank
-/// of an oversubscribed host, other processes) a yield hands the core to whoever can run, often
-/// the very rank we wait for, instead of burning the time slice; on an idle core it returns at
-/// once and costs what a poll does;</item>
+/// <item><b>spin</b>: poll with a single pause between polls, for an adaptive budget (see below);</item>
+/// <item><b>relax</b>: poll less often, until the wait has lasted <see cref="BlockAfterMicroseconds"/>
+/// in all. With a core per rank the rank keeps its core and pauses longer between polls; with more
+/// ranks on the host than cores it yields (<c>sched_yield</c>, Open MPI's <c>mpi_yield_when_idle</c>),
+/// because the rank it waits for may be the one waiting for this core. It does not yield with a
+/// core per rank: when other processes share the cores, a yield hands the core to them for a whole
+/// time slice (measured 2026-12-02 beside 2 CPU-bound processes, np 2: 64 KiB ping-pongs took
+/// 2,000 µs with yields, 25-38 µs without, Open MPI 21-25 µs);</item>
 /// <item><b>block</b>: sleep on something the sender wakes (the caller decides what), so a rank
 /// blocked for long uses about 0 % CPU after the first millisecond.</item>
 /// </list>
 /// The spin budget adapts to what waits cost: a wait that ended while spinning doubles it (up to
-/// <see cref="MaxSpinMicroseconds"/>), one that outlasted it halves it (down to a few polls). So a
-/// rank whose peer answers within microseconds keeps spinning, and a rank whose peer keeps being
-/// descheduled stops stealing the core after a handful of waits. With more ranks on the host
-/// than cores there is no spin phase at all. One instance per rank: two ranks-as-threads worlds in
-/// one process never change each other's waiting.
+/// <see cref="MaxSpinMicroseconds"/>), one that outlasted it halves it (down to a few polls), so a
+/// rank whose peer keeps being descheduled stops polling at full rate after a handful of waits.
+/// One instance per rank: two ranks-as-threads worlds in one process never change each other's waiting.
 /// </summary>
 internal sealed class WaitStrategy
 {
@@ -32,13 +32,12 @@ internal sealed class WaitStrategy
     public const long MinSpinMicroseconds = 2;
 
     /// <summary>
-    /// A wait yields until it has lasted this long, then blocks. It must outlast the chain of
-    /// wake-ups a sleeping peer needs to answer, or a ping-pong settles into both sides sleeping
-    /// on every message (with a 200 µs spin and no yield phase, whole runs of 256 KiB round trips
-    /// took ~550 µs instead of 33; 2026-12-01); and stay short enough that a rank blocked for long
-    /// costs no CPU.
+    /// A wait polls until it has lasted this long, then blocks. It must outlast the wake-up a
+    /// sleeping peer needs to answer, or a ping-pong settles into both sides sleeping on every
+    /// message (with a 200 µs limit, whole runs of 256 KiB round trips took ~550 µs instead of 33;
+    /// 2026-12-01); and stay short enough that a rank blocked for long costs no CPU.
     /// </summary>
-    public const long YieldUntilMicroseconds = 1000;
+    public const long BlockAfterMicroseconds = 1000;
 
     /// <summary>Polls between two readings of the clock: reading it costs more than a poll in a VM.</summary>
     private const int ClockEveryPolls = 64;
@@ -59,8 +58,8 @@ internal sealed class WaitStrategy
         _maxSpinTicks = ToTicks(fixedSpinMicroseconds ?? (Oversubscribed ? 0 : MaxSpinMicroseconds));
         _minSpinTicks = Math.Min(_maxSpinTicks, ToTicks(MinSpinMicroseconds));
         _spinTicks = _maxSpinTicks;
-        // A fixed spin longer than the yield phase keeps its meaning: spin that long, then block.
-        _yieldUntilTicks = Math.Max(_maxSpinTicks, ToTicks(YieldUntilMicroseconds));
+        // A fixed spin longer than the polling phases keeps its meaning: spin that long, then block.
+        _yieldUntilTicks = Math.Max(_maxSpinTicks, ToTicks(BlockAfterMicroseconds));
     }
 
     /// <summary>A strategy for tests and tools that never share cores.</summary>
@@ -104,8 +103,9 @@ internal sealed class WaitStrategy
         public readonly bool OutlastedSpin => _outlastedSpin;
 
         /// <summary>
-        /// Pauses between two polls as the wait's phase says: a pause instruction while spinning,
-        /// a yield of the core after that. Returns false once the wait should block instead.
+        /// Pauses between two polls as the wait's phase says: a short pause while spinning, a
+        /// longer one (or, on an oversubscribed host, a yield of the core) after that. Returns
+        /// false once the wait should block instead.
         /// </summary>
         public bool Pause()
         {
@@ -131,7 +131,10 @@ internal sealed class WaitStrategy
             }
             if (Stopwatch.GetTimestamp() >= _yieldUntil)
                 return false;
-            Thread.Yield();
+            if (_strategy.Oversubscribed)
+                Thread.Yield();
+            else
+                Thread.SpinWait(20);
             return true;
         }
 
