@@ -40,7 +40,7 @@ internal static class RequestWaiting
             }
             engine.EnterSpin();
             spinning = true;
-            completed = SpinAndYield(request, engine);
+            completed = SpinAndRelax(request, engine);
             if (completed || signal is null)
                 return completed;
             // Block on the doorbell, still counted as a spinner: this thread reads the links
@@ -60,9 +60,7 @@ internal static class RequestWaiting
         finally
         {
             if (blocked)
-            {
                 Interlocked.Decrement(ref request.BlockedWaiters);
-            }
             // After this decrement (a full fence) the engine hands new work to a pool thread;
             // work it handed over before is done here, so none is left behind.
             Interlocked.Decrement(ref request.SpinningWaiters);
@@ -75,7 +73,7 @@ internal static class RequestWaiting
     }
 
     /// <summary>The spin and relax phases: polls until the request completes or the wait should block.</summary>
-    private static bool SpinAndYield(Request request, ProgressEngine engine)
+    private static bool SpinAndRelax(Request request, ProgressEngine engine)
     {
         WaitStrategy.Backoff backoff = engine.Waiting.Begin();
         long mark = request.ProgressMark;

@@ -99,8 +99,6 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
 
     private void ReadLoop()
     {
-        int* doorbell = DoorbellOf(_segment);
-        int* sleeping = SleepingOf(_segment);
         try
         {
             while (!_stopping)
@@ -112,13 +110,7 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
                     any |= link.Poll();
                 if (any || _progress.TryParkBackground())
                     continue;
-                // Announce the sleep, then look once more: a sender that published before it saw
-                // the flag has its record found here; one that published after rings the doorbell.
-                int ticket = Volatile.Read(ref *doorbell);
-                Interlocked.Increment(ref *sleeping);
-                if (!AnyData() && !_stopping)
-                    LinuxNative.Wait(doorbell, ticket, 100);
-                Interlocked.Decrement(ref *sleeping);
+                SleepOnDoorbell(null, 100);
             }
         }
         catch (Exception e) when (!_stopping)
@@ -138,17 +130,22 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     }
 
     /// <inheritdoc />
-    public void Sleep(Request request, int timeoutMilliseconds)
+    public void Sleep(Request request, int timeoutMilliseconds) => SleepOnDoorbell(request, timeoutMilliseconds);
+
+    /// <summary>
+    /// Sleeps on the doorbell unless <paramref name="request"/> completed, data waits or the inbox
+    /// stops. The ticket first, then the announcement, then the last look: a sender that published
+    /// before it saw the announcement is found by the look; one after it changes the ticket.
+    /// </summary>
+    private void SleepOnDoorbell(Request? request, int timeoutMilliseconds)
     {
         int* doorbell = DoorbellOf(_segment);
         int* sleepers = SleepingOf(_segment);
-        // The ticket first, then the announcement, then the last look: a sender that published
-        // before it saw the announcement is found by the look; one after it changes the ticket.
         int ticket = Volatile.Read(ref *doorbell);
         Interlocked.Increment(ref *sleepers);
         try
         {
-            if (!request.IsCompleted && !AnyData() && !_stopping)
+            if (request?.IsCompleted != true && !AnyData() && !_stopping)
                 LinuxNative.Wait(doorbell, ticket, timeoutMilliseconds);
         }
         finally
@@ -169,9 +166,7 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     public void Dispose()
     {
         _stopping = true;
-        int* doorbell = DoorbellOf(_segment);
-        Interlocked.Increment(ref *doorbell);
-        LinuxNative.Wake(doorbell, int.MaxValue);
+        WakeAll();
         if (_reader is not null && Thread.CurrentThread != _reader)
             _reader.Join(TimeSpan.FromSeconds(2));
         _segment.Unlink();
