@@ -155,8 +155,10 @@ internal sealed class RankRuntime : IDisposable
     /// ranks-as-threads worlds that test every algorithm without sockets.
     /// </summary>
     public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit, bool checkCollectives = false,
-        InProcessCopies copies = InProcessCopies.None)
+        InProcessCopies copies = InProcessCopies.None, string[]? hosts = null)
     {
+        if (hosts is not null && hosts.Length != size)
+            throw new ArgumentException($"{hosts.Length} host names for {size} ranks; give one per rank", nameof(hosts));
         // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
         var options = new RuntimeOptions { EagerLimit = eagerLimit, CheckCollectives = checkCollectives };
         var waiting = new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds);
@@ -164,7 +166,8 @@ internal sealed class RankRuntime : IDisposable
         for (int r = 0; r < size; r++)
             engines[r] = new Messenger(r, waiting);
         var runtimes = new RankRuntime[size];
-        string[] hosts = [.. Enumerable.Repeat("localhost", size)];
+        // Ranks as threads may pretend to live on several hosts so node-aware code can be tested in one process.
+        hosts ??= [.. Enumerable.Repeat("localhost", size)];
         for (int r = 0; r < size; r++)
         {
             var links = new IPeerLink[size];

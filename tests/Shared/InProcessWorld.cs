@@ -16,9 +16,9 @@ internal static class InProcessWorld
     private const string EchoPrefix = "in-process world: rank ";
 
     public static void Run(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
-        bool checkCollectives = false, InProcessCopies copies = InProcessCopies.None)
+        bool checkCollectives = false, InProcessCopies copies = InProcessCopies.None, string[]? hosts = null)
     {
-        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives, copies);
+        RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives, copies, hosts);
         var failures = new Exception?[size];
         var threads = new Thread[size];
         for (int r = 0; r < size; r++)
@@ -61,10 +61,10 @@ internal static class InProcessWorld
 
     /// <summary>Runs <paramref name="body"/> on every rank and returns each rank's result, by rank.</summary>
     public static T[] Run<T>(int size, Func<Communicator, T> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null,
-        bool checkCollectives = false)
+        bool checkCollectives = false, string[]? hosts = null)
     {
         var results = new T[size];
-        Run(size, world => { results[world.Rank] = body(world); }, eagerLimit, timeout, checkCollectives);
+        Run(size, world => { results[world.Rank] = body(world); }, eagerLimit, timeout, checkCollectives, hosts: hosts);
         return results;
     }
 

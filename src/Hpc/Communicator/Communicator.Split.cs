@@ -65,6 +65,38 @@ public sealed partial class Communicator
         return new Communicator(Runtime, context, worldRanks, newRank, $"split of {Name}");
     }
 
+    /// <summary>
+    /// Partitions the communicator by host (MPI_Comm_split_type with MPI_COMM_TYPE_SHARED): the
+    /// ranks that share this rank's host, ordered by <paramref name="key"/> and then by their
+    /// rank here. Collective: every rank must call it.
+    /// </summary>
+    public Communicator SplitByHost(int key = 0)
+    {
+        CheckUsable();
+        // The first world rank on this host is the same number on every rank of the host, and
+        // different on every other host: a color all of them compute without talking.
+        int color = Array.IndexOf(Runtime.Hosts, Runtime.Hosts[WorldRankOf(Rank)]);
+        return Split(color, key)!;
+    }
+
+    /// <summary>
+    /// The communicator of one leader per host (the lowest rank here on each host), ordered by
+    /// rank; the other ranks get null. With <see cref="SplitByHost"/> it is the two-level
+    /// layout that node-aware algorithms use. Collective: every rank must call it.
+    /// </summary>
+    public Communicator? SplitHostLeaders()
+    {
+        CheckUsable();
+        string host = Runtime.Hosts[WorldRankOf(Rank)];
+        bool leader = true;
+        for (int r = 0; r < Rank && leader; r++)
+            leader = Runtime.Hosts[WorldRankOf(r)] != host;
+        return Split(leader ? 0 : Undefined, 0);
+    }
+
+    /// <summary>Number of hosts this communicator's ranks run on.</summary>
+    public int HostCount => Topology.Hosts;
+
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct SplitEntry(int Color, int Key, int ContextCandidate);
 }

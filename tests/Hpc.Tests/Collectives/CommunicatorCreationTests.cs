@@ -122,4 +122,31 @@ public class CommunicatorCreationTests
             Assert.Equal("color", error.ParamName);
         });
     }
+
+    [Fact]
+    public void SplitByHostGroupsTheRanksOfEachHostAndLeadersHoldOnePerHost()
+    {
+        // Hosts interleaved on purpose: the split must follow host names, not rank order.
+        string[] hosts = ["a", "b", "a", "c", "b", "a"];
+        InProcessWorld.Run(hosts.Length, world =>
+        {
+            Assert.Equal(3, world.HostCount);
+            using Communicator local = world.SplitByHost();
+            int[] expected = [.. Enumerable.Range(0, hosts.Length).Where(r => hosts[r] == hosts[world.Rank])];
+            Assert.Equal(expected.Length, local.Size);
+            Assert.Equal(Array.IndexOf(expected, world.Rank), local.Rank);
+            Assert.Equal(1, local.HostCount);
+            // The members really are those ranks: their world ranks, gathered, in order.
+            Assert.Equal(expected, local.Allgather(world.Rank));
+
+            using Communicator? leaders = world.SplitHostLeaders();
+            bool isLeader = world.Rank is 0 or 1 or 3;
+            Assert.Equal(isLeader, leaders is not null);
+            if (leaders is not null)
+            {
+                Assert.Equal(3, leaders.Size);
+                Assert.Equal(new[] { 0, 1, 3 }, leaders.Allgather(world.Rank));
+            }
+        }, hosts: hosts);
+    }
 }
