@@ -48,6 +48,9 @@ internal sealed class RankRuntime : IDisposable
     public Messenger Engine { get; }
     /// <summary>Host name of every world rank.</summary>
     public string[] Hosts { get; }
+
+    /// <summary>What each of this rank's threads is doing inside Hpc, for mpirun's <c>--timeout</c> report.</summary>
+    public CallTracker Calls { get; } = new();
     public JobEnvironment Job { get; }
     /// <summary>This rank's settings, parsed once from the environment (or given by a test).</summary>
     public RuntimeOptions Options { get; }
@@ -102,7 +105,7 @@ internal sealed class RankRuntime : IDisposable
             if (inbox is not null && wired.Links.All(l => l is SharedMemoryLink or InProcessLink))
                 engine.Progress.ArrivalSignal = inbox;
             inbox?.Start();
-            control.StartControlLoop(CallTracker.Describe);
+            control.StartControlLoop(runtime.Calls.Describe);
             if (inbox is not null)
             {
                 // Once every rank has mapped every inbox the names can go: from here on a killed

@@ -13,7 +13,7 @@ public sealed partial class Communicator
 
     /// <summary>Records the collective this thread is in, for mpirun's hang report ("Allreduce(count=1024, Single) on world, waiting for rank 5").</summary>
     private CallTracker.Scope TrackCollective(string operation, long count, Type elementType) =>
-        CallTracker.Enter(operation, this, peer: int.MinValue, tag: -1, count, elementType);
+        Runtime.Calls.Enter(operation, this, peer: int.MinValue, tag: -1, count, elementType);
 
     private static unsafe long Bytes<T>(long count) where T : unmanaged => count * sizeof(T);
 

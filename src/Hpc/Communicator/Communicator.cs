@@ -72,7 +72,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckDestination(dest);
         CheckSendTag(tag);
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(data);
-        using CallTracker.Scope call = CallTracker.Enter("Send", this, dest, tag, data.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter("Send", this, dest, tag, data.Length, typeof(T));
         fixed (byte* pointer = bytes)
         {
             Request request = Runtime.Engine.StartSend(Context, Rank, WorldRankOf(dest), tag, pointer, bytes.Length);
@@ -100,7 +100,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckSource(source);
         CheckReceiveTag(tag);
         Span<byte> bytes = MemoryMarshal.AsBytes(buffer);
-        using CallTracker.Scope call = CallTracker.Enter("Receive", this, source, tag, buffer.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter("Receive", this, source, tag, buffer.Length, typeof(T));
         fixed (byte* pointer = bytes)
         {
             var request = ReceiveRequest.ForBlockingCall(Context, source, tag, pointer, bytes.Length, sizeof(T));
@@ -158,7 +158,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckReceiveTag(receiveTag);
         ReadOnlySpan<byte> sendBytes = MemoryMarshal.AsBytes(sendData);
         Span<byte> receiveBytes = MemoryMarshal.AsBytes(receiveBuffer);
-        using CallTracker.Scope call = CallTracker.Enter("SendReceive", this, source, receiveTag, receiveBuffer.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter("SendReceive", this, source, receiveTag, receiveBuffer.Length, typeof(T));
         fixed (byte* sendPointer = sendBytes)
         fixed (byte* receivePointer = receiveBytes)
         {
@@ -284,7 +284,7 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckSource(source);
         CheckReceiveTag(tag);
-        using CallTracker.Scope call = CallTracker.Enter("Probe", this, source, tag, 0, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter("Probe", this, source, tag, 0, typeof(T));
         return Runtime.Engine.Probe(Context, source, tag, sizeof(T));
     }
 

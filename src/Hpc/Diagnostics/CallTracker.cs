@@ -10,28 +10,32 @@ namespace Hpc;
 /// <c>Allreduce(count=1024, Single) on world, waiting for rank 5</c>. Recording is a few field
 /// writes on a thread-local object; formatting happens only when asked.
 /// </summary>
-internal static class CallTracker
+/// <remarks>
+/// One tracker per rank (its <see cref="RankRuntime"/>), so two worlds in one process (ranks as
+/// threads, or two test worlds) describe only their own threads. The thread's current record is
+/// cached in a thread-static beside the tracker it belongs to: the hot path is a field compare.
+/// </remarks>
+internal sealed class CallTracker
 {
-    private static readonly ConcurrentDictionary<int, CallRecord> s_records = new();
+    private readonly ConcurrentDictionary<int, CallRecord> _records = new();
     [ThreadStatic] private static CallRecord? t_record;
+    [ThreadStatic] private static CallTracker? t_owner;
 
-    private static CallRecord Record
+    private CallRecord Record
     {
         get
         {
-            CallRecord? record = t_record;
-            if (record is null)
-            {
-                record = new CallRecord();
-                t_record = record;
-                s_records[Environment.CurrentManagedThreadId] = record;
-            }
+            if (ReferenceEquals(t_owner, this))
+                return t_record!;
+            CallRecord record = _records.GetOrAdd(Environment.CurrentManagedThreadId, _ => new CallRecord());
+            t_record = record;
+            t_owner = this;
             return record;
         }
     }
 
     /// <summary>Marks the start of a blocking call; returns a token that ends it.</summary>
-    public static Scope Enter(string operation, Communicator communicator, int peer, int tag, long count, Type elementType)
+    public Scope Enter(string operation, Communicator communicator, int peer, int tag, long count, Type elementType)
     {
         CallRecord record = Record;
         if (record.Operation is not null)
@@ -45,7 +49,7 @@ internal static class CallTracker
         return new Scope(record);
     }
 
-    /// <summary>The thread is about to sleep on <paramref name="request"/>.</summary>
+    /// <summary>The thread is about to sleep on <paramref name="request"/> (inside the call its current record describes).</summary>
     public static void Waiting(Request? request)
     {
         CallRecord? record = t_record;
@@ -53,11 +57,11 @@ internal static class CallTracker
             record.WaitingOn = request;
     }
 
-    /// <summary>One line per thread that is inside a call; "computing" when none is.</summary>
-    public static string Describe()
+    /// <summary>One line per thread of this rank that is inside a call; "computing" when none is.</summary>
+    public string Describe()
     {
         var text = new StringBuilder();
-        foreach (CallRecord record in s_records.Values)
+        foreach (CallRecord record in _records.Values)
         {
             string? line = record.Describe();
             if (line is null)
