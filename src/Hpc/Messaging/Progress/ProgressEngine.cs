@@ -133,6 +133,12 @@ internal sealed class ProgressEngine
     public bool SomeoneSpins => Volatile.Read(ref _spinners) > 0;
 
     /// <summary>
+    /// Wakes a parked background reader so it sees that its transport is stopping; without it
+    /// Finalize would wait out the reader's park timeout (200 ms) in every rank.
+    /// </summary>
+    public void WakeBackgroundForShutdown() => _backgroundWanted.Set();
+
+    /// <summary>
     /// Blocks a background reader until it has work, at most <paramref name="millisecondsTimeout"/>;
     /// after a timeout it also goes to work when operations are pending. The counts are read
     /// without the matching lock, so a reader could park on a momentarily wrong count; this

@@ -166,6 +166,7 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     public void Dispose()
     {
         _stopping = true;
+        _progress.WakeBackgroundForShutdown();
         WakeAll();
         if (_reader is not null && Thread.CurrentThread != _reader)
             _reader.Join(TimeSpan.FromSeconds(2));

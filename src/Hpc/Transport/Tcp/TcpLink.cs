@@ -319,6 +319,7 @@ internal sealed class TcpLink : IPeerLink
         {
         }
         _socket.Dispose();
+        _progress.WakeBackgroundForShutdown();
         if (Thread.CurrentThread != _readerThread)
             _readerThread.Join(TimeSpan.FromSeconds(2));
     }
