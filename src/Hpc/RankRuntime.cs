@@ -2,6 +2,8 @@ using Hpc.Bootstrap;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
 using Hpc.Transport.SharedMemory;
+using Hpc.Transport.Tcp;
+using Hpc.Transport.Waiting;
 
 namespace Hpc;
 
@@ -27,6 +29,7 @@ internal sealed class RankRuntime : IDisposable
     private const int FirstFreeContext = 6;
 
     private readonly SharedMemoryInbox? _inbox;
+    private PollingArrivalSignal? _pollingSignal;
 
     private RankRuntime(int worldRank, int worldSize, Messenger engine, IPeerLink[] links,
         string[] hosts, JobEnvironment job, RuntimeOptions options, RendezvousClient? control, SharedMemoryInbox? inbox)
@@ -104,6 +107,8 @@ internal sealed class RankRuntime : IDisposable
             // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
             if (inbox is not null && wired.Links.All(l => l is SharedMemoryLink or InProcessLink))
                 engine.Progress.ArrivalSignal = inbox;
+            else
+                engine.Progress.ArrivalSignal = runtime._pollingSignal = CreatePollingSignal(options, wired.Links, inbox);
             inbox?.Start();
             control.StartControlLoop(runtime.Calls.Describe);
             if (inbox is not null)
@@ -121,6 +126,7 @@ internal sealed class RankRuntime : IDisposable
             inbox?.Dispose();
             foreach (IPeerLink link in wired.Links)
                 link.Dispose();
+            runtime._pollingSignal?.Dispose();
             control.Dispose();
             throw;
         }
@@ -130,6 +136,23 @@ internal sealed class RankRuntime : IDisposable
     /// When every rank shares this host's memory, the world communicator's collectives can work
     /// on shared buffers directly (<see cref="Collectives.SharedMemory.SharedCollectiveArea"/>).
     /// </summary>
+    /// <summary>
+    /// With TCP peers, a blocked call sleeps in poll(2) on the sockets (and the inbox's bell)
+    /// itself, unless <c>HPC_DIRECT_WAKE=0</c> leaves the blocked phase to the background readers.
+    /// </summary>
+    private static PollingArrivalSignal? CreatePollingSignal(RuntimeOptions options, IPeerLink[] links, SharedMemoryInbox? inbox)
+    {
+        if (!options.DirectWake || !OperatingSystem.IsLinux() || !links.All(l => l is TcpLink or SharedMemoryLink or InProcessLink))
+            return null;
+        TcpLink[] sockets = [.. links.OfType<TcpLink>()];
+        if (sockets.Length == 0)
+            return null;
+        bool hasSharedMemoryPeers = links.Any(l => l is SharedMemoryLink);
+        if (hasSharedMemoryPeers && (inbox is null || !inbox.OpenBell()))
+            return null;
+        return new PollingArrivalSignal(sockets, hasSharedMemoryPeers ? inbox : null);
+    }
+
     private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, Messenger engine)
     {
         if (inbox is null)
@@ -202,6 +225,7 @@ internal sealed class RankRuntime : IDisposable
         _inbox?.Dispose();
         foreach (IPeerLink link in _links)
             link.Dispose();
+        _pollingSignal?.Dispose();
         _control?.Dispose();
     }
 }

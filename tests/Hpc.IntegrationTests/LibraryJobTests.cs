@@ -190,6 +190,19 @@ public class LibraryJobTests
         Assert.Contains("bit-identical on all ranks", result.Stdout);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    public void WaitsThatBlockOverTcpAreWokenByWhatArrives(string directWake)
+    {
+        // HPC_DIRECT_WAKE=1: a blocked receiver sleeps in poll(2) on its sockets; 0: it waits
+        // for a background reader. Both must deliver every message of every round.
+        MpirunResult result = Mpirun.Run(["--transport", "tcp", "-x", $"HPC_DIRECT_WAKE={directWake}", "-np", "3", RankPrograms.TestRank, "blocked-waits"],
+            TimeSpan.FromSeconds(120));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("blocked waits ok: 3 ranks", result.Stdout);
+    }
+
     [Fact]
     public void CollectivesAtEightRanksOverTcp()
     {

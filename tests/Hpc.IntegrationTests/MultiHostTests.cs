@@ -40,6 +40,7 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
     [NetnsTheory]
     [InlineData("p2p", "p2p ok: 6 ranks")]
     [InlineData("allreduce", "allreduce ok: 6 ranks, sum = 21")]
+    [InlineData("blocked-waits", "blocked waits ok: 6 ranks")]
     public void SixRanksOnThreeHostsCheckTheirOwnResults(string scenario, string expected)
     {
         hosts.EnsureUp();

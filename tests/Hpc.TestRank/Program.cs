@@ -76,6 +76,28 @@ switch (scenario)
             world.Abort(5, "deliberate abort");
         world.Receive<int>(0, 0);
         break;
+    case "blocked-waits":
+    {
+        // Every wait here outlasts the polling phases (one rank sleeps before each round), so
+        // receivers block: over TCP they sleep in poll(2) themselves (HPC_DIRECT_WAKE), beside
+        // shared-memory peers on the inbox's bell too; each must be woken by what arrives.
+        int right = (world.Rank + 1) % world.Size, left = (world.Rank + world.Size - 1) % world.Size;
+        for (int round = 0; round < 2 * world.Size; round++)
+        {
+            if (world.Rank == round % world.Size)
+                Thread.Sleep(30);
+            long[] mine = [.. Enumerable.Range(0, round % 2 == 0 ? 3 : 100_000).Select(i => (long)round * 1_000_000 + world.Rank * 1000 + i % 1000)];
+            var got = new long[mine.Length];
+            world.SendReceive(mine, right, round, got, left, round);
+            for (int i = 0; i < got.Length; i += 97)
+                Check(got[i] == (long)round * 1_000_000 + left * 1000 + i % 1000, $"round {round}: element {i} from rank {left} is {got[i]}");
+            long total = world.Allreduce((long)round + world.Rank, ReduceOp.Sum);
+            Check(total == (long)round * world.Size + (long)world.Size * (world.Size - 1) / 2, $"round {round}: allreduce {total}");
+        }
+        if (world.Rank == 0)
+            Console.WriteLine($"blocked waits ok: {world.Size} ranks");
+        break;
+    }
     case "hang":
         Console.WriteLine($"rank {world.Rank} pid {Environment.ProcessId}");
         if (world.Rank == 0)

@@ -37,6 +37,8 @@ internal sealed record RuntimeOptions
     public const string VerboseVariable = "HPC_VERBOSE";
     /// <summary>Variable of <see cref="SharedMemoryCollectives"/>.</summary>
     public const string SharedMemoryCollectivesVariable = "HPC_SHM_COLLECTIVES";
+    /// <summary>Variable of <see cref="DirectWake"/>.</summary>
+    public const string DirectWakeVariable = "HPC_DIRECT_WAKE";
     /// <summary>Variable of <see cref="CheckCollectives"/>.</summary>
     public const string CheckVariable = "HPC_CHECK";
 
@@ -62,6 +64,13 @@ internal sealed record RuntimeOptions
     /// </summary>
     public long? SpinMicroseconds { get; init; }
 
+    /// <summary>
+    /// A blocked call with TCP peers sleeps in poll(2) on its sockets (and on its inbox's bell)
+    /// itself and reads what wakes it (<c>HPC_DIRECT_WAKE</c>, default 1); 0 leaves its blocked
+    /// phase to the background readers, which then wake it (two wake-ups per message).
+    /// </summary>
+    public bool DirectWake { get; init; } = true;
+
     /// <summary>Large shared-memory messages by one kernel copy where allowed (<c>HPC_SINGLE_COPY</c>, default 1).</summary>
     public bool SingleCopy { get; init; } = true;
 
@@ -86,7 +95,7 @@ internal sealed record RuntimeOptions
     /// <summary>Every variable these options read, for documentation and the launcher.</summary>
     public static IReadOnlyList<string> Variables { get; } =
     [
-        TransportVariable, EagerLimitVariable, SpinVariable, SingleCopyVariable, VerboseVariable, SharedMemoryCollectivesVariable,
+        TransportVariable, EagerLimitVariable, SpinVariable, DirectWakeVariable, SingleCopyVariable, VerboseVariable, SharedMemoryCollectivesVariable,
         CheckVariable, JobEnvironment.BindAddressVariable, JobEnvironment.HostNameVariable,
         JobEnvironment.CollectiveOverridesVariable, JobEnvironment.TuningFileVariable,
     ];
@@ -113,6 +122,7 @@ internal sealed record RuntimeOptions
                 text => ParseLong(text) is long value && value is >= 0 and <= MaxEagerLimit ? value : null),
             SpinMicroseconds = ReadNullable(lookup, SpinVariable, "a number of microseconds from 0 to 1000000, or 'auto'",
                 text => ParseLong(text) is long value && value is >= 0 and <= 1_000_000 ? value : null, unsetWord: "auto"),
+            DirectWake = ReadFlag(lookup, DirectWakeVariable, defaultValue: true),
             SingleCopy = ReadFlag(lookup, SingleCopyVariable, defaultValue: true),
             Verbose = ReadFlag(lookup, VerboseVariable, defaultValue: false),
             SharedMemoryCollectives = ReadFlag(lookup, SharedMemoryCollectivesVariable, defaultValue: true),

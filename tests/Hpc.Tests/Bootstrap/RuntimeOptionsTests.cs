@@ -21,6 +21,7 @@ public class RuntimeOptionsTests
         Assert.Null(options.EagerLimit);
         Assert.Null(options.SpinMicroseconds);
         Assert.True(options.SingleCopy);
+        Assert.True(options.DirectWake);
         Assert.True(options.SharedMemoryCollectives);
         Assert.False(options.CheckCollectives);
         Assert.Equal(IPAddress.Loopback, options.BindAddress);
@@ -30,13 +31,14 @@ public class RuntimeOptionsTests
     public void EveryVariableIsRead()
     {
         RuntimeOptions options = Parse(
-            ("HPC_TRANSPORT", "tcp"), ("HPC_EAGER_LIMIT", "4096"), ("HPC_SPIN_US", "50"), ("HPC_SINGLE_COPY", "0"),
+            ("HPC_TRANSPORT", "tcp"), ("HPC_EAGER_LIMIT", "4096"), ("HPC_SPIN_US", "50"), ("HPC_SINGLE_COPY", "0"), ("HPC_DIRECT_WAKE", "0"),
             ("HPC_VERBOSE", "true"), ("HPC_SHM_COLLECTIVES", "off"), ("HPC_CHECK", "1"), ("HPC_BIND_ADDRESS", "10.0.0.7"),
             ("HPC_HOST_NAME", "node3"), ("HPC_COLL", "allreduce=ring"));
         Assert.Equal(TransportChoice.Tcp, options.Transport);
         Assert.Equal(4096, options.EagerLimit);
         Assert.Equal(50, options.SpinMicroseconds);
         Assert.False(options.SingleCopy);
+        Assert.False(options.DirectWake);
         Assert.True(options.Verbose);
         Assert.False(options.SharedMemoryCollectives);
         Assert.True(options.CheckCollectives);
@@ -51,6 +53,7 @@ public class RuntimeOptionsTests
     [InlineData("HPC_EAGER_LIMIT", "2000000", "HPC_EAGER_LIMIT='2000000' is not a byte count from 0 to 1048576")]
     [InlineData("HPC_SPIN_US", "-3", "HPC_SPIN_US='-3' is not a number of microseconds from 0 to 1000000, or 'auto'")]
     [InlineData("HPC_SINGLE_COPY", "maybe", "HPC_SINGLE_COPY='maybe' is not one of: 1, 0, true, false")]
+    [InlineData("HPC_DIRECT_WAKE", "yes", "HPC_DIRECT_WAKE='yes' is not one of: 1, 0, true, false")]
     [InlineData("HPC_CHECK", "2", "HPC_CHECK='2' is not one of: 1, 0, true, false")]
     [InlineData("HPC_BIND_ADDRESS", "localhost:80", "HPC_BIND_ADDRESS='localhost:80' is not an IP address")]
     [InlineData("HPC_COLL", "allreduce=rign", "HPC_COLL='allreduce=rign': unknown allreduce algorithm 'rign'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory")]

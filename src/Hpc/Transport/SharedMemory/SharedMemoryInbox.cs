@@ -9,7 +9,7 @@ namespace Hpc.Transport.SharedMemory;
 /// nobody spins for, so a rank blocked in Receive uses no CPU after its short spin; it parks
 /// when nothing is pending, so senders do not ring a doorbell nobody needs.
 /// <code>
-/// [doorbell: int32][pad to 64][sleepers: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
+/// [doorbell: int32][pad to 64][sleepers: int32][pad to 128][poll sleepers: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
 /// </code>
 /// Memory per rank: 4096 + SharedCollectiveArea.BytesPerRank (577 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
 /// 16 ranks and 64 KiB above; pages of a ring that is never written are never allocated.
@@ -81,6 +81,28 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     public static int* DoorbellOf(SharedSegment segment) => (int*)segment.Pointer;
     public static int* SleepingOf(SharedSegment segment) => (int*)(segment.Pointer + 64);
 
+    /// <summary>Threads of the owner sleeping in poll(2) on its <see cref="InboxBell"/>: a sender rings the bell while this is not 0.</summary>
+    public static int* PollSleepersOf(SharedSegment segment) => (int*)(segment.Pointer + 128);
+
+    /// <summary>The bell threads of this rank poll beside TCP sockets; null until <see cref="OpenBell"/>.</summary>
+    public InboxBell? Bell { get; private set; }
+
+    /// <summary>Binds this inbox's <see cref="InboxBell"/>; false where the system has none.</summary>
+    public bool OpenBell()
+    {
+        Bell ??= InboxBell.TryOpen(_segment.Path);
+        return Bell is not null;
+    }
+
+    /// <summary>
+    /// A thread is about to poll the bell: from the fence of this increment on, every sender
+    /// rings it, so a message published after the caller's last look wakes it.
+    /// </summary>
+    public void BeginPollSleep() => Interlocked.Increment(ref *PollSleepersOf(_segment));
+
+    /// <summary>Ends <see cref="BeginPollSleep"/>.</summary>
+    public void EndPollSleep() => Interlocked.Decrement(ref *PollSleepersOf(_segment));
+
     public SpscRing RingFrom(int senderWorldRank) => RingIn(_segment, senderWorldRank, RingBytes);
 
     public void Register(SharedMemoryLink link) => _links.Add(link);
@@ -119,7 +141,8 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
         }
     }
 
-    private bool AnyData()
+    /// <summary>True when some peer has written a frame this rank has not read yet.</summary>
+    public bool AnyData()
     {
         foreach (SharedMemoryLink link in _links)
         {
@@ -172,5 +195,6 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
             _reader.Join(TimeSpan.FromSeconds(2));
         _segment.Unlink();
         _segment.Dispose();
+        Bell?.Dispose();
     }
 }

@@ -23,6 +23,8 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     private readonly SharedSegment _peerSegment;
     private readonly int* _peerDoorbell;
     private readonly int* _peerSleeping;
+    private readonly int* _peerPollSleepers;
+    private readonly InboxBellRinger _peerBell;
     private readonly Lock _sendLock = new();
     private int _draining;
     private readonly FrameLimits _limits;
@@ -48,6 +50,8 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         _inbound = inbox.RingFrom(peerWorldRank);
         _peerDoorbell = SharedMemoryInbox.DoorbellOf(peerSegment);
         _peerSleeping = SharedMemoryInbox.SleepingOf(peerSegment);
+        _peerPollSleepers = SharedMemoryInbox.PollSleepersOf(peerSegment);
+        _peerBell = new InboxBellRinger(peerSegment.Path);
         MaxChunkBytes = Math.Min(RendezvousProtocol.ChunkBytes, _outbound.MaxRecordBytes - FrameHeader.Size) & ~63L;
         // HPC_EAGER_LIMIT applies here too, capped at what one ring record holds.
         EagerLimit = Math.Min(eagerLimit ?? DefaultEagerLimit, MaxChunkBytes);
@@ -91,6 +95,9 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
             Interlocked.Increment(ref *_peerDoorbell);
             LinuxNative.Wake(_peerDoorbell, int.MaxValue);
         }
+        // A peer that also has TCP peers sleeps in poll(2) on its bell instead (see InboxBell).
+        if (Volatile.Read(ref *_peerPollSleepers) != 0)
+            _peerBell.RingBell();
     }
 
     /// <inheritdoc />
@@ -142,5 +149,9 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         !_pullRefused && LinuxNative.TryWriteProcessMemory(pid, address, source, length);
 
     /// <inheritdoc />
-    public void Dispose() => _peerSegment.Dispose();
+    public void Dispose()
+    {
+        _peerBell.Dispose();
+        _peerSegment.Dispose();
+    }
 }
