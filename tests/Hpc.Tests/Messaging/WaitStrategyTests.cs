@@ -39,6 +39,76 @@ public class WaitStrategyTests
         Assert.Equal(WaitStrategy.MaxSpinMicroseconds, strategy.SpinMicroseconds, 0.5);
     }
 
+    /// <summary>
+    /// A wait that ends while polling, after its spin phase. On a busy machine the thread can be
+    /// descheduled past the whole polling time, and the wait gives up instead: then it tries again.
+    /// </summary>
+    private static void WaitEndingWhilePolling(WaitStrategy strategy, bool wokenByArrival = true)
+    {
+        for (int attempt = 0; attempt < 1000; attempt++)
+        {
+            WaitStrategy.Backoff backoff = strategy.Begin(wokenByArrival);
+            bool polling = true;
+            while (!backoff.OutlastedSpin && polling)
+                polling = backoff.Pause();
+            backoff.Finish();
+            if (polling)
+                return;
+        }
+        Assert.Fail("no wait ended while polling in 1000 attempts");
+    }
+
+    [Fact]
+    public void PollingThatIsPreemptedShrinksAndUnpreemptedPollingGrowsBack()
+    {
+        long switches = 0;
+        bool preempted = true;
+        // Every reading of the count during a "preempted" wait sees one more switch than the last.
+        var strategy = new WaitStrategy(ranksOnHost: 2, fixedSpinMicroseconds: null, cores: 2) { Preemptions = () => preempted ? ++switches : switches };
+        Assert.Equal(WaitStrategy.BlockAfterMicroseconds, strategy.PollMicroseconds, 0.5);
+        for (int i = 0; i < 20; i++)
+            WaitEndingWhilePolling(strategy);
+        Assert.Equal(WaitStrategy.MinPollMicroseconds, strategy.PollMicroseconds, 0.5);
+
+        preempted = false;
+        // Blocking unpreempted says nothing about the cores: the polling time stays.
+        WaitUntilBlocking(strategy);
+        Assert.Equal(WaitStrategy.MinPollMicroseconds, strategy.PollMicroseconds, 0.5);
+        for (int i = 0; i < 20; i++)
+            WaitEndingWhilePolling(strategy);
+        Assert.Equal(WaitStrategy.BlockAfterMicroseconds, strategy.PollMicroseconds, 0.5);
+    }
+
+    [Fact]
+    public void WaitsThatCanOnlyNapAndOversubscribedHostsKeepTheFullPollingTime()
+    {
+        long switches = 0;
+        var napping = new WaitStrategy(ranksOnHost: 2, fixedSpinMicroseconds: null, cores: 2) { Preemptions = () => ++switches };
+        for (int i = 0; i < 20; i++)
+            WaitEndingWhilePolling(napping, wokenByArrival: false);
+        Assert.Equal(WaitStrategy.BlockAfterMicroseconds, napping.PollMicroseconds, 0.5);
+
+        // There every poll yields, and a yield to another thread counts as a preemption.
+        var oversubscribed = new WaitStrategy(ranksOnHost: 8, fixedSpinMicroseconds: null, cores: 2) { Preemptions = () => ++switches };
+        for (int i = 0; i < 20; i++)
+        {
+            WaitStrategy.Backoff backoff = oversubscribed.Begin();
+            Assert.True(backoff.Pause());
+            backoff.Finish();
+        }
+        Assert.Equal(WaitStrategy.BlockAfterMicroseconds, oversubscribed.PollMicroseconds, 0.5);
+    }
+
+    [Fact]
+    public void TheCallingThreadsPreemptionsAreCounted()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        long before = ThreadPreemptions.Count();
+        Assert.True(before >= 0);
+        Assert.True(ThreadPreemptions.Count() >= before);
+    }
+
     [Fact]
     public void AnOversubscribedHostNeverSpins()
     {

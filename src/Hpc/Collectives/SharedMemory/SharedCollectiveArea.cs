@@ -177,7 +177,7 @@ internal sealed unsafe class SharedCollectiveArea
         // peer costs almost no CPU. Naps, not 1 ms sleeps, right after the yield phase: with 1 ms
         // sleeps a root and a reader of small broadcasts fell into lock step, each waking just
         // after the other had given up, 2.1 ms per 16 broadcasts (np 2, 2026-12-01).
-        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin();
+        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin(wokenByArrival: false);
         long sleepAfter = 0;
         while (Volatile.Read(ref *published) < step)
         {

@@ -21,6 +21,13 @@ namespace Hpc.Messaging.Waiting;
 /// The spin budget adapts to what waits cost: a wait that ended while spinning doubles it (up to
 /// <see cref="MaxSpinMicroseconds"/>), one that outlasted it halves it (down to a few polls), so a
 /// rank whose peer keeps being descheduled stops polling at full rate after a handful of waits.
+/// The polling time before a wait blocks adapts too, to whether the cores are shared: a wait whose
+/// polling was preempted (the kernel counted an involuntary context switch of the thread) halves it,
+/// down to the spin budget, and one that ended while polling unpreempted doubles it back, up to
+/// <see cref="BlockAfterMicroseconds"/>. Polling on a shared core takes the time slice the peer
+/// needs to answer, and a thread that sleeps is woken ahead of busy processes by the scheduler,
+/// while one that polls or yields queues behind them; on idle cores nothing preempts a poller, so
+/// a quiet host keeps the full polling time (see <see cref="BlockAfterMicroseconds"/> for why it needs it).
 /// One instance per rank: two ranks-as-threads worlds in one process never change each other's waiting.
 /// </summary>
 internal sealed class WaitStrategy
@@ -39,14 +46,22 @@ internal sealed class WaitStrategy
     /// </summary>
     public const long BlockAfterMicroseconds = 1000;
 
+    /// <summary>
+    /// Shortest polling time before a wait blocks, however busy the cores: a wait still notices a
+    /// reply that comes within a scheduler wake-up without sleeping for it.
+    /// </summary>
+    public const long MinPollMicroseconds = 50;
+
     /// <summary>Polls between two readings of the clock: reading it costs more than a poll in a VM.</summary>
     private const int ClockEveryPolls = 64;
 
     private readonly long _maxSpinTicks;
     private readonly long _minSpinTicks;
-    private readonly long _yieldUntilTicks;
+    private readonly long _maxPollTicks;
+    private readonly long _minPollTicks;
     private readonly bool _adaptive;
     private long _spinTicks;
+    private long _pollTicks;
 
     /// <param name="ranksOnHost">Ranks sharing this host's cores (all of them, in a ranks-as-threads world).</param>
     /// <param name="fixedSpinMicroseconds">HPC_SPIN_US: a fixed spin budget; null adapts it.</param>
@@ -59,7 +74,9 @@ internal sealed class WaitStrategy
         _minSpinTicks = Math.Min(_maxSpinTicks, ToTicks(MinSpinMicroseconds));
         _spinTicks = _maxSpinTicks;
         // A fixed spin longer than the polling phases keeps its meaning: spin that long, then block.
-        _yieldUntilTicks = Math.Max(_maxSpinTicks, ToTicks(BlockAfterMicroseconds));
+        _maxPollTicks = Math.Max(_maxSpinTicks, ToTicks(BlockAfterMicroseconds));
+        _pollTicks = _maxPollTicks;
+        _minPollTicks = Math.Min(_maxPollTicks, ToTicks(MinPollMicroseconds));
     }
 
     /// <summary>A strategy for tests and tools that never share cores.</summary>
@@ -74,10 +91,28 @@ internal sealed class WaitStrategy
     /// <summary>The current spin budget in microseconds (diagnostics and tests).</summary>
     public double SpinMicroseconds => Volatile.Read(ref _spinTicks) * 1e6 / Stopwatch.Frequency;
 
+    /// <summary>How long a wait currently polls in all before it blocks, in microseconds (diagnostics and tests).</summary>
+    public double PollMicroseconds => Volatile.Read(ref _pollTicks) * 1e6 / Stopwatch.Frequency;
+
+    /// <summary>
+    /// The polling time adapts unless the spin is fixed (<c>HPC_SPIN_US</c>) or the host is
+    /// oversubscribed: such a host yields while it polls, and every yield to another thread counts
+    /// as an involuntary switch.
+    /// </summary>
+    private bool AdaptsPolling => _adaptive && !Oversubscribed;
+
+    /// <summary>Involuntary context switches of the calling thread so far (a source tests can replace).</summary>
+    internal Func<long> Preemptions { get; init; } = ThreadPreemptions.Count;
+
     private static long ToTicks(long micros) => micros * Stopwatch.Frequency / 1_000_000;
 
     /// <summary>Starts one wait; call <see cref="Backoff.Pause"/> after every poll that found nothing.</summary>
-    public Backoff Begin() => new(this);
+    /// <param name="wokenByArrival">
+    /// True when the caller, once the wait blocks, sleeps on something the sender wakes (a request);
+    /// false when it can only nap (the shared-memory collectives' counters): such a wait always
+    /// polls the full <see cref="BlockAfterMicroseconds"/>, since blocking early would only make it nap.
+    /// </param>
+    public Backoff Begin(bool wokenByArrival = true) => new(this, wokenByArrival);
 
     /// <summary>What one wait went through; a value type, so waiting allocates nothing.</summary>
     public struct Backoff
@@ -88,15 +123,22 @@ internal sealed class WaitStrategy
         private long _yieldUntil;
         private int _polls;
         private bool _outlastedSpin;
+        private bool _gaveUp;
+        private long _preemptionsAtRelax;
 
-        internal Backoff(WaitStrategy strategy)
+        private readonly bool _adaptsPolling;
+
+        internal Backoff(WaitStrategy strategy, bool wokenByArrival)
         {
             _strategy = strategy;
+            _adaptsPolling = wokenByArrival && strategy.AdaptsPolling;
             _start = 0;
             _spinUntil = 0;
             _yieldUntil = 0;
             _polls = 0;
             _outlastedSpin = false;
+            _gaveUp = false;
+            _preemptionsAtRelax = -1;
         }
 
         /// <summary>True once the wait has gone past its spin phase.</summary>
@@ -114,9 +156,12 @@ internal sealed class WaitStrategy
                 // The first pause starts the clock: a wait that ends within a poll never reads it.
                 _start = Stopwatch.GetTimestamp();
                 _spinUntil = _start + Volatile.Read(ref _strategy._spinTicks);
-                _yieldUntil = _start + _strategy._yieldUntilTicks;
+                long polling = _adaptsPolling ? Volatile.Read(ref _strategy._pollTicks) : _strategy._maxPollTicks;
+                _yieldUntil = _start + Math.Max(polling, _spinUntil - _start);
                 // No spin budget (an oversubscribed host, HPC_SPIN_US=0): yield from the first pause.
                 _outlastedSpin = _spinUntil == _start;
+                if (_outlastedSpin && _adaptsPolling)
+                    _preemptionsAtRelax = _strategy.Preemptions();
             }
             if (!_outlastedSpin)
             {
@@ -128,9 +173,14 @@ internal sealed class WaitStrategy
                     return true;
                 }
                 _outlastedSpin = true;
+                if (_adaptsPolling)
+                    _preemptionsAtRelax = _strategy.Preemptions();
             }
             if (Stopwatch.GetTimestamp() >= _yieldUntil)
+            {
+                _gaveUp = true;
                 return false;
+            }
             if (_strategy.Oversubscribed)
                 Thread.Yield();
             else
@@ -147,18 +197,36 @@ internal sealed class WaitStrategy
             _start = 0;
             _polls = 0;
             _outlastedSpin = false;
+            _gaveUp = false;
+            _preemptionsAtRelax = -1;
         }
 
-        /// <summary>Ends the wait; the spin budget learns whether spinning paid off this time.</summary>
+        /// <summary>
+        /// Ends the wait (its polling, when it goes on to block); the spin budget learns whether
+        /// spinning paid off this time, the polling time whether polling shared its core.
+        /// </summary>
         public readonly void Finish()
         {
-            if (_start == 0 || !_strategy._adaptive || _strategy._maxSpinTicks == 0)
+            if (_start == 0 || !_strategy._adaptive)
                 return;
             WaitStrategy s = _strategy;
-            long current = Volatile.Read(ref s._spinTicks);
-            long next = _outlastedSpin ? Math.Max(s._minSpinTicks, current / 2) : Math.Min(s._maxSpinTicks, current * 2);
-            if (next != current)
-                Volatile.Write(ref s._spinTicks, next);
+            if (s._maxSpinTicks > 0)
+            {
+                long current = Volatile.Read(ref s._spinTicks);
+                long next = _outlastedSpin ? Math.Max(s._minSpinTicks, current / 2) : Math.Min(s._maxSpinTicks, current * 2);
+                if (next != current)
+                    Volatile.Write(ref s._spinTicks, next);
+            }
+            if (_preemptionsAtRelax >= 0)
+            {
+                // Only the polling phase tells: a spin is too short to be preempted often, and a
+                // wait that blocked unpreempted says nothing about how busy the cores are.
+                long poll = Volatile.Read(ref s._pollTicks);
+                long next = s.Preemptions() > _preemptionsAtRelax ? Math.Max(s._minPollTicks, poll / 2)
+                    : _gaveUp ? poll : Math.Min(s._maxPollTicks, poll * 2);
+                if (next != poll)
+                    Volatile.Write(ref s._pollTicks, next);
+            }
         }
     }
 }
