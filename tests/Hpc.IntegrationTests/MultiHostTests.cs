@@ -5,10 +5,11 @@ namespace Hpc.IntegrationTests;
 
 /// <summary>
 /// Jobs across three "hosts" made on this machine with network namespaces: each namespace has its
-/// own interface (10.77.0.1N/24, joined by a bridge holding mpirun's 10.77.0.1), the launch agent
-/// is a script that runs the daemon with <c>ip netns exec HOST</c>, so ranks reach each other and
-/// mpirun only over the network, as on real hosts. The namespaces share the machine's host name,
-/// so the tests also show that transport choice follows the placement, not the host name.
+/// own interface (10.77.0.1N/24, joined by a bridge holding mpirun's 10.77.0.1) and, where
+/// openssh-server is installed (.ci/run installs it), its own sshd with key login and its own host
+/// name; the launch agent is then <c>ssh -F CONFIG</c>, as on a cluster, else a script that enters
+/// the namespace with <c>ip netns exec HOST</c>. Ranks reach each other and mpirun only over the
+/// network, as on real hosts.
 /// </summary>
 public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
 {
@@ -54,7 +55,7 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
     {
         hosts.EnsureUp();
         MpirunResult result = Run(JobArgs("--map-by", "node", "-np", "6", "sh", "-c",
-            "echo $HPC_RANK $HPC_HOST_NAME $HPC_LOCAL_RANK/$HPC_LOCAL_SIZE $HPC_BIND_ADDRESS $(cat /proc/net/fib_trie | grep -c 10.77.0.1$(( HPC_RANK % 3 + 1 )))"));
+            "echo $HPC_RANK $HPC_HOST_NAME $HPC_LOCAL_RANK/$HPC_LOCAL_SIZE $HPC_BIND_ADDRESS $(hostname) $(cat /proc/net/fib_trie | grep -c 10.77.0.1$(( HPC_RANK % 3 + 1 )))"));
         Assert.True(result.ExitCode == 0, result.ToString());
         string[] lines = [.. result.StdoutLines.Order(StringComparer.Ordinal)];
         Assert.Equal(
@@ -66,9 +67,12 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
                 "4 hpcmh-2 1/2 10.77.0.12",
                 "5 hpcmh-3 1/2 10.77.0.13",
             ],
-            lines.Select(l => l[..l.LastIndexOf(' ')]));
+            lines.Select(l => string.Join(' ', l.Split(' ')[..4])));
         // Each rank sees its own host's address among its interfaces: it really runs there.
-        Assert.All(lines, l => Assert.NotEqual("0", l[(l.LastIndexOf(' ') + 1)..]));
+        Assert.All(lines, l => Assert.NotEqual("0", l.Split(' ')[5]));
+        // Started through each host's own sshd, a rank also has that host's name.
+        if (hosts.UsesSshd)
+            Assert.All(lines, l => Assert.Equal(l.Split(' ')[1], l.Split(' ')[4]));
     }
 
     [NetnsFact]
@@ -248,6 +252,83 @@ public sealed class NetnsHosts : IDisposable
     /// <summary>The launch agent: <c>agent HOST COMMAND...</c> runs COMMAND in namespace HOST through a shell, as ssh would.</summary>
     public string Agent => Path.Combine(_directory!, "agent");
 
+    /// <summary>
+    /// True when each host runs a real OpenSSH server (Debian's openssh-server: key login, its own
+    /// host name through <c>unshare --uts</c>) and <see cref="Agent"/> is <c>ssh -F CONFIG</c>, as on
+    /// a cluster; false where sshd is not installed, and the agent then enters the namespace
+    /// directly with <c>ip netns exec</c>.
+    /// </summary>
+    public bool UsesSshd { get; private set; }
+
+    private readonly List<int> _sshdPids = [];
+
+    private static bool SshdAvailable() =>
+        File.Exists("/usr/sbin/sshd") && new[] { "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/unshare" }.All(File.Exists);
+
+    /// <summary>Keys, one sshd per namespace (listening on its own address only) and the ssh agent script.</summary>
+    private void StartSshd(string directory)
+    {
+        var script = new System.Text.StringBuilder();
+        script.Append($"""
+            set -e
+            d='{directory}'
+            ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+            ssh-keygen -q -t ed25519 -N '' -f "$d/user_key"
+            cp "$d/user_key.pub" "$d/authorized_keys"
+            chmod 600 "$d/authorized_keys"
+            mkdir -p /run/sshd
+            : > "$d/ssh_config"
+
+            """);
+        for (int i = 0; i < Names.Length; i++)
+        {
+            string ns = Names[i], address = $"10.77.0.1{i + 1}";
+            script.Append($"""
+                printf '%s\n' 'ListenAddress {address}' "HostKey $d/host_key" "AuthorizedKeysFile $d/authorized_keys" "PidFile $d/sshd-{i}.pid" \
+                  'PermitRootLogin prohibit-password' 'PasswordAuthentication no' 'KbdInteractiveAuthentication no' 'UsePAM no' 'StrictModes no' 'LogLevel ERROR' > "$d/sshd_config-{i}"
+                ip netns exec {ns} unshare --uts sh -c "hostname {ns} && exec /usr/sbin/sshd -f $d/sshd_config-{i}"
+                printf '%s\n' 'Host {ns}' '  HostName {address}' '  User root' "  IdentityFile $d/user_key" '  IdentitiesOnly yes' \
+                  '  StrictHostKeyChecking no' '  UserKnownHostsFile /dev/null' '  LogLevel ERROR' '  BatchMode yes' >> "$d/ssh_config"
+
+                """);
+        }
+        script.Append($"""
+            printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$d/ssh_config" > '{Agent}'
+            """);
+        (int code, string output) = Shell(script.ToString());
+        if (code != 0)
+            throw new InvalidOperationException($"starting sshd in the namespaces failed: {output.Trim()}");
+        for (int i = 0; i < Names.Length; i++)
+        {
+            string pidFile = Path.Combine(directory, $"sshd-{i}.pid");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            // Ready once a login answers with the host's own name.
+            while (Shell($"ssh -F '{directory}/ssh_config' {Names[i]} hostname").Output.Trim() != Names[i])
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException($"sshd in {Names[i]} does not answer ssh");
+                Thread.Sleep(100);
+            }
+            _sshdPids.Add(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static (int Code, string Output) Shell(string script)
+    {
+        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        using Process process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, "the command did not finish within 60 s");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
     /// <summary>Makes the namespaces unless they exist already.</summary>
     public void EnsureUp()
     {
@@ -276,7 +357,11 @@ public sealed class NetnsHosts : IDisposable
                 }
                 _directory = Directory.CreateTempSubdirectory("hpc-multihost-").FullName;
                 File.WriteAllText(Hostfile, string.Concat(Names.Select(n => n + " slots=2\n")));
-                File.WriteAllText(Agent, "#!/bin/sh\nhost=\"$1\"; shift\nexec ip netns exec \"$host\" sh -c \"$*\"\n");
+                UsesSshd = SshdAvailable();
+                if (UsesSshd)
+                    StartSshd(_directory);
+                else
+                    File.WriteAllText(Agent, "#!/bin/sh\nhost=\"$1\"; shift\nexec ip netns exec \"$host\" sh -c \"$*\"\n");
                 if (OperatingSystem.IsLinux())
                     File.SetUnixFileMode(Agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 _up = true;
@@ -315,7 +400,8 @@ public sealed class NetnsHosts : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (true)
         {
-            string[] left = [.. Names.SelectMany(n => Pids(n).Select(p => $"{n}: {Describe(p)}"))];
+            // The hosts' sshd listeners stay; their per-login children must be gone.
+            string[] left = [.. Names.SelectMany(n => Pids(n).Where(p => !_sshdPids.Contains(p)).Select(p => $"{n}: {Describe(p)}"))];
             if (left.Length == 0)
                 return;
             if (DateTime.UtcNow > deadline)
@@ -342,6 +428,7 @@ public sealed class NetnsHosts : IDisposable
             finally
             {
                 _up = false;
+                _sshdPids.Clear();
                 _directory = null;
                 _lock.Dispose();
                 _lock = null;
