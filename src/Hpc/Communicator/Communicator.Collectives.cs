@@ -3,6 +3,7 @@ using Hpc.Collectives;
 using Hpc.Collectives.Allreduce;
 using Hpc.Collectives.Barrier;
 using Hpc.Collectives.Broadcast;
+using Hpc.Collectives.Hierarchical;
 using Hpc.Collectives.Reduce;
 using Hpc.Messaging;
 using Hpc.Reduction;
@@ -29,6 +30,8 @@ public sealed partial class Communicator
         CheckConsistency(prepared.Tag, "Barrier", 0, typeof(byte));
         if (prepared.Algorithm == BarrierAlgorithm.SharedMemory)
             Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
+        else if (prepared.Algorithm == BarrierAlgorithm.Hierarchical)
+            HierarchicalBarrier.Run(Hierarchy);
         else
             DisseminationBarrier.Run(Collective, prepared.Tag);
     }
@@ -68,6 +71,9 @@ public sealed partial class Communicator
                 break;
             case BroadcastAlgorithm.ScatterAllgather:
                 ScatterAllgatherBroadcast.Run(Collective, tag, data, root);
+                break;
+            case BroadcastAlgorithm.Hierarchical:
+                HierarchicalBroadcast.Run(Hierarchy, data, root);
                 break;
             default:
                 BinomialBroadcast.Run(Collective, tag, data, root);
@@ -119,7 +125,11 @@ public sealed partial class Communicator
         using CallTracker.Scope call = TrackCollective("Reduce", send.Length, typeof(T));
         (int tag, int root, ReduceKernel<T> kernel, ReduceAlgorithm algorithm) = prepared;
         CheckConsistency(tag, "Reduce", send.Length, typeof(T), root, kernel.Name);
-        // Binomial is the only reduce algorithm; the parameter keeps the shape of the other cores.
+        if (algorithm == ReduceAlgorithm.Hierarchical)
+        {
+            HierarchicalReduce.Run(Hierarchy, Collective, tag, send, receive, kernel, root);
+            return;
+        }
         Debug.Assert(algorithm == ReduceAlgorithm.Binomial);
         if (Rank == root)
         {
@@ -203,6 +213,9 @@ public sealed partial class Communicator
                 break;
             case AllreduceAlgorithm.Rabenseifner:
                 RabenseifnerAllreduce.Run(Collective, tag, data, kernel);
+                break;
+            case AllreduceAlgorithm.Hierarchical:
+                HierarchicalAllreduce.Run(Hierarchy, data, kernel);
                 break;
             default:
                 RecursiveDoublingAllreduce.Run(Collective, tag, data, kernel);
