@@ -22,7 +22,13 @@ public sealed partial class Communicator
     // ------------------------------------------------------------------ barrier
 
     /// <summary>Blocks until every rank of the communicator has called Barrier (MPI_Barrier).</summary>
-    public void Barrier() => RunBarrier(PrepareBarrier(blocking: true));
+    public void Barrier() => RunBarrier(PrepareBarrier(BarrierAlgorithm.Auto, blocking: true));
+
+    /// <summary>
+    /// Barrier with a forced <paramref name="algorithm"/> (the same on every rank); one that cannot
+    /// run here gives way to the selector's choice, as for every collective.
+    /// </summary>
+    public void Barrier(BarrierAlgorithm algorithm) => RunBarrier(PrepareBarrier(algorithm, blocking: true));
 
     private void RunBarrier(in BarrierCall prepared)
     {

@@ -31,6 +31,9 @@ public sealed unsafe partial class Communicator
         }
     }
 
+    /// <summary>Whether a node-aware call has built <see cref="Hierarchy"/> (tests ask, to see which family ran).</summary>
+    internal bool HasHierarchy => Volatile.Read(ref _hierarchy) is not null;
+
     /// <summary>Allreduce in place with a resolved kernel (a part's blocking phase).</summary>
     internal void AllreduceWith<T>(Span<T> data, ReduceKernel<T> kernel) where T : unmanaged
     {
