@@ -22,11 +22,20 @@ internal sealed class RankRuntime : IDisposable
     private int _nextContext = FirstFreeContext;
     private int _disposed;
 
-    /// <summary>Contexts 0/1 belong to the world communicator, 2/3 to self, 4/5 to wire-up.</summary>
+    /// <summary>
+    /// Context ids each communicator owns, from its own id c: c for user traffic, c + 1 for its
+    /// collectives, c + 2 / c + 3 for its host part and c + 4 / c + 5 for its host leaders (the
+    /// node-aware algorithms' sub-communicators, <see cref="Collectives.Hierarchical.NodeHierarchy"/>).
+    /// Reserving them with the communicator lets every member build those parts alone, without
+    /// another agreement, whenever its first node-aware collective runs.
+    /// </summary>
+    public const int ContextsPerCommunicator = 6;
+
+    /// <summary>The world communicator's contexts start at 0, self's at 6, wire-up's at 12.</summary>
     public const int WorldContext = 0;
-    public const int SelfContext = 2;
-    private const int BootstrapContext = 4;
-    private const int FirstFreeContext = 6;
+    public const int SelfContext = ContextsPerCommunicator;
+    private const int BootstrapContext = 2 * ContextsPerCommunicator;
+    private const int FirstFreeContext = 3 * ContextsPerCommunicator;
 
     private readonly SharedMemoryInbox? _inbox;
     private PollingArrivalSignal? _pollingSignal;
@@ -64,10 +73,10 @@ internal sealed class RankRuntime : IDisposable
     /// </summary>
     public int NextContextCandidate => Volatile.Read(ref _nextContext);
 
-    /// <summary>Marks <paramref name="context"/> and its collective twin as used.</summary>
+    /// <summary>Marks <paramref name="context"/> and the <see cref="ContextsPerCommunicator"/> − 1 ids after it as used.</summary>
     public void ReserveContext(int context)
     {
-        int next = context + 2;
+        int next = context + ContextsPerCommunicator;
         int seen;
         do
         {
@@ -104,6 +113,8 @@ internal sealed class RankRuntime : IDisposable
         try
         {
             runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, wired.Links, engine) : null;
+            if (runtime.WorldSharedArea is null && options.SharedMemoryCollectives)
+                runtime.HostSharedArea = CreateHostSharedArea(job, inbox, wired.Links, wired.Hosts, engine);
             // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
             if (inbox is not null && wired.Links.All(l => l is SharedMemoryLink or InProcessLink))
                 engine.Progress.ArrivalSignal = inbox;
@@ -169,6 +180,53 @@ internal sealed class RankRuntime : IDisposable
         }
         return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress.Progress);
     }
+
+    /// <summary>
+    /// When the world spans hosts, the ranks of this host can still share their collective areas
+    /// (each inbox has one, unused without a world area): the world's host part
+    /// (<see cref="Collectives.Hierarchical.NodeHierarchy"/>) then runs its intra-host phases on
+    /// them. Members in world-rank order, which is the host part's rank order.
+    /// </summary>
+    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateHostSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links,
+        string[] hosts, Messenger engine)
+    {
+        if (inbox is null)
+            return null;
+        string host = hosts[job.Rank];
+        var areas = new List<nint>();
+        int rank = -1;
+        for (int r = 0; r < job.Size; r++)
+        {
+            if (hosts[r] != host)
+                continue;
+            if (r == job.Rank)
+            {
+                rank = areas.Count;
+                areas.Add((nint)inbox.CollectiveArea);
+            }
+            else if (links[r] is SharedMemoryLink link)
+            {
+                areas.Add((nint)link.PeerCollectiveArea);
+            }
+            else
+            {
+                return null;
+            }
+        }
+        if (areas.Count < 2 || areas.Count == job.Size)
+            return null;
+        var pointers = new byte*[areas.Count];
+        for (int i = 0; i < pointers.Length; i++)
+            pointers[i] = (byte*)areas[i];
+        return new Collectives.SharedMemory.SharedCollectiveArea(pointers, rank, engine.Waiting, engine.Progress.Progress);
+    }
+
+    /// <summary>
+    /// Shared buffers of this host's ranks when the world spans several hosts (for the world's
+    /// node-aware collectives); null on one host, or where a peer on this host is not reached
+    /// through shared memory.
+    /// </summary>
+    public Collectives.SharedMemory.SharedCollectiveArea? HostSharedArea { get; private set; }
 
     /// <summary>Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>): every collective verifies that all ranks called it alike.</summary>
     public bool CheckCollectives => Options.CheckCollectives;

@@ -42,12 +42,23 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
     [InlineData("p2p", "p2p ok: 6 ranks")]
     [InlineData("allreduce", "allreduce ok: 6 ranks, sum = 21")]
     [InlineData("blocked-waits", "blocked waits ok: 6 ranks")]
+    [InlineData("node-aware", "node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical")]
     public void SixRanksOnThreeHostsCheckTheirOwnResults(string scenario, string expected)
     {
         hosts.EnsureUp();
         MpirunResult result = Run(JobArgs("-np", "6", RankPrograms.TestRank, scenario));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(expected, result.Stdout);
+    }
+
+    [NetnsFact]
+    public void NodeAwareCollectivesWorkWithHostsInterleavedByRank()
+    {
+        // --map-by node puts ranks 0 and 3 on one host: the host parts are not rank ranges.
+        hosts.EnsureUp();
+        MpirunResult result = Run(JobArgs("--map-by", "node", "-np", "6", RankPrograms.TestRank, "node-aware"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical", result.Stdout);
     }
 
     [NetnsFact]

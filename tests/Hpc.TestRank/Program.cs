@@ -42,6 +42,9 @@ switch (scenario)
             Console.WriteLine($"allreduce ok: {world.Size} ranks, sum = {total}");
         break;
     }
+    case "node-aware":
+        NodeAware(world);
+        break;
     case "soak":
     {
         long received = Hpc.Testing.SoakWorkload.Run(world, phases: 40, messagesPerPhase: 500, seed: 11);
@@ -110,6 +113,44 @@ switch (scenario)
         return 2;
 }
 return 0;
+
+// The node-aware collectives on a job across hosts (they are Auto's choice there): every
+// result checked, small and multi-segment sizes, several roots, both algorithm families.
+static void NodeAware(Communicator world)
+{
+    int n = world.Size;
+    foreach (int count in new[] { 1, 3000, 400_000 })
+    {
+        foreach (AllreduceAlgorithm algorithm in new[] { AllreduceAlgorithm.Auto, AllreduceAlgorithm.Ring })
+        {
+            long[] data = [.. Enumerable.Range(0, count).Select(i => (long)i * (world.Rank + 1))];
+            world.Allreduce(data, ReduceOp.Sum, algorithm);
+            for (int i = 0; i < count; i += 97)
+                Check(data[i] == (long)i * n * (n + 1) / 2, $"allreduce ({algorithm}) of {count}: element {i} = {data[i]}");
+        }
+        foreach (int root in new[] { 0, n - 1, n / 2 })
+        {
+            long[] values = world.Rank == root ? [.. Enumerable.Range(0, count).Select(i => (long)i + root)] : new long[count];
+            world.Broadcast(values, root);
+            for (int i = 0; i < count; i += 89)
+                Check(values[i] == i + root, $"broadcast of {count} from {root}: element {i} = {values[i]}");
+            long[] sums = world.Rank == root ? new long[count] : [];
+            long[] mine = [.. Enumerable.Repeat((long)world.Rank, count)];
+            world.Reduce(mine, sums, ReduceOp.Sum, root);
+            if (world.Rank == root)
+                Check(sums.All(v => v == (long)n * (n - 1) / 2), $"reduce of {count} to {root}: {sums[0]}");
+        }
+        int block = Math.Max(1, count / n);
+        var all = new long[block * n];
+        long[] own = [.. Enumerable.Repeat((long)world.Rank, block)];
+        world.Allgather(own, all);
+        for (int r = 0; r < n; r++)
+            Check(all[r * block] == r && all[r * block + block - 1] == r, $"allgather of {block} per rank: block {r}");
+        world.Barrier();
+    }
+    if (world.Rank == 0)
+        Console.WriteLine($"node-aware ok: {n} ranks on {world.HostCount} hosts, allreduce {world.AlgorithmFor(Collective.Allreduce, 8)}, barrier {world.AlgorithmFor(Collective.Barrier, 0)}");
+}
 
 static void PointToPoint(Communicator world)
 {

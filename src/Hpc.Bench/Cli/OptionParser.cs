@@ -253,15 +253,15 @@ internal static class OptionParser
         foreach (string raw in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             BenchmarkInfo? info = BenchmarkInfo.Find(raw);
-            if (info is null || info.AlgorithmNames.Count < 2)
-                throw new UsageException($"{option} '{raw}': not a collective with several algorithms; valid: {string.Join(", ", Tunable.Select(b => b.Name))}");
+            if (info is null || !Tunable.Contains(info))
+                throw new UsageException($"{option} '{raw}': not a collective with several algorithms and sizes to tune; valid: {string.Join(", ", Tunable.Select(b => b.Name))}");
             chosen.Add(info);
         }
         return chosen;
     }
 
-    /// <summary>The collectives <c>tune</c> sweeps by default: those with a choice to make.</summary>
-    public static IReadOnlyList<BenchmarkInfo> Tunable => [.. BenchmarkInfo.All.Where(b => b.AlgorithmNames.Count > 1)];
+    /// <summary>The collectives <c>tune</c> sweeps by default: those with a choice to make by size (barrier has no size).</summary>
+    public static IReadOnlyList<BenchmarkInfo> Tunable => [.. BenchmarkInfo.All.Where(b => b.AlgorithmNames.Count > 1 && b.HasSizes)];
 
     private static void Check(BenchOptions options)
     {

@@ -65,9 +65,7 @@ internal sealed record BenchmarkInfo(BenchmarkKind Kind, string Name, string Tit
 
     /// <summary>
     /// The algorithm names <c>--algorithm all</c> expands to, in the library's declaration order;
-    /// empty for point-to-point benchmarks, and for barrier, whose <c>Barrier()</c> takes no
-    /// algorithm argument (the library picks shared memory or dissemination itself), so a
-    /// column per barrier algorithm would time the same call under different names.
+    /// empty for point-to-point benchmarks.
     /// </summary>
     public IReadOnlyList<string> AlgorithmNames => Collective switch
     {
@@ -79,6 +77,7 @@ internal sealed record BenchmarkInfo(BenchmarkKind Kind, string Name, string Tit
         Hpc.Collective.Allgather => Hpc.AlgorithmNames.ValidNames<AllgatherAlgorithm>(),
         Hpc.Collective.Alltoall => Hpc.AlgorithmNames.ValidNames<AlltoallAlgorithm>(),
         Hpc.Collective.ReduceScatter => Hpc.AlgorithmNames.ValidNames<ReduceScatterAlgorithm>(),
+        Hpc.Collective.Barrier => Hpc.AlgorithmNames.ValidNames<BarrierAlgorithm>(),
         _ => [],
     };
 

@@ -6,7 +6,9 @@ namespace Hpc.Collectives;
 /// tuning file (<c>HPC_TUNE_FILE</c>, see <see cref="TuningTable"/>), then the built-in
 /// <see cref="SelectionTable"/>. A forced algorithm the communicator cannot run (a
 /// <see cref="NeedsSharedAreaAttribute">shared-memory one</see> without a shared area, or in a
-/// non-blocking call) gives way to the table. Every input is the same on all ranks of a call,
+/// non-blocking call; a <see cref="NodeAwareAttribute">node-aware one</see> on one host, in a
+/// non-blocking call or where it would break a non-commutative operation's rank order) gives
+/// way to the table. Every input is the same on all ranks of a call,
 /// so all ranks pick the same algorithm.
 /// </summary>
 internal static class AlgorithmSelector
@@ -21,7 +23,7 @@ internal static class AlgorithmSelector
     public static int Select(int requested, in SelectionInput input, CollectiveConfiguration configuration)
     {
         int chosen = requested != 0 ? requested : configuration.Choose(input.Collective, input.Topology.Ranks, input.Bytes);
-        if (chosen != 0 && (input.Topology.HasSharedArea || !CollectiveCatalog.Of(input.Collective).NeedsSharedArea(chosen)))
+        if (chosen != 0 && CanRun(CollectiveCatalog.Of(input.Collective), chosen, input))
             return chosen;
         foreach (ref readonly SelectionRule rule in s_rules[(int)input.Collective].AsSpan())
         {
@@ -59,6 +61,11 @@ internal static class AlgorithmSelector
 
     public static BarrierAlgorithm Barrier(int ranks, BarrierAlgorithm requested, CollectiveConfiguration configuration) =>
         (BarrierAlgorithm)Select((int)requested, Unshared(Collective.Barrier, ranks, 0), configuration);
+
+    /// <summary>Whether a forced <paramref name="algorithm"/> can run <paramref name="input"/>; one that cannot gives way to the table.</summary>
+    private static bool CanRun(CollectiveCatalog.Entry entry, int algorithm, in SelectionInput input) =>
+        (input.Topology.HasSharedArea || !entry.NeedsSharedArea(algorithm))
+        && (!entry.IsNodeAware(algorithm) || input.Topology.CanRunHierarchical(input.Commutative));
 
     /// <summary>Name of the algorithm Auto resolves to for <paramref name="input"/> (the public query).</summary>
     public static string NameFor(in SelectionInput input, CollectiveConfiguration configuration) =>

@@ -78,6 +78,15 @@ public enum AllreduceAlgorithm
     /// <summary>Through shared buffers when every rank of the world shares one host: each rank reduces its slice straight from its peers' buffers, in rank order. Auto picks it for blocking calls on such a world; elsewhere it falls back to the table.</summary>
     [Hpc.Collectives.NeedsSharedArea]
     SharedMemory,
+    /// <summary>
+    /// Node-aware, for communicators over several hosts (Open MPI coll/han, MPICH's node-aware
+    /// allreduce): reduce within each host to its leader (shared memory where the host has a
+    /// shared area), allreduce among one leader per host with the algorithm the table picks for
+    /// them, broadcast within each host; large vectors in segments whose host and network phases
+    /// overlap. Auto picks it for blocking calls where some host holds several ranks.
+    /// </summary>
+    [Hpc.Collectives.NodeAware]
+    Hierarchical,
 }
 
 /// <summary>Broadcast algorithms.</summary>
@@ -92,6 +101,9 @@ public enum BroadcastAlgorithm
     /// <summary>Through the root's shared buffer when every rank of the world shares one host (blocking calls; elsewhere the table's choice).</summary>
     [Hpc.Collectives.NeedsSharedArea]
     SharedMemory,
+    /// <summary>Node-aware (any root): within the root's host, among one leader per host, then within every other host; large messages in overlapping segments.</summary>
+    [Hpc.Collectives.NodeAware]
+    Hierarchical,
 }
 
 /// <summary>Reduce algorithms.</summary>
@@ -101,6 +113,9 @@ public enum ReduceAlgorithm
     Auto,
     /// <summary>Binomial tree toward the root; non-commutative operations reduce in rank order at rank 0, which forwards to the root.</summary>
     Binomial,
+    /// <summary>Node-aware (any root): reduce within each host to its leader, among the leaders to the root's host, then to the root; large vectors in overlapping segments.</summary>
+    [Hpc.Collectives.NodeAware]
+    Hierarchical,
 }
 
 /// <summary>Gather algorithms (Gatherv is always linear: only the root knows the counts).</summary>
@@ -134,6 +149,9 @@ public enum AllgatherAlgorithm
     Ring,
     /// <summary>Bruck: ⌈log2 n⌉ steps for any n; for small messages.</summary>
     Bruck,
+    /// <summary>Node-aware: gather within each host to its leader, allgather of whole hosts among the leaders, broadcast within each host.</summary>
+    [Hpc.Collectives.NodeAware]
+    Hierarchical,
 }
 
 /// <summary>Alltoall algorithms (Alltoallv is always pairwise).</summary>
@@ -171,4 +189,7 @@ public enum BarrierAlgorithm
     /// <summary>On shared flags when every rank of the world shares one host (blocking calls; elsewhere dissemination).</summary>
     [Hpc.Collectives.NeedsSharedArea]
     SharedMemory,
+    /// <summary>Node-aware: a barrier within each host, one among the hosts' leaders, and one more within each host to release it.</summary>
+    [Hpc.Collectives.NodeAware]
+    Hierarchical,
 }

@@ -9,10 +9,13 @@ namespace Hpc.Collectives;
 /// </summary>
 internal static class CollectiveCatalog
 {
-    public sealed record Entry(Collective Collective, string Name, Type AlgorithmType, string[] AlgorithmNames, bool[] SharedAreaOnly)
+    public sealed record Entry(Collective Collective, string Name, Type AlgorithmType, string[] AlgorithmNames, bool[] SharedAreaOnly, bool[] NodeAwareOnly)
     {
         /// <summary>Whether algorithm value <paramref name="algorithm"/> runs only on a shared collective area (<see cref="NeedsSharedAreaAttribute"/>).</summary>
         public bool NeedsSharedArea(int algorithm) => (uint)algorithm < (uint)SharedAreaOnly.Length && SharedAreaOnly[algorithm];
+
+        /// <summary>Whether algorithm value <paramref name="algorithm"/> is node-aware (<see cref="NodeAwareAttribute"/>).</summary>
+        public bool IsNodeAware(int algorithm) => (uint)algorithm < (uint)NodeAwareOnly.Length && NodeAwareOnly[algorithm];
 
         /// <summary>Concrete algorithm names, without "auto", for error messages.</summary>
         public string ValidList => string.Join(", ", AlgorithmNames.Skip(1));
@@ -67,7 +70,8 @@ internal static class CollectiveCatalog
         object[] values = [.. Enum.GetValues(algorithmType).Cast<object>().OrderBy(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture))];
         string[] names = [.. values.Select(v => SnakeCase(v.ToString()!))];
         bool[] sharedAreaOnly = [.. values.Select(v => algorithmType.GetField(v.ToString()!)!.IsDefined(typeof(NeedsSharedAreaAttribute), inherit: false))];
-        return new Entry(collective, name, algorithmType, names, sharedAreaOnly);
+        bool[] nodeAware = [.. values.Select(v => algorithmType.GetField(v.ToString()!)!.IsDefined(typeof(NodeAwareAttribute), inherit: false))];
+        return new Entry(collective, name, algorithmType, names, sharedAreaOnly, nodeAware);
     }
 
     private static string SnakeCase(string pascal)

@@ -8,3 +8,13 @@ namespace Hpc.Collectives;
 /// </summary>
 [AttributeUsage(AttributeTargets.Field)]
 internal sealed class NeedsSharedAreaAttribute : Attribute;
+
+/// <summary>
+/// Marks a node-aware algorithm (<see cref="Hierarchical.NodeHierarchy"/>): the selector runs it
+/// only where <see cref="CollectiveTopology.CanRunHierarchical"/> holds — a blocking call on a
+/// communicator over several hosts, not one of the parts such an algorithm runs on, and for a
+/// non-commutative reduction hosts with unbroken rank ranges — and takes the table's choice
+/// elsewhere, even when it is forced.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field)]
+internal sealed class NodeAwareAttribute : Attribute;

@@ -14,6 +14,12 @@ internal enum SelectionCondition
     NonCommutative = 2,
     /// <summary>The communicator's size is a power of two.</summary>
     PowerOfTwoRanks = 4,
+    /// <summary>
+    /// The call may run node-aware: the communicator spans several hosts with more than one
+    /// rank on some host, the call is blocking, and a non-commutative reduction has hosts holding
+    /// unbroken rank ranges (<see cref="CollectiveTopology.CanRunHierarchical"/>).
+    /// </summary>
+    NodeAware = 8,
 }
 
 /// <summary>
@@ -41,6 +47,7 @@ internal readonly record struct SelectionRule(
             return true;
         return ((When & SelectionCondition.SharedArea) == 0 || topology.HasSharedArea)
             && ((When & SelectionCondition.NonCommutative) == 0 || !input.Commutative)
-            && ((When & SelectionCondition.PowerOfTwoRanks) == 0 || BitOperations.IsPow2(topology.Ranks));
+            && ((When & SelectionCondition.PowerOfTwoRanks) == 0 || BitOperations.IsPow2(topology.Ranks))
+            && ((When & SelectionCondition.NodeAware) == 0 || (topology.SpansHostsWithSharing && topology.CanRunHierarchical(input.Commutative)));
     }
 }

@@ -8,6 +8,21 @@ namespace Hpc.Collectives;
 /// means its file, one enum value and a row here. Thresholds and where they come from:
 /// </summary>
 /// <remarks>
+/// <para>
+/// Node-aware first: every collective with a hierarchical algorithm (allreduce, bcast, reduce,
+/// allgather, barrier) picks it when the communicator spans more than one host and some host
+/// holds more than one of its ranks, for blocking calls, and — for a non-commutative reduction —
+/// only when every host holds an unbroken range of ranks (otherwise the host-then-leaders order
+/// would not be rank order; the flat rows below decide instead). One rank per host, or one host,
+/// and the flat or shared-memory rows decide. The hierarchical algorithms
+/// (Collectives/Hierarchical) run within each host on the host's shared area where it has one
+/// (the world of a multi-host job), else on the flat algorithms these rows pick for the host
+/// part; among the hosts' leaders on the algorithm these rows pick for the leaders' number and
+/// the size (recursive doubling, Rabenseifner, ring); and pipeline the two in 512 KiB segments
+/// for larger messages (Open MPI coll/han, MPICH's node-aware collectives). <c>--coll
+/// allreduce=hierarchical</c> forces it wherever it can run; <c>--coll allreduce=ring</c> (any
+/// flat algorithm) forces flat.
+/// </para>
 /// <list type="table">
 /// <item><term>allreduce</term><description>
 /// shared area → shared_memory; bytes ≤ 2 KiB → recursive_doubling (MPICH
@@ -68,18 +83,21 @@ internal static class SelectionTable
 
     public static readonly SelectionRule[] Rules =
     [
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.SharedMemory, When: SharedArea),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.RecursiveDoubling, MaxBytes: AllreduceShortBytes),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner, When: NonCommutative),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Ring, MinBytes: AllreduceLongBytes),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner),
 
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MinBytes: DirectBroadcastBytes, MinRanks: 2, MaxRanks: 2, When: SharedArea),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.SharedMemory, When: SharedArea),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MaxBytes: BroadcastShortBytes - 1),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MaxRanks: BroadcastMinRanks - 1),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.ScatterAllgather),
 
+        new(Collective.Reduce, (int)ReduceAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Reduce, (int)ReduceAlgorithm.Binomial),
 
         new(Collective.Gather, (int)GatherAlgorithm.Linear, MinBytes: GatherIntermediateBlockBytes + 1),
@@ -90,6 +108,7 @@ internal static class SelectionTable
         new(Collective.Scatter, (int)ScatterAlgorithm.Binomial, MaxBytes: ScatterSmallBlockBytes - 1, MinRanks: 11),
         new(Collective.Scatter, (int)ScatterAlgorithm.Linear),
 
+        new(Collective.Allgather, (int)AllgatherAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Allgather, (int)AllgatherAlgorithm.Bruck, MaxBytes: AllgatherShortBytes - 1),
         new(Collective.Allgather, (int)AllgatherAlgorithm.Bruck, MaxBytes: AllgatherLongBytes - 1, When: PowerOfTwoRanks),
         new(Collective.Allgather, (int)AllgatherAlgorithm.Ring),
@@ -101,6 +120,7 @@ internal static class SelectionTable
         new(Collective.ReduceScatter, (int)ReduceScatterAlgorithm.ReduceThenScatter, MaxBytes: ReduceScatterShortBytes),
         new(Collective.ReduceScatter, (int)ReduceScatterAlgorithm.Ring),
 
+        new(Collective.Barrier, (int)BarrierAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Barrier, (int)BarrierAlgorithm.SharedMemory, When: SharedArea),
         new(Collective.Barrier, (int)BarrierAlgorithm.Dissemination),
     ];

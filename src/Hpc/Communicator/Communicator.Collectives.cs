@@ -3,6 +3,7 @@ using Hpc.Collectives;
 using Hpc.Collectives.Allreduce;
 using Hpc.Collectives.Barrier;
 using Hpc.Collectives.Broadcast;
+using Hpc.Collectives.Hierarchical;
 using Hpc.Collectives.Reduce;
 using Hpc.Messaging;
 using Hpc.Reduction;
@@ -21,7 +22,13 @@ public sealed partial class Communicator
     // ------------------------------------------------------------------ barrier
 
     /// <summary>Blocks until every rank of the communicator has called Barrier (MPI_Barrier).</summary>
-    public void Barrier() => RunBarrier(PrepareBarrier(blocking: true));
+    public void Barrier() => RunBarrier(PrepareBarrier(BarrierAlgorithm.Auto, blocking: true));
+
+    /// <summary>
+    /// Barrier with a forced <paramref name="algorithm"/> (the same on every rank); one that cannot
+    /// run here gives way to the selector's choice, as for every collective.
+    /// </summary>
+    public void Barrier(BarrierAlgorithm algorithm) => RunBarrier(PrepareBarrier(algorithm, blocking: true));
 
     private void RunBarrier(in BarrierCall prepared)
     {
@@ -29,6 +36,8 @@ public sealed partial class Communicator
         CheckConsistency(prepared.Tag, "Barrier", 0, typeof(byte));
         if (prepared.Algorithm == BarrierAlgorithm.SharedMemory)
             Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
+        else if (prepared.Algorithm == BarrierAlgorithm.Hierarchical)
+            HierarchicalBarrier.Run(Hierarchy);
         else
             DisseminationBarrier.Run(Collective, prepared.Tag);
     }
@@ -68,6 +77,9 @@ public sealed partial class Communicator
                 break;
             case BroadcastAlgorithm.ScatterAllgather:
                 ScatterAllgatherBroadcast.Run(Collective, tag, data, root);
+                break;
+            case BroadcastAlgorithm.Hierarchical:
+                HierarchicalBroadcast.Run(Hierarchy, data, root);
                 break;
             default:
                 BinomialBroadcast.Run(Collective, tag, data, root);
@@ -119,7 +131,11 @@ public sealed partial class Communicator
         using CallTracker.Scope call = TrackCollective("Reduce", send.Length, typeof(T));
         (int tag, int root, ReduceKernel<T> kernel, ReduceAlgorithm algorithm) = prepared;
         CheckConsistency(tag, "Reduce", send.Length, typeof(T), root, kernel.Name);
-        // Binomial is the only reduce algorithm; the parameter keeps the shape of the other cores.
+        if (algorithm == ReduceAlgorithm.Hierarchical)
+        {
+            HierarchicalReduce.Run(Hierarchy, Collective, tag, send, receive, kernel, root);
+            return;
+        }
         Debug.Assert(algorithm == ReduceAlgorithm.Binomial);
         if (Rank == root)
         {
@@ -203,6 +219,9 @@ public sealed partial class Communicator
                 break;
             case AllreduceAlgorithm.Rabenseifner:
                 RabenseifnerAllreduce.Run(Collective, tag, data, kernel);
+                break;
+            case AllreduceAlgorithm.Hierarchical:
+                HierarchicalAllreduce.Run(Hierarchy, data, kernel);
                 break;
             default:
                 RecursiveDoublingAllreduce.Run(Collective, tag, data, kernel);

@@ -180,6 +180,11 @@ public sealed partial class Communicator
         // counts differ by rank, and each rank knows only that the counts array matches its own.
         if (uniform)
             CheckConsistency(tag, "Allgather", send.Length, typeof(T));
+        if (algorithm == AllgatherAlgorithm.Hierarchical)
+        {
+            Collectives.Hierarchical.HierarchicalAllgather.Run(Hierarchy, send, receive, counts, displacements);
+            return;
+        }
         if (algorithm == AllgatherAlgorithm.Bruck)
         {
             BruckAllgather.Run(Collective, tag, send, receive, counts, displacements);

@@ -23,7 +23,7 @@ public sealed partial class Communicator
     /// <summary>Completes once every rank has entered the barrier (MPI_Ibarrier).</summary>
     public Task BarrierAsync(CancellationToken cancellationToken = default)
     {
-        BarrierCall prepared = PrepareBarrier(blocking: false);
+        BarrierCall prepared = PrepareBarrier(BarrierAlgorithm.Auto, blocking: false);
         return CollectiveTask.Start(() => RunBarrier(prepared), cancellationToken);
     }
 

@@ -30,10 +30,10 @@ public sealed partial class Communicator
 
     private readonly record struct AlltoallCall(int Tag, int Block, AlltoallAlgorithm Algorithm);
 
-    private BarrierCall PrepareBarrier(bool blocking)
+    private BarrierCall PrepareBarrier(BarrierAlgorithm requested, bool blocking)
     {
         CheckUsable();
-        var algorithm = (BarrierAlgorithm)Select(CollectiveKind.Barrier, 0, 0, commutative: true, blocking);
+        var algorithm = (BarrierAlgorithm)Select(CollectiveKind.Barrier, (int)requested, 0, commutative: true, blocking);
         return new BarrierCall(Collective.NextTag(), algorithm);
     }
 

@@ -25,7 +25,18 @@ public sealed unsafe partial class Communicator : IDisposable
     private readonly int[] _worldRanks;
     private bool _disposed;
 
-    internal Communicator(RankRuntime runtime, int context, int[] worldRanks, int rank, string name)
+    /// <param name="runtime">The rank's runtime.</param>
+    /// <param name="context">The first of the <see cref="RankRuntime.ContextsPerCommunicator"/> context ids the communicator owns.</param>
+    /// <param name="worldRanks">World rank of each member, by rank here.</param>
+    /// <param name="rank">This rank here.</param>
+    /// <param name="name">For messages.</param>
+    /// <param name="hierarchyPart">
+    /// The host or leader part of a node-aware algorithm (<see cref="Collectives.Hierarchical.NodeHierarchy"/>):
+    /// it never runs node-aware itself, and <paramref name="hostArea"/> is its shared area.
+    /// </param>
+    /// <param name="hostArea">Shared buffers of a host part; null for every other communicator.</param>
+    internal Communicator(RankRuntime runtime, int context, int[] worldRanks, int rank, string name, bool hierarchyPart = false,
+        Collectives.SharedMemory.SharedCollectiveArea? hostArea = null)
     {
         Runtime = runtime;
         Context = context;
@@ -34,9 +45,10 @@ public sealed unsafe partial class Communicator : IDisposable
         Name = name;
         Collective = new CollectiveContext(this);
         // Only the world has a shared collective area (Collectives/SharedMemory), and only
-        // when all of its ranks share one host's memory.
-        SharedArea = context == RankRuntime.WorldContext ? runtime.WorldSharedArea : null;
-        Topology = CollectiveTopology.Of(worldRanks, runtime.Hosts, SharedArea is not null);
+        // when all of its ranks share one host's memory; or, when the world spans hosts, the
+        // world's host part.
+        SharedArea = hierarchyPart ? hostArea : context == RankRuntime.WorldContext ? runtime.WorldSharedArea : null;
+        Topology = CollectiveTopology.Of(worldRanks, runtime.Hosts, SharedArea is not null, hierarchyAllowed: !hierarchyPart);
     }
 
     /// <summary>This process's rank in the communicator, 0 … <see cref="Size"/> − 1.</summary>

@@ -151,6 +151,6 @@ public class OptionParserTests
         Assert.Equal(["allreduce", "bcast"], tune.TuneCollectives.Select(c => c.Name));
         Assert.Contains("--collectives 'latency'", Error("tune", "--collectives", "latency"));
         Assert.Contains("--collectives 'barrier'", Error("tune", "--collectives", "barrier"));
-        Assert.Contains("barrier has no algorithm to choose", Error("barrier", "--algorithm", "all"));
+        Assert.Equal(AlgorithmNames.ValidNames<BarrierAlgorithm>(), Parse("barrier", "--algorithm", "all").Algorithms);
     }
 }

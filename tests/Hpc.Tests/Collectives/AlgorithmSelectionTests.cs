@@ -23,7 +23,7 @@ public class AlgorithmSelectionTests
     public void AnUnknownAlgorithmListsTheValidOnes()
     {
         var error = Assert.Throws<FormatException>(() => CollectiveOverrides.Parse("allreduce=foo"));
-        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory", error.Message);
+        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical", error.Message);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class AlgorithmSelectionTests
     [InlineData("allreduce 4 0", "expected 'collective ranks min_bytes algorithm' but found 3 field(s)")]
     [InlineData("allreduce four 0 ring", "ranks 'four' is not a positive integer")]
     [InlineData("allreduce 4 -1 ring", "min_bytes '-1' is not a non-negative integer")]
-    [InlineData("allreduce 4 0 foo", "unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory")]
+    [InlineData("allreduce 4 0 foo", "unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical")]
     [InlineData("alltoal 4 0 bruck", "unknown collective 'alltoal'")]
     public void TuningFileErrorsNameTheLine(string badLine, string expected)
     {
@@ -82,7 +82,7 @@ public class AlgorithmSelectionTests
     public void EnvironmentConfigurationNamesTheVariableOnError()
     {
         var error = Assert.Throws<HpcException>(() => CollectiveConfiguration.FromVariables(name => name == "HPC_COLL" ? "bcast=ring" : null));
-        Assert.Equal("HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory", error.Message);
+        Assert.Equal("HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory, hierarchical", error.Message);
         var missing = Assert.Throws<HpcException>(() => CollectiveConfiguration.FromVariables(name => name == "HPC_TUNE_FILE" ? "/nonexistent/tune.txt" : null));
         Assert.StartsWith("HPC_TUNE_FILE:", missing.Message);
     }
@@ -154,12 +154,12 @@ public class AlgorithmSelectionTests
         Assert.Equal("scatter_allgather", AlgorithmNames.Of(BroadcastAlgorithm.ScatterAllgather));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmNames.Parse<AllreduceAlgorithm>("Rabenseifner"));
         Assert.Equal(AllreduceAlgorithm.Auto, AlgorithmNames.Parse<AllreduceAlgorithm>("auto"));
-        Assert.Equal(["ring", "tree", "recursive_doubling", "rabenseifner", "shared_memory"], AlgorithmNames.ValidNames<AllreduceAlgorithm>());
+        Assert.Equal(["ring", "tree", "recursive_doubling", "rabenseifner", "shared_memory", "hierarchical"], AlgorithmNames.ValidNames<AllreduceAlgorithm>());
         var error = Assert.Throws<FormatException>(() => AlgorithmNames.Parse<AllreduceAlgorithm>("foo"));
-        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory", error.Message);
+        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical", error.Message);
         Assert.Equal("reduce_scatter", AlgorithmNames.Of(Collective.ReduceScatter));
         Assert.Equal(Collective.Broadcast, AlgorithmNames.ParseCollective("broadcast"));
-        Assert.Equal(["binomial", "scatter_allgather", "shared_memory"], AlgorithmNames.ValidNames(Collective.Broadcast));
+        Assert.Equal(["binomial", "scatter_allgather", "shared_memory", "hierarchical"], AlgorithmNames.ValidNames(Collective.Broadcast));
         Assert.Throws<FormatException>(() => AlgorithmNames.ParseCollective("allreduse"));
         foreach (AlltoallAlgorithm algorithm in Enum.GetValues<AlltoallAlgorithm>())
             Assert.Equal(algorithm, AlgorithmNames.Parse<AlltoallAlgorithm>(AlgorithmNames.Of(algorithm)));

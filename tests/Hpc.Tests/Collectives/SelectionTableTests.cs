@@ -83,7 +83,7 @@ public class SelectionTableTests
     public void TopologyCountsHostsAndTheFullestHost()
     {
         string[] hosts = ["a", "a", "b", "a", "c"];
-        Assert.Equal(new CollectiveTopology(5, 3, 3, false), CollectiveTopology.Of([0, 1, 2, 3, 4], hosts, hasSharedArea: false));
+        Assert.Equal(new CollectiveTopology(5, 3, 3, false, HostsContiguous: false), CollectiveTopology.Of([0, 1, 2, 3, 4], hosts, hasSharedArea: false));
         Assert.Equal(new CollectiveTopology(2, 1, 2, false), CollectiveTopology.Of([2, 4], hosts, hasSharedArea: false));
         Assert.Equal(new CollectiveTopology(3, 3, 1, true), CollectiveTopology.Of([0, 1, 3], hosts, hasSharedArea: true));
     }

@@ -7,18 +7,17 @@ namespace Hpc.Bench.Measure.Collectives;
 internal sealed class BarrierBenchmark<T>(Communicator comm, BenchmarkInfo info)
     : CollectiveBenchmark<T>(comm, info, 0) where T : unmanaged, INumber<T>
 {
+    private BarrierAlgorithm _algorithm;
+
     public override bool Supports(long bytes) => true;
 
-    // The library has one barrier algorithm and no per-call choice.
-    protected override void SelectAlgorithm(string name)
-    {
-    }
+    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<BarrierAlgorithm>(name);
 
     protected override void Fill(int iteration)
     {
     }
 
-    protected override void Call() => Comm.Barrier();
+    protected override void Call() => Comm.Barrier(_algorithm);
 
     protected override Mismatch? Verify(int iteration) => null;
 
