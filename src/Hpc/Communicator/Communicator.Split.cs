@@ -25,13 +25,21 @@ public sealed partial class Communicator
     /// (MPI_Comm_dup): messages on one never match receives on the other. It keeps the virtual
     /// topology, and each attribute whose key says so is copied (MPI's copy callbacks). Collective.
     /// </summary>
-    public Communicator Dup()
+    public Communicator Dup() => Duplicate(copyAttributes: true);
+
+    /// <summary>
+    /// <see cref="Dup"/>, optionally without copying attributes: a layer's private shadow
+    /// communicator (Hpc.MpiNet) must not run the program's copy callbacks a second time.
+    /// </summary>
+    internal Communicator Duplicate(bool copyAttributes)
     {
         CheckUsable();
         int context = Allreduce(Runtime.NextContextCandidate, ReduceOp.Max);
         Runtime.ReserveContext(context);
         var dup = new Communicator(Runtime, context, [.. _worldRanks], Rank, $"dup of {Name}");
-        InheritInto(dup);
+        dup.VirtualTopology = VirtualTopology;
+        if (copyAttributes)
+            CopyAttributesInto(dup);
         return dup;
     }
 

@@ -191,13 +191,6 @@ public sealed partial class Communicator
         throw new ArgumentException($"{operation} on '{Name}': {Encoding.UTF8.GetString(text, 0, end < 0 ? text.Length : end)}");
     }
 
-    /// <summary>What <see cref="Dup"/> carries over: the topology, and the attributes their keys copy.</summary>
-    private void InheritInto(Communicator dup)
-    {
-        dup.VirtualTopology = VirtualTopology;
-        CopyAttributesInto(dup);
-    }
-
     private string DescribeTopology() => VirtualTopology switch
     {
         null => "none",
