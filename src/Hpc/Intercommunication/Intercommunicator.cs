@@ -17,10 +17,11 @@ namespace Hpc;
 /// the first, the collectives' leader-to-leader messages the second, so neither can match the other.
 /// </para>
 /// <para>
-/// Collectives: <see cref="Barrier"/>; <see cref="Broadcast{T}(Span{T}, int)"/> with MPI's root
+/// Collectives: <see cref="Barrier"/>; <see cref="Broadcast{T}(Span{T}, int)"/>, <see cref="Gather{T}"/> and <see cref="Scatter{T}"/> with MPI's root
 /// convention (the root passes <see cref="Root"/>, the rest of its group <see cref="Communicator.ProcNull"/>,
 /// the other group the root's rank in the remote group); <see cref="Allreduce{T}(ReadOnlySpan{T}, Span{T}, ReduceOp)"/>,
-/// where each group receives the reduction of the <em>other</em> group's data. Each is local
+/// where each group receives the reduction of the <em>other</em> group's data; <see cref="Allgather{T}"/>,
+/// where each group receives the other group's blocks. Each is local
 /// work in both groups plus one exchange between the two leaders (local rank 0 of each).
 /// </para>
 /// </remarks>
@@ -201,6 +202,67 @@ public sealed unsafe class Intercommunicator : IDisposable
     }
 
     /// <summary>
+    /// Collects every remote process's <paramref name="send"/> at the root, in remote rank order
+    /// (MPI_Gather on an intercommunicator). The root passes <see cref="Root"/> and a
+    /// <paramref name="receive"/> of RemoteSize × count; the rest of its group pass
+    /// <see cref="Communicator.ProcNull"/>; the other group passes the root's rank and sends.
+    /// </summary>
+    public void Gather<T>(ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
+    {
+        CheckUsable();
+        int tag = NextTag();
+        if (root == Root)
+        {
+            AcceptExactly(receive, 0, tag, "Gather");
+            return;
+        }
+        if (root == Communicator.ProcNull)
+            return;
+        CheckRemote(root, nameof(root), allowAny: false);
+        var gathered = new T[Rank == 0 ? (long)Size * send.Length : 0];
+        _local.Gather(send, gathered, 0);
+        if (Rank == 0)
+            Transfer(_context + 1, (ReadOnlySpan<T>)gathered, root, tag);
+    }
+
+    /// <summary>
+    /// Sends block r of the root's <paramref name="send"/> (RemoteSize blocks) to remote process r
+    /// (MPI_Scatter on an intercommunicator); root conventions as in <see cref="Gather{T}"/>.
+    /// </summary>
+    public void Scatter<T>(ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
+    {
+        CheckUsable();
+        int tag = NextTag();
+        if (root == Root)
+        {
+            Transfer(_context + 1, send, 0, tag);
+            return;
+        }
+        if (root == Communicator.ProcNull)
+            return;
+        CheckRemote(root, nameof(root), allowAny: false);
+        var blocks = new T[Rank == 0 ? (long)Size * receive.Length : 0];
+        if (Rank == 0)
+            AcceptExactly<T>(blocks, root, tag, "Scatter");
+        _local.Scatter<T>(blocks, receive, 0);
+    }
+
+    /// <summary>
+    /// Gives every process the other group's <paramref name="send"/> blocks, in remote rank order
+    /// (MPI_Allgather on an intercommunicator): <paramref name="receive"/> holds RemoteSize × count.
+    /// </summary>
+    public void Allgather<T>(ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
+    {
+        CheckUsable();
+        int tag = NextTag();
+        var gathered = new T[Rank == 0 ? (long)Size * send.Length : 0];
+        _local.Gather(send, gathered, 0);
+        if (Rank == 0)
+            LeaderSwap<T>(gathered, receive, tag);
+        _local.Broadcast(receive, 0);
+    }
+
+    /// <summary>
     /// An ordinary communicator over both groups (MPI_Intercomm_merge): the group passing
     /// <paramref name="high"/> = false comes first; if both pass the same, the group whose first
     /// process has the lower world rank does. Every process of a group passes the same value.
@@ -252,6 +314,13 @@ public sealed unsafe class Intercommunicator : IDisposable
             if (status.ByteCount != (long)receive.Length * sizeof(T))
                 throw new HpcException($"intercommunicator collective: the remote leader sent {status.ByteCount} bytes, {(long)receive.Length * sizeof(T)} expected; do both groups pass the same count?");
         }
+    }
+
+    private void AcceptExactly<T>(Span<T> buffer, int source, int tag, string operation) where T : unmanaged
+    {
+        Status status = Accept(_context + 1, buffer, source, tag);
+        if (status.ByteCount != (long)buffer.Length * sizeof(T))
+            throw new HpcException($"intercommunicator {operation}: {status.ByteCount} bytes arrived from remote rank {source}, {(long)buffer.Length * sizeof(T)} expected; do the groups agree on the count?");
     }
 
     private void Transfer<T>(int context, ReadOnlySpan<T> data, int dest, int tag) where T : unmanaged

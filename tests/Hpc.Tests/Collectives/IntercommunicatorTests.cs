@@ -57,6 +57,26 @@ public class IntercommunicatorTests
         // Each group gets the sum over the other group's world ranks.
         int otherSum = first ? Enumerable.Range(firstSize, size - firstSize).Sum() : Enumerable.Range(0, firstSize).Sum();
         Assert.Equal(otherSum, inter.Allreduce(world.Rank, ReduceOp.Sum));
+
+        // Gather at group two's rank 0, two elements per process of group one.
+        int remoteBase = first ? firstSize : 0;
+        int[] gathered = new int[2 * inter.RemoteSize];
+        int gatherRoot = first ? 0 : (inter.Rank == 0 ? Intercommunicator.Root : Communicator.ProcNull);
+        inter.Gather<int>([world.Rank, -world.Rank], gathered, gatherRoot);
+        if (!first && inter.Rank == 0)
+            Assert.Equal(Enumerable.Range(0, firstSize).SelectMany(r => new[] { r, -r }), gathered);
+
+        // Scatter from group one's rank 0: remote process r gets 100 + r.
+        int[] blocks = first && inter.Rank == 0 ? [.. Enumerable.Range(0, inter.RemoteSize).Select(r => 100 + r)] : [];
+        var one = new int[1];
+        inter.Scatter<int>(blocks, first ? [] : one, first ? (inter.Rank == 0 ? Intercommunicator.Root : Communicator.ProcNull) : 0);
+        if (!first)
+            Assert.Equal(100 + inter.Rank, one[0]);
+
+        // Allgather: each group sees the other's world ranks.
+        var all = new int[inter.RemoteSize];
+        inter.Allgather<int>([world.Rank], all);
+        Assert.Equal(Enumerable.Range(remoteBase, inter.RemoteSize), all);
         inter.Barrier();
     });
 
