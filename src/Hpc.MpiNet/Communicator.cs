@@ -256,6 +256,12 @@ namespace MPI
 
         private TValue ReceiveSerialized<TValue>(int source, int tag, out CompletedStatus status, Func<TValue, int> count)
         {
+            if (source == HpcComm.ProcNull)
+            {
+                // MPI_PROC_NULL: nothing arrives, the receive completes at once with count 0.
+                status = new CompletedStatus(HpcComm.ProcNull, HpcComm.AnyTag, 0, 0, serialized: true);
+                return default;
+            }
             byte[] bytes = Channel.Receive(source, tag, out HpcStatus header);
             TValue value = Codec.Deserialize<TValue>(Serialization, bytes, header.Source, header.Tag);
             status = new CompletedStatus(header.Source, header.Tag, Math.Max(header.ByteCount, bytes.Length), count(value), serialized: true);

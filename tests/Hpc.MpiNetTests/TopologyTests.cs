@@ -24,6 +24,21 @@ public class TopologyTests
     });
 
     [Fact]
+    public void SerializedValuesToAndFromProcNullMoveNothing() => Ranks.Run(3, world =>
+    {
+        using var line = new CartesianCommunicator(world, 1, [3], [false], false);
+        line.Shift(0, 1, out int source, out int dest);
+        line.Send($"from {line.Rank}", dest, 2);
+        line.Receive(source, 2, out string text, out CompletedStatus status);
+        Assert.Equal(source == CartesianCommunicator.ProcNull ? null : $"from {source}", text);
+        Assert.Equal(source, status.Source);
+        ReceiveRequest pending = line.ImmediateReceive<string>(source, 3);
+        line.ImmediateSend(new string('x', 20_000), dest, 3).Wait();
+        pending.Wait();
+        Assert.Equal(source == CartesianCommunicator.ProcNull ? null : new string('x', 20_000), (string)pending.GetValue());
+    });
+
+    [Fact]
     public void AProcessBeyondTheGridIsToldWhy() => Ranks.Run(3, world =>
     {
         if (world.Rank < 2)
