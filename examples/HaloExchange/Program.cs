@@ -3,12 +3,13 @@
 //
 //     u'[i] = u[i] + r·(u[i−1] − 2·u[i] + u[i+1])        (r = 0.25, ends held at 0)
 //
-// Each rank owns a contiguous block of the grid plus one "ghost" cell at each end. A point's
+// The ranks form a 1-D Cartesian grid (CreateCartesian, not periodic: the rod has two walls).
+// Each rank owns a contiguous block of the rod plus one "ghost" cell at each end. A point's
 // update needs its neighbours, so before every step each rank swaps its edge values with the
-// ranks on either side (a halo exchange). SendReceive does each swap in one deadlock-free call:
-// first everyone shifts right (send my last point right, receive my left ghost from the left),
-// then everyone shifts left. The outermost ranks have no neighbour on one side and just send or
-// just receive.
+// ranks on either side (a halo exchange), in one neighbourhood collective: NeighborAlltoall
+// sends block 0 to the neighbour at −1 and block 1 to the one at +1, and receives block 0 from
+// −1 and block 1 from +1. Past a wall the neighbour is ProcNull: nothing is sent there and that
+// ghost is left as it was, 0. The same code runs on 2-D and 3-D grids with more blocks.
 //
 // Rank 0 also solves the whole grid alone. Every point is computed from the same inputs by the
 // same expression in both runs, so the results must agree exactly; the program prints the max
@@ -23,35 +24,30 @@ Communicator world = mpi.World;
 int points = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4096;
 int steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 const double R = 0.25;
-const int ShiftRight = 1, ShiftLeft = 2;
+
+// A line of all the ranks, ends not joined; reorder is allowed, so use the rank it gives.
+using Communicator rod = world.CreateCartesian(CartesianTopology.ComputeDimensions(world.Size, 1), [false], reorder: true)!;
 
 // My block: global points [start, start + n), stored in u[1..n]; u[0] and u[n+1] are ghosts.
-int start = (int)((long)points * world.Rank / world.Size);
-int n = (int)((long)points * (world.Rank + 1) / world.Size) - start;
-int left = world.Rank - 1, right = world.Rank + 1;            // -1 or Size: no neighbour (a wall)
-bool hasLeft = left >= 0, hasRight = right < world.Size;
+int block = rod.Cartesian.Coordinates[0];
+int start = (int)((long)points * block / rod.Size);
+int n = (int)((long)points * (block + 1) / rod.Size) - start;
 var u = new double[n + 2];
 var next = new double[n + 2];
 for (int i = 0; i < n; i++)
     u[i + 1] = Initial(start + i, points);
 
+var edges = new double[2];   // what I send: my first point (to −1), my last point (to +1)
+var ghosts = new double[2];  // what I get: −1's last point, +1's first point; 0 beyond a wall
 double clockStart = Mpi.Wtime();
 for (int step = 0; step < steps; step++)
 {
-    // Halo exchange. Walls stay 0: the ghost beyond a wall is never written.
-    if (hasLeft && hasRight)
-        u[0] = world.SendReceive(u[n], right, ShiftRight, left, ShiftRight);
-    else if (hasRight)
-        world.Send(u[n], right, ShiftRight);
-    else if (hasLeft)
-        u[0] = world.Receive<double>(left, ShiftRight);
-
-    if (hasLeft && hasRight)
-        u[n + 1] = world.SendReceive(u[1], left, ShiftLeft, right, ShiftLeft);
-    else if (hasLeft)
-        world.Send(u[1], left, ShiftLeft);
-    else if (hasRight)
-        u[n + 1] = world.Receive<double>(right, ShiftLeft);
+    // Halo exchange with both neighbours at once; a wall's ghost stays 0.
+    edges[0] = u[1];
+    edges[1] = u[n];
+    rod.NeighborAlltoall<double>(edges, ghosts);
+    u[0] = ghosts[0];
+    u[n + 1] = ghosts[1];
 
     Stencil(u, next, n);
     (u, next) = (next, u);
@@ -59,11 +55,12 @@ for (int step = 0; step < steps; step++)
 double seconds = Mpi.Wtime() - clockStart;
 
 // Collect the blocks at rank 0 in grid order (blocks differ in size by at most one: Gatherv).
-int[] counts = world.Gather(n, root: 0);
-var parallel = new double[world.Rank == 0 ? points : 0];
-world.Gatherv<double>(u.AsSpan(1, n), parallel, counts, root: 0);
+// In one dimension a rank's coordinate is its rank, so rank order is rod order.
+int[] counts = rod.Gather(n, root: 0);
+var parallel = new double[rod.Rank == 0 ? points : 0];
+rod.Gatherv<double>(u.AsSpan(1, n), parallel, counts, root: 0);
 
-if (world.Rank == 0)
+if (rod.Rank == 0)
 {
     var serial = new double[points + 2];
     var scratch = new double[points + 2];

@@ -53,7 +53,11 @@ namespace MPI
             Shadow = shadow;
             Channel = new SerializedChannel(comm, shadow);
             _predefined = predefined;
+            Attributes = new AttributeSet(comm);
         }
+
+        /// <summary>The values attached to this communicator, indexed by <see cref="Attribute"/>; <see cref="Clone"/> copies them as each attribute's duplication says.</summary>
+        public AttributeSet Attributes { get; }
 
         /// <summary>The Hpc communicator underneath, for mixing MPI.NET-style code with Hpc's API.</summary>
         public HpcComm HpcCommunicator => Comm;
@@ -113,8 +117,12 @@ namespace MPI
             return part is null ? null : Intracommunicator.Wrap(part, predefined: false);
         }
 
-        /// <summary>A new communicator with the same processes and its own message space (MPI_Comm_dup). Collective.</summary>
-        public object Clone() => Intracommunicator.Wrap(Comm.Dup(), predefined: false);
+        /// <summary>
+        /// A new communicator with the same processes and its own message space (MPI_Comm_dup), of
+        /// the same kind (a grid's clone is a <see cref="CartesianCommunicator"/>), with the
+        /// <see cref="Attributes"/> copied as each attribute's duplication says. Collective.
+        /// </summary>
+        public object Clone() => TopologicalCommunicator.WrapByTopology(Comm.Dup());
 
         /// <summary>
         /// <see cref="Comparison.Identical"/> for the same communicator, <see cref="Comparison.Congruent"/>
@@ -248,6 +256,12 @@ namespace MPI
 
         private TValue ReceiveSerialized<TValue>(int source, int tag, out CompletedStatus status, Func<TValue, int> count)
         {
+            if (source == HpcComm.ProcNull)
+            {
+                // MPI_PROC_NULL: nothing arrives, the receive completes at once with count 0.
+                status = new CompletedStatus(HpcComm.ProcNull, HpcComm.AnyTag, 0, 0, serialized: true);
+                return default;
+            }
             byte[] bytes = Channel.Receive(source, tag, out HpcStatus header);
             TValue value = Codec.Deserialize<TValue>(Serialization, bytes, header.Source, header.Tag);
             status = new CompletedStatus(header.Source, header.Tag, Math.Max(header.ByteCount, bytes.Length), count(value), serialized: true);

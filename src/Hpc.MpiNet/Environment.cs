@@ -30,10 +30,11 @@ namespace MPI
     /// <c>dotnet mpirun -np N</c>; started alone it is rank 0 of 1.
     /// </summary>
     /// <remarks>
-    /// Environments nest: the first one initializes Hpc and sets <see cref="Communicator.world"/> and
-    /// <see cref="Communicator.self"/>; an inner one only counts, and the runtime is finalized when
-    /// the last one is disposed (MPI.NET finalized on the first <see cref="Dispose"/>, which ended an
-    /// outer environment early). If the program already called <c>Hpc.Mpi.Init()</c>, the
+    /// As in MPI.NET, the first environment initializes Hpc and sets <see cref="Communicator.world"/>
+    /// and <see cref="Communicator.self"/>, a later one while MPI runs does nothing, and the first
+    /// <see cref="Dispose"/> of any of them finalizes; after that every <c>new Environment</c>
+    /// throws <see cref="ObjectDisposedException"/> (MPI cannot be initialized twice) and disposing
+    /// the others does nothing. If the program already called <c>Hpc.Mpi.Init()</c>, the
     /// environment adopts that session and leaves finalizing it to its owner. The
     /// <c>args</c> are not read or changed: Hpc receives its configuration from <c>dotnet mpirun</c>
     /// through the environment.
@@ -41,15 +42,13 @@ namespace MPI
     public class Environment : IDisposable
     {
         private static readonly object s_lock = new();
-        private static int s_depth;
         private static Hpc.MpiSession s_session;
         private static bool s_initialized;
         private static bool s_finalized;
         private static Thread s_mainThread;
         private static Threading s_threading = Threading.Multiple;
-        private bool _disposed;
 
-        /// <summary>Initializes MPI (once per process; nested environments only count).</summary>
+        /// <summary>Initializes MPI (once per process; a later environment while MPI runs does nothing).</summary>
         /// <param name="args">The program's arguments; accepted for MPI.NET compatibility and left unchanged.</param>
         /// <exception cref="ObjectDisposedException">MPI was already finalized in this process.</exception>
         public Environment(ref string[] args) : this(ref args, Threading.Serialized) { }
@@ -64,11 +63,10 @@ namespace MPI
             _ = threading;
             lock (s_lock)
             {
-                if (s_finalized)
+                if (s_finalized || Hpc.Mpi.IsFinalized)
                     throw new ObjectDisposedException(nameof(Environment), "MPI was already finalized in this process; it cannot be initialized again.");
-                if (s_depth == 0)
+                if (!s_initialized)
                     Initialize();
-                s_depth++;
             }
         }
 
@@ -93,19 +91,14 @@ namespace MPI
         }
 
         /// <summary>
-        /// Leaves this environment; when it is the last one open, finalizes MPI (a barrier over all
-        /// processes, then every connection closes). Disposing twice does nothing.
+        /// Finalizes MPI (a barrier over all processes, then every connection closes), as MPI.NET
+        /// does on the first Dispose of any environment; once finalized, Dispose does nothing.
         /// </summary>
         public void Dispose()
         {
             Hpc.MpiSession session = null;
             lock (s_lock)
             {
-                if (_disposed)
-                    return;
-                _disposed = true;
-                if (--s_depth > 0)
-                    return;
                 if (s_session is not null)
                 {
                     session = s_session;

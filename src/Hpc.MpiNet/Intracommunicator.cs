@@ -29,7 +29,7 @@ namespace MPI
         internal Intracommunicator(HpcComm comm, HpcComm shadow, bool predefined) : base(comm, shadow, predefined) { }
 
         /// <summary>Wraps an Hpc communicator: collective over it (it makes the private shadow communicator).</summary>
-        internal static Intracommunicator Wrap(HpcComm comm, bool predefined) => new(comm, comm.Dup(), predefined);
+        internal static Intracommunicator Wrap(HpcComm comm, bool predefined) => new(comm, comm.Duplicate(copyAttributes: false), predefined);
 
         /// <summary>
         /// Wraps a communicator of Hpc's API so MPI.NET-style code can use it (an Hpc addition).

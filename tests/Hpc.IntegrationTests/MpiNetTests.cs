@@ -12,7 +12,7 @@ public class MpiNetTests
     private static readonly string[] Areas =
     [
         "environment", "operations", "point-to-point", "serialized point-to-point", "non-blocking",
-        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "finalize",
+        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "topologies", "attributes", "finalize",
     ];
 
     [Theory]
@@ -26,6 +26,16 @@ public class MpiNetTests
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (string area in Areas)
             Assert.Contains($"mpinet {area} ok: {np} ranks", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TheFirstDisposeFinalizesAndALaterEnvironmentThrows(int np)
+    {
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), MpiNetRank, "disposal"], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"mpinet disposal ok: {np} ranks", result.Stdout);
     }
 
     [Fact]

@@ -5,12 +5,16 @@
 //   dotnet mpirun -np 8 Hpc.MpiNetRank.dll          all areas
 //   dotnet mpirun -np 2 Hpc.MpiNetRank.dll abort    rank 1 calls Environment.Abort(3)
 //   dotnet mpirun -np 2 Hpc.MpiNetRank.dll throw    rank 1 throws inside Environment.Run
+//   dotnet mpirun -np 2 Hpc.MpiNetRank.dll disposal the first Dispose finalizes, a later Environment throws
 using System;
 using MPI;
 using MpiNetRank;
 
 string mode = args.Length > 0 ? args[0] : "all";
 int worldRank = -1, worldSize = 0;
+
+if (mode == "disposal")
+    return DisposalChecks.Run(args);
 
 Check.True(!MPI.Environment.Initialized, "Initialized before the first environment");
 MPI.Environment.Run(ref args, world =>
@@ -45,6 +49,8 @@ MPI.Environment.Run(ref args, world =>
     Areas.Run("reductions", world, ReductionChecks.Run);
     Areas.Run("serialized collectives", world, SerializedCollectiveChecks.Run);
     Areas.Run("serializer errors", world, SerializerErrorChecks.Run);
+    Areas.Run("topologies", world, TopologyChecks.Run);
+    Areas.Run("attributes", world, AttributeChecks.Run);
 });
 
 Check.True(MPI.Environment.Finalized, "Finalized after Environment.Run");

@@ -221,8 +221,11 @@ internal sealed class SerializedReceiveRequest<T> : ReceiveRequestBase
                 return null;
             }
         }
-        T value = Codec.Deserialize<T>(_owner.Serialization, _payload, _headerStatus.Source, _headerStatus.Tag);
-        int count = 1;
+        // From MPI_PROC_NULL nothing arrives: the value is the default, as MPI.NET's receive leaves it.
+        T value = _headerStatus.Source == Hpc.Communicator.ProcNull
+            ? default!
+            : Codec.Deserialize<T>(_owner.Serialization, _payload, _headerStatus.Source, _headerStatus.Tag);
+        int count = _headerStatus.Source == Hpc.Communicator.ProcNull ? 0 : 1;
         if (_into is not null && value is Array received)
         {
             if (received.Length > _into.Length)

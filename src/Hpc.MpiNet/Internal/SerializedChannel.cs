@@ -98,6 +98,11 @@ internal sealed class SerializedChannel
     /// </summary>
     public byte[]? OpenHeader(byte[] header, Hpc.Status status, out Hpc.Request? payload)
     {
+        if (status.Source == HpcComm.ProcNull)
+        {
+            payload = null;
+            return [];
+        }
         (int payloadTag, int length) = Parse(header, status);
         if (payloadTag == Inline)
         {

@@ -22,14 +22,25 @@ public sealed partial class Communicator
 
     /// <summary>
     /// A new communicator with the same ranks in the same order and its own message space
-    /// (MPI_Comm_dup): messages on one never match receives on the other. Collective.
+    /// (MPI_Comm_dup): messages on one never match receives on the other. It keeps the virtual
+    /// topology, and each attribute whose key says so is copied (MPI's copy callbacks). Collective.
     /// </summary>
-    public Communicator Dup()
+    public Communicator Dup() => Duplicate(copyAttributes: true);
+
+    /// <summary>
+    /// <see cref="Dup"/>, optionally without copying attributes: a layer's private shadow
+    /// communicator (Hpc.MpiNet) must not run the program's copy callbacks a second time.
+    /// </summary>
+    internal Communicator Duplicate(bool copyAttributes)
     {
         CheckUsable();
         int context = Allreduce(Runtime.NextContextCandidate, ReduceOp.Max);
         Runtime.ReserveContext(context);
-        return new Communicator(Runtime, context, [.. _worldRanks], Rank, $"dup of {Name}");
+        var dup = new Communicator(Runtime, context, [.. _worldRanks], Rank, $"dup of {Name}");
+        dup.VirtualTopology = VirtualTopology;
+        if (copyAttributes)
+            CopyAttributesInto(dup);
+        return dup;
     }
 
     /// <summary>
@@ -44,6 +55,12 @@ public sealed partial class Communicator
         CheckUsable();
         if (color < 0 && color != Undefined)
             throw new ArgumentOutOfRangeException(nameof(color), color, $"color {color} is negative; use a color >= 0, or Communicator.Undefined to opt out");
+        return SplitNamed(color, key, $"split of {Name}");
+    }
+
+    /// <summary><see cref="Split"/> with the new communicators' name (topologies name theirs).</summary>
+    private Communicator? SplitNamed(int color, int key, string name)
+    {
         SplitEntry[] all = Allgather(new SplitEntry(color, key, Runtime.NextContextCandidate));
         int context = 0;
         foreach (SplitEntry entry in all)
@@ -62,7 +79,7 @@ public sealed partial class Communicator
             if (members[i] == Rank)
                 newRank = i;
         }
-        return new Communicator(Runtime, context, worldRanks, newRank, $"split of {Name}");
+        return new Communicator(Runtime, context, worldRanks, newRank, name);
     }
 
     /// <summary>

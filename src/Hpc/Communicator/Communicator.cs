@@ -22,6 +22,13 @@ public sealed unsafe partial class Communicator : IDisposable
     /// <summary>Receive with any tag (MPI_ANY_TAG).</summary>
     public const int AnyTag = -1;
 
+    /// <summary>
+    /// The null process (MPI_PROC_NULL): a send to it or a receive from it completes at once and
+    /// moves nothing; a receive reports source <see cref="ProcNull"/>, tag <see cref="AnyTag"/> and
+    /// count 0. <c>Shift</c> on a Cartesian topology returns it past a non-periodic edge.
+    /// </summary>
+    public const int ProcNull = -2;
+
     private readonly int[] _worldRanks;
     private bool _disposed;
 
@@ -83,6 +90,8 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckDestination(dest);
         CheckSendTag(tag);
+        if (dest == ProcNull)
+            return;
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(data);
         using CallTracker.Scope call = Runtime.Calls.Enter("Send", this, dest, tag, data.Length, typeof(T));
         fixed (byte* pointer = bytes)
@@ -111,6 +120,8 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckSource(source);
         CheckReceiveTag(tag);
+        if (source == ProcNull)
+            return NullProcessStatus(sizeof(T));
         Span<byte> bytes = MemoryMarshal.AsBytes(buffer);
         using CallTracker.Scope call = Runtime.Calls.Enter("Receive", this, source, tag, buffer.Length, typeof(T));
         fixed (byte* pointer = bytes)
@@ -168,6 +179,13 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckSendTag(sendTag);
         CheckSource(source);
         CheckReceiveTag(receiveTag);
+        if (dest == ProcNull || source == ProcNull)
+        {
+            // One side moves nothing: the exchange is the other side alone (both null: nothing at all).
+            if (dest != ProcNull)
+                Send(sendData, dest, sendTag);
+            return source == ProcNull ? NullProcessStatus(sizeof(T)) : Receive(receiveBuffer, source, receiveTag);
+        }
         ReadOnlySpan<byte> sendBytes = MemoryMarshal.AsBytes(sendData);
         Span<byte> receiveBytes = MemoryMarshal.AsBytes(receiveBuffer);
         using CallTracker.Scope call = Runtime.Calls.Enter("SendReceive", this, source, receiveTag, receiveBuffer.Length, typeof(T));
@@ -213,6 +231,8 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckDestination(dest);
         CheckSendTag(tag);
+        if (dest == ProcNull)
+            return CompletedRequest(NullProcessStatus(sizeof(T)));
         System.Buffers.MemoryHandle pin = data.Pin();
         long length = (long)data.Length * sizeof(T);
         Request request;
@@ -246,6 +266,12 @@ public sealed unsafe partial class Communicator : IDisposable
     /// </summary>
     public Request Irecv<T>(Memory<T> buffer, int source, int tag) where T : unmanaged
     {
+        if (source == ProcNull)
+        {
+            CheckSource(source);
+            CheckReceiveTag(tag);
+            return CompletedRequest(NullProcessStatus(sizeof(T)));
+        }
         ReceiveRequest request = PostReceive(buffer, source, tag);
         Runtime.Engine.RequestBackgroundProgress();
         return request;
@@ -282,6 +308,8 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Status>(cancellationToken);
+        if (source == ProcNull)
+            return Irecv(buffer, source, tag).WaitAsync(CancellationToken.None);
         ReceiveRequest request = PostReceive(buffer, source, tag);
         Runtime.Engine.RequestBackgroundProgress();
         return cancellationToken.CanBeCanceled
@@ -296,6 +324,8 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckSource(source);
         CheckReceiveTag(tag);
+        if (source == ProcNull)
+            return NullProcessStatus(sizeof(T));
         using CallTracker.Scope call = Runtime.Calls.Enter("Probe", this, source, tag, 0, typeof(T));
         return Runtime.Engine.Probe(Context, source, tag, sizeof(T));
     }
@@ -308,6 +338,11 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckSource(source);
         CheckReceiveTag(tag);
+        if (source == ProcNull)
+        {
+            status = NullProcessStatus(sizeof(T));
+            return true;
+        }
         Status? found = Runtime.Engine.TryProbe(Context, source, tag, sizeof(T));
         status = found.GetValueOrDefault();
         return found.HasValue;
@@ -328,12 +363,13 @@ public sealed unsafe partial class Communicator : IDisposable
     /// Releases the communicator (MPI_Comm_free): it cannot be used afterwards. Disposing the
     /// world or self communicator does nothing: they belong to the session, which releases them
     /// when it is disposed (MPI_Finalize), so a <c>using</c> on <c>session.World</c> is harmless
-    /// and the finalizing barrier still runs.
+    /// and the finalizing barrier still runs. Attributes' delete callbacks run first.
     /// </summary>
     public void Dispose()
     {
-        if (IsPredefined)
+        if (IsPredefined || _disposed)
             return;
+        DeleteAllAttributes();
         _disposed = true;
     }
 
@@ -344,6 +380,18 @@ public sealed unsafe partial class Communicator : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} (rank {Rank} of {Size})";
+
+    // ------------------------------------------------------------------ the null process
+
+    /// <summary>What a receive from or a probe of <see cref="ProcNull"/> reports (MPI: source PROC_NULL, tag ANY_TAG, count 0).</summary>
+    private static Status NullProcessStatus(int elementSize) => new(ProcNull, AnyTag, 0, elementSize);
+
+    private static Request CompletedRequest(Status status)
+    {
+        var request = new Request();
+        request.Complete(status);
+        return request;
+    }
 
     // ------------------------------------------------------------------ argument checks
 
@@ -356,15 +404,15 @@ public sealed unsafe partial class Communicator : IDisposable
     private void CheckDestination(int dest)
     {
         CheckUsable();
-        if ((uint)dest >= (uint)Size)
-            throw new ArgumentOutOfRangeException(nameof(dest), dest, $"destination rank {dest} is outside communicator '{Name}' of size {Size}");
+        if ((uint)dest >= (uint)Size && dest != ProcNull)
+            throw new ArgumentOutOfRangeException(nameof(dest), dest, $"destination rank {dest} is outside communicator '{Name}' of size {Size} (ProcNull sends nowhere)");
     }
 
     private void CheckSource(int source)
     {
         CheckUsable();
-        if (source != AnySource && (uint)source >= (uint)Size)
-            throw new ArgumentOutOfRangeException(nameof(source), source, $"source rank {source} is outside communicator '{Name}' of size {Size} (use AnySource for any)");
+        if (source != AnySource && source != ProcNull && (uint)source >= (uint)Size)
+            throw new ArgumentOutOfRangeException(nameof(source), source, $"source rank {source} is outside communicator '{Name}' of size {Size} (use AnySource for any, ProcNull for none)");
     }
 
     private static void CheckSendTag(int tag)
