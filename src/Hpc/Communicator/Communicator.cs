@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Messaging;
 
@@ -37,6 +38,7 @@ public sealed unsafe partial class Communicator : IDisposable
         // when all of its ranks share one host's memory.
         SharedArea = context == RankRuntime.WorldContext ? runtime.WorldSharedArea : null;
         Topology = CollectiveTopology.Of(worldRanks, runtime.Hosts, SharedArea is not null);
+        runtime.Calls.Register(this);
     }
 
     /// <summary>This process's rank in the communicator, 0 … <see cref="Size"/> − 1.</summary>
@@ -72,7 +74,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckDestination(dest);
         CheckSendTag(tag);
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(data);
-        using CallTracker.Scope call = Runtime.Calls.Enter("Send", this, dest, tag, data.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.Send, this, dest, tag, data.Length);
         fixed (byte* pointer = bytes)
         {
             Request request = Runtime.Engine.StartSend(Context, Rank, WorldRankOf(dest), tag, pointer, bytes.Length);
@@ -100,7 +102,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckSource(source);
         CheckReceiveTag(tag);
         Span<byte> bytes = MemoryMarshal.AsBytes(buffer);
-        using CallTracker.Scope call = Runtime.Calls.Enter("Receive", this, source, tag, buffer.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.Receive, this, source, tag, buffer.Length);
         fixed (byte* pointer = bytes)
         {
             var request = ReceiveRequest.ForBlockingCall(Context, source, tag, pointer, bytes.Length, sizeof(T));
@@ -158,7 +160,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckReceiveTag(receiveTag);
         ReadOnlySpan<byte> sendBytes = MemoryMarshal.AsBytes(sendData);
         Span<byte> receiveBytes = MemoryMarshal.AsBytes(receiveBuffer);
-        using CallTracker.Scope call = Runtime.Calls.Enter("SendReceive", this, source, receiveTag, receiveBuffer.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.SendReceive, this, source, receiveTag, receiveBuffer.Length);
         fixed (byte* sendPointer = sendBytes)
         fixed (byte* receivePointer = receiveBytes)
         {
@@ -284,7 +286,7 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         CheckSource(source);
         CheckReceiveTag(tag);
-        using CallTracker.Scope call = Runtime.Calls.Enter("Probe", this, source, tag, 0, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.Probe, this, source, tag, 0);
         return Runtime.Engine.Probe(Context, source, tag, sizeof(T));
     }
 
