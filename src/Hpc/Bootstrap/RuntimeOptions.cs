@@ -86,7 +86,7 @@ internal sealed record RuntimeOptions
     /// <summary>Every call becomes a span of mpirun's trace file (<c>HPC_TRACE</c>, set by <c>mpirun --trace</c>; default 0).</summary>
     public bool Trace { get; init; }
 
-    /// <summary>Calls each thread's flight recorder keeps for the hang report (<c>HPC_FLIGHT_RECORDER</c>, 1 to 65536, default 64).</summary>
+    /// <summary>Calls each thread's flight recorder keeps for the hang report (<c>HPC_FLIGHT_RECORDER</c>, 1 to 65536, default 16).</summary>
     public int FlightRecorderSize { get; init; } = CallTracker.DefaultRecorderSize;
 
     /// <summary>Address the rank's TCP listener binds to (<c>HPC_BIND_ADDRESS</c>, default 127.0.0.1).</summary>

@@ -25,7 +25,7 @@ namespace Hpc;
 internal sealed class CallTracker
 {
     /// <summary>Default number of calls each thread's flight recorder keeps (<c>HPC_FLIGHT_RECORDER</c>).</summary>
-    public const int DefaultRecorderSize = 64;
+    public const int DefaultRecorderSize = 16;
 
     /// <summary>Most spans one rank keeps for <c>--trace</c>; later calls are counted, not kept.</summary>
     public const int MaxTraceSpans = 200_000;
