@@ -7,8 +7,8 @@ namespace Hpc.Diagnostics;
 /// <summary>
 /// Turns one rank's spans into Chrome trace-event JSON (the format Perfetto and chrome://tracing
 /// open): a complete event (<c>"ph":"X"</c>) per call, timestamps in microseconds since t = 0 (the
-/// end of Init, aligned across ranks by a barrier), the rank as the process id and the thread as
-/// the thread id. User spans come from <see cref="ActivitySource"/>s through an
+/// end of Init, aligned across ranks by a barrier; mpirun aligns ranks of one host exactly on their
+/// shared clock), the rank as the process id and the thread as the thread id. User spans come from <see cref="ActivitySource"/>s through an
 /// <see cref="ActivityListener"/> (<see cref="UserSpans"/>).
 /// </summary>
 internal static class TraceExport
@@ -23,6 +23,10 @@ internal static class TraceExport
             json.WriteNumber("rank", rank);
             json.WriteString("host", host);
             json.WriteNumber("dropped", tracker.DroppedSpans);
+            // The raw clock at t = 0: ranks of one host share it (CLOCK_MONOTONIC), so mpirun
+            // aligns them exactly; between hosts the Init barrier aligns them.
+            json.WriteNumber("origin", tracker.Origin);
+            json.WriteNumber("frequency", Stopwatch.Frequency);
             json.WriteStartArray("events");
             foreach ((int thread, TraceSpan span) in tracker.Spans())
             {
