@@ -53,16 +53,35 @@ internal static class HangReport
 
     /// <summary>
     /// The calls that have waited at least <paramref name="threshold"/>, as a key that changes when
-    /// they do (so one stall is reported once), and the longest of them; null when none has.
+    /// they do (so one stall is reported once), and the longest of them with its wait; null when
+    /// none has. A call's wait is what the rank measured when calls are timed, else how long
+    /// mpirun has seen the same call (<see cref="CallSnapshot.Id"/>) in progress: <paramref name="seen"/>
+    /// maps each call to when it was first seen (<paramref name="now"/> on mpirun's clock) and is updated.
     /// </summary>
-    public static (string Key, int Rank, CallSnapshot Call)? Stalled(IReadOnlyList<RankSnapshot> ranks, TimeSpan threshold)
+    public static (string Key, int Rank, CallSnapshot Call, double Seconds)? Stalled(IReadOnlyList<RankSnapshot> ranks, TimeSpan threshold,
+        Dictionary<string, TimeSpan> seen, TimeSpan now)
     {
-        var stuck = ranks.SelectMany(r => r.Calls.Select(c => (r.Rank, Call: c)))
-            .Where(x => x.Call.Seconds >= threshold.TotalSeconds).ToList();
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        var stuck = new List<(int Rank, CallSnapshot Call, double Seconds)>();
+        foreach (RankSnapshot rank in ranks)
+        {
+            foreach (CallSnapshot call in rank.Calls)
+            {
+                string id = rank.Rank.ToString(CultureInfo.InvariantCulture) + "/" + call.Id + "/" + call.Text;
+                current.Add(id);
+                if (!seen.TryGetValue(id, out TimeSpan first))
+                    seen[id] = first = now;
+                double seconds = Math.Max(call.Seconds, (now - first).TotalSeconds);
+                if (seconds >= threshold.TotalSeconds)
+                    stuck.Add((rank.Rank, call, seconds));
+            }
+        }
+        foreach (string gone in seen.Keys.Where(k => !current.Contains(k)).ToList())
+            seen.Remove(gone);
         if (stuck.Count == 0)
             return null;
-        string key = string.Join(";", stuck.Select(x => x.Rank.ToString(CultureInfo.InvariantCulture) + ":" + x.Call.Text));
-        (int rank, CallSnapshot call) = stuck.MaxBy(x => x.Call.Seconds);
-        return (key, rank, call);
+        string key = string.Join(";", stuck.Select(x => x.Rank.ToString(CultureInfo.InvariantCulture) + ":" + x.Call.Id + ":" + x.Call.Text));
+        (int r, CallSnapshot longest, double wait) = stuck.MaxBy(x => x.Seconds);
+        return (key, r, longest, wait);
     }
 }

@@ -29,6 +29,8 @@ internal sealed partial class Job
     {
         TimeSpan poll = TimeSpan.FromTicks(Math.Clamp(threshold.Ticks / 2, TimeSpan.TicksPerMillisecond * 200, TimeSpan.TicksPerSecond * 10));
         string? reported = null;
+        var seen = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (!stop.IsCancellationRequested)
@@ -39,7 +41,7 @@ internal sealed partial class Job
                 RankSnapshot[] ranks = await QueryRanksAsync().ConfigureAwait(false);
                 if (stop.IsCancellationRequested)
                     return;
-                if (HangReport.Stalled(ranks, threshold) is not { } stalled)
+                if (HangReport.Stalled(ranks, threshold, seen, clock.Elapsed) is not { } stalled)
                 {
                     reported = null;
                     continue;
@@ -48,7 +50,7 @@ internal sealed partial class Job
                     continue;
                 reported = stalled.Key;
                 string header = string.Create(CultureInfo.InvariantCulture,
-                    $"rank {stalled.Rank} has waited {stalled.Call.Seconds:F1} s in {stalled.Call.Text} (--hang-after {threshold.TotalSeconds:0.###} s); rank states:");
+                    $"rank {stalled.Rank} has waited {(stalled.Call.Seconds < 0 ? "at least " : "")}{stalled.Seconds:F1} s in {stalled.Call.Text} (--hang-after {threshold.TotalSeconds:0.###} s); rank states:");
                 foreach (string line in HangReport.Lines(header, ranks))
                     _sink.Message(line);
             }

@@ -14,7 +14,7 @@ namespace Hpc;
 /// (<c>--timeout</c>, <c>--hang-after</c>), e.g. <c>Allreduce #184 (count=1024, float, op=sum) on
 /// world, waiting for rank 5</c>. With <c>--profile</c> or <c>--trace</c> it also times every call
 /// and adds it to the profile counters or the trace. Recording is a few stores into a struct ring
-/// on a thread-local object; formatting happens only when asked.
+/// on a thread-local object, without a clock read unless timing is on; formatting happens only when asked.
 /// </summary>
 /// <remarks>
 /// One tracker per rank (its <see cref="RankRuntime"/>), so two worlds in one process (ranks as
@@ -92,7 +92,9 @@ internal sealed class CallTracker
         entry.ElementType = typeof(T);
         entry.Op = op;
         entry.End = 0;
-        entry.Start = Stopwatch.GetTimestamp();
+        // Untimed (no --profile, no --trace), a call costs no clock read: mpirun measures how long
+        // a call has waited by seeing the same call in progress on successive queries.
+        entry.Start = Timed ? Stopwatch.GetTimestamp() : 0;
         record.Recorder.Commit(index);
         record.Index = index;
         record.ElementSize = sizeof(T);
@@ -120,7 +122,7 @@ internal sealed class CallTracker
         long now = Stopwatch.GetTimestamp();
         var calls = new List<CallSnapshot>();
         var recent = new List<RecordedCall>();
-        foreach (CallRecord record in _records.Values)
+        foreach ((int thread, CallRecord record) in _records)
         {
             recent.AddRange(record.Recorder.Snapshot());
             if (record.Kind == CallKind.None)
@@ -133,7 +135,9 @@ internal sealed class CallTracker
                 ? new CollectiveFingerprint(CallKinds.Name(entry.Kind), CallKinds.IsVector(entry.Kind) ? -1 : entry.Count,
                     entry.ElementType is null ? "?" : TypeNames.Of(entry.ElementType), entry.Root, entry.Op)
                 : null;
-            calls.Add(new CallSnapshot(text, KeyOf(entry.Communicator), entry.Sequence, fingerprint, (now - entry.Start) / (double)Stopwatch.Frequency));
+            double seconds = entry.Start == 0 ? -1 : (now - entry.Start) / (double)Stopwatch.Frequency;
+            string id = thread.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + record.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            calls.Add(new CallSnapshot(text, KeyOf(entry.Communicator), entry.Sequence, fingerprint, seconds, id));
         }
         var communicators = new List<CommunicatorSnapshot>();
         foreach (KeyValuePair<Communicator, object?> pair in _communicators)
@@ -212,7 +216,7 @@ internal sealed class CallTracker
         public void Algorithm<TAlgorithm>(TAlgorithm algorithm) where TAlgorithm : struct, Enum
         {
             if (record is not null && record.Tracker.Tracing)
-                record.Algorithm = algorithm.ToString();
+                record.Algorithm = AlgorithmName<TAlgorithm>.Of(algorithm);
         }
 
         public void Dispose()
@@ -303,6 +307,15 @@ internal sealed class CallTracker
             return text.ToString();
         }
     }
+}
+
+/// <summary>An algorithm enum's names, looked up without boxing or formatting on every traced call.</summary>
+internal static class AlgorithmName<TAlgorithm> where TAlgorithm : struct, Enum
+{
+    private static readonly Dictionary<TAlgorithm, string> s_names = Enum.GetValues<TAlgorithm>().Distinct().ToDictionary(v => v, v => v.ToString());
+
+    /// <summary>The value's name (its number for a value the enum does not define).</summary>
+    public static string Of(TAlgorithm value) => s_names.TryGetValue(value, out string? name) ? name : value.ToString();
 }
 
 /// <summary>One timed call for <c>--trace</c>: what it was and when, in Stopwatch timestamps.</summary>

@@ -16,7 +16,7 @@ internal struct RecordedCall
     public long Count;
     public Type? ElementType;
     public string? Op;
-    /// <summary>Stopwatch timestamp at entry.</summary>
+    /// <summary>Stopwatch timestamp at entry when calls are timed (<c>--profile</c>, <c>--trace</c>); 0 otherwise.</summary>
     public long Start;
     /// <summary>0 while in progress; the Stopwatch timestamp at exit when timed; −1 when done and not timed.</summary>
     public long End;
@@ -102,6 +102,8 @@ internal sealed class FlightRecorder
     /// <summary><c>Allreduce #3 (…) on world: 0.12 ms, 2.0 s ago</c> or <c>…: in progress for 4.1 s</c>.</summary>
     public static string Describe(in RecordedCall call, long now)
     {
+        if (call.Start == 0)
+            return call.Describe() + (call.End == 0 ? ": in progress" : ": done"); // untimed: no clock was read
         double sinceStart = (now - call.Start) / (double)Stopwatch.Frequency;
         string when = call.End switch
         {

@@ -38,8 +38,9 @@ internal sealed record CollectiveFingerprint(string Kind, long Count, string Typ
 /// <param name="CommunicatorKey">Identifies the communicator across ranks (<see cref="CommunicatorSnapshot.Key"/>).</param>
 /// <param name="Sequence">The collective's number on its communicator (1 for the first), 0 for point-to-point.</param>
 /// <param name="Collective">The collective's fingerprint, null for point-to-point.</param>
-/// <param name="Seconds">How long the thread has been inside the call.</param>
-internal sealed record CallSnapshot(string Text, string CommunicatorKey, int Sequence, CollectiveFingerprint? Collective, double Seconds);
+/// <param name="Seconds">How long the thread has been inside the call; −1 when calls are not timed (mpirun then measures it across queries).</param>
+/// <param name="Id">The thread and its call number: the same while the thread stays in this call.</param>
+internal sealed record CallSnapshot(string Text, string CommunicatorKey, int Sequence, CollectiveFingerprint? Collective, double Seconds, string Id = "");
 
 /// <summary>A communicator a rank belongs to and how many collectives it has started on it.</summary>
 /// <param name="Key">Context id and lowest member: the same on every member, different for disjoint groups.</param>

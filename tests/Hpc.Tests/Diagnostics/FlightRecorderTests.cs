@@ -65,8 +65,9 @@ public class FlightRecorderTests
             Assert.Equal(184, call.Sequence);
             Assert.Contains(snapshot.Communicators, c => c.Name == "world" && c.Members == "0" && c.Key == call.CommunicatorKey);
             Assert.Equal(2, snapshot.Recent.Count);
-            Assert.StartsWith("Receive(source=0, tag=9, count=1, int) on world: started ", snapshot.Recent[0]);
-            Assert.StartsWith("Allreduce #184 (count=1024, float, op=sum) on world: in progress for ", snapshot.Recent[1]);
+            Assert.Equal("Receive(source=0, tag=9, count=1, int) on world: done", snapshot.Recent[0]);
+            Assert.Equal("Allreduce #184 (count=1024, float, op=sum) on world: in progress", snapshot.Recent[1]);
+            Assert.Equal(-1, call.Seconds); // untimed: no clock read per call
         }
         Assert.Empty(runtime.Calls.Snapshot(0).Calls);
     }
@@ -105,5 +106,21 @@ public class FlightRecorderTests
         KindProfile allreduce = Assert.Single(profile.Kinds);
         Assert.Equal(("Allreduce", 3L), (allreduce.Kind, allreduce.Calls));
         Assert.Equal(allreduce, RankProfile.FromJson(profile.ToJson())!.Kinds[0]);
+    }
+
+    [Fact]
+    public void TimedCallsTellHowLongAgoTheyRan()
+    {
+        var tracker = new CallTracker(timed: true);
+        RankRuntime runtime = RankRuntime.CreateInProcessWorld(1)[0];
+        var world = new Communicator(runtime, RankRuntime.WorldContext, [0], 0, "world");
+        tracker.Enter<int>(CallKind.Send, world, 0, 1, 1).Dispose();
+        using (tracker.Enter<int>(CallKind.Receive, world, 0, 2, 1))
+        {
+            RankSnapshot snapshot = tracker.Snapshot(0);
+            Assert.Matches(@"^Send\(dest=0, tag=1, count=1, int\) on world: [0-9.]+ ms, ended [0-9.]+ s ago$", snapshot.Recent[0]);
+            Assert.Matches(@"^Receive\(source=0, tag=2, count=1, int\) on world: in progress for [0-9.]+ s$", snapshot.Recent[1]);
+            Assert.True(snapshot.Calls[0].Seconds >= 0);
+        }
     }
 }
