@@ -107,6 +107,7 @@ internal sealed class RankRuntime : IDisposable
                 engine.Progress.ArrivalSignal = inbox;
             inbox?.Start();
             control.StartControlLoop(() => runtime.Calls.Snapshot(runtime.WorldRank).ToJson());
+            Diagnostics.HpcMetrics.Attach(runtime.Calls);
             Communicator? wireUp = inbox is not null || runtime.Calls.Timed
                 ? new Communicator(runtime, BootstrapContext, [.. Enumerable.Range(0, job.Size)], job.Rank, "wire-up")
                 : null;

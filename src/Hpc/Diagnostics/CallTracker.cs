@@ -173,7 +173,7 @@ internal sealed class CallTracker
         Origin = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Calls, bytes and time per kind over every thread of this rank (<c>--profile</c>).</summary>
+    /// <summary>Calls and bytes per kind over every thread (always counted), and time (only with <c>--profile</c> or <c>--trace</c>).</summary>
     public (long Calls, long Bytes, long Ticks)[] Totals()
     {
         var totals = new (long, long, long)[CallKinds.Count];
@@ -226,9 +226,16 @@ internal sealed class CallTracker
             record.WaitingOn = null;
             ref RecordedCall entry = ref record.Recorder.At(record.Index);
             if (record.Tracker.Timed)
+            {
                 record.Finish(ref entry);
+            }
             else
+            {
+                // Counted always (two adds), for the System.Diagnostics.Metrics counters (HpcMetrics).
                 entry.End = -1;
+                record.Calls[(int)entry.Kind]++;
+                record.Bytes[(int)entry.Kind] += entry.Count * record.ElementSize;
+            }
             record.Kind = CallKind.None;
         }
     }
