@@ -35,3 +35,15 @@ public sealed class MessageTruncatedException : HpcException
     /// <summary>Capacity of the receive buffer in bytes.</summary>
     public long BufferBytes { get; }
 }
+
+/// <summary>
+/// Collective checking (<c>mpirun --check</c>, <c>HPC_CHECK=1</c>) found that the ranks of a
+/// communicator did not call a collective alike. Every rank of the communicator throws it with the
+/// same one-sentence message naming the ranks and their calls; left unhandled, it ends the job
+/// with that line and exit code 1, without a stack trace.
+/// </summary>
+public sealed class CollectiveMismatchException : HpcException
+{
+    /// <summary>Creates the exception with the sentence that names the mismatch.</summary>
+    public CollectiveMismatchException(string message) : base(message) { }
+}

@@ -74,6 +74,8 @@ public static class Mpi
             }
             return;
         }
+        if (e.ExceptionObject is CollectiveMismatchException mismatch)
+            session.Runtime.Fail(mismatch.Message); // one line, printed once by mpirun; exits 1
         Console.Error.WriteLine($"hpc: rank {session.World.Rank}: unhandled {e.ExceptionObject}");
         Console.Error.Flush();
         Console.Out.Flush();
@@ -151,6 +153,8 @@ public sealed class MpiSession : IDisposable
     /// <summary>The communicator holding only this rank (MPI_COMM_SELF).</summary>
     public Communicator Self { get; }
 
+    internal RankRuntime Runtime => _runtime;
+
     /// <summary>Host name of the rank with world rank <paramref name="worldRank"/>.</summary>
     public string HostOf(int worldRank) => _runtime.Hosts[worldRank];
 
@@ -161,6 +165,8 @@ public sealed class MpiSession : IDisposable
             return;
         try
         {
+            // Wall time of the profile ends where Finalize starts, as mpiP's does.
+            _runtime.SendDiagnostics();
             FinalizeBarrier();
         }
         finally

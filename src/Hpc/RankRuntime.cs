@@ -52,6 +52,7 @@ internal sealed class RankRuntime : IDisposable
         Hosts = hosts;
         Job = job;
         _control = control;
+        Calls = new CallTracker(options.FlightRecorderSize, options.Profile, options.Trace);
         engine.Connect(links);
     }
 
@@ -62,7 +63,7 @@ internal sealed class RankRuntime : IDisposable
     public string[] Hosts { get; }
 
     /// <summary>What each of this rank's threads is doing inside Hpc, for mpirun's <c>--timeout</c> report.</summary>
-    public CallTracker Calls { get; } = new();
+    public CallTracker Calls { get; }
     public JobEnvironment Job { get; }
     /// <summary>This rank's settings, parsed once from the environment (or given by a test).</summary>
     public RuntimeOptions Options { get; }
@@ -121,13 +122,25 @@ internal sealed class RankRuntime : IDisposable
             else
                 engine.Progress.ArrivalSignal = runtime._pollingSignal = CreatePollingSignal(options, wired.Links, inbox);
             inbox?.Start();
-            control.StartControlLoop(runtime.Calls.Describe);
+            control.StartControlLoop(() => runtime.Calls.Snapshot(runtime.WorldRank).ToJson());
+            Diagnostics.HpcMetrics.Attach(runtime.Calls);
+            Communicator? wireUp = inbox is not null || runtime.Calls.Timed
+                ? new Communicator(runtime, BootstrapContext, [.. Enumerable.Range(0, job.Size)], job.Rank, "wire-up")
+                : null;
             if (inbox is not null)
             {
                 // Once every rank has mapped every inbox the names can go: from here on a killed
                 // rank leaves nothing behind in /dev/shm.
-                new Communicator(runtime, BootstrapContext, [.. Enumerable.Range(0, job.Size)], job.Rank, "wire-up").Barrier();
+                wireUp!.Barrier();
                 inbox.Unlink();
+            }
+            if (runtime.Calls.Timed)
+            {
+                // t = 0 of the profile and the trace: every rank leaves this barrier within
+                // microseconds of the others, which aligns the ranks' clocks for the trace.
+                runtime._userSpans = options.Trace ? new Diagnostics.UserSpans() : null;
+                wireUp!.Barrier();
+                runtime.Calls.StartClock();
             }
             return runtime;
         }
@@ -270,6 +283,41 @@ internal sealed class RankRuntime : IDisposable
         Console.Error.WriteLine($"hpc: rank {WorldRank} called Abort({code}): {reason}");
         _control?.Abort(code, reason);
         Environment.Exit(code);
+    }
+
+    private Diagnostics.UserSpans? _userSpans;
+
+    /// <summary>
+    /// At Finalize, before its barrier: sends mpirun this rank's profile (<c>--profile</c>) and
+    /// trace (<c>--trace</c>) over the control channel, so mpirun merges every host's ranks.
+    /// </summary>
+    public void SendDiagnostics()
+    {
+        if (_control is null || !Calls.Timed)
+            return;
+        string host = Hosts[WorldRank];
+        if (Options.Profile)
+            _control.SendLong("PROFILE", Diagnostics.RankProfile.From(Calls, WorldRank, host).ToJson());
+        if (Options.Trace)
+        {
+            _userSpans?.Dispose();
+            _control.SendLong("TRACE", Diagnostics.TraceExport.ToJson(Calls, WorldRank, host, _userSpans?.Spans ?? []));
+        }
+    }
+
+    /// <summary>
+    /// Ends the job with one line and exit code 1: an unhandled <see cref="CollectiveMismatchException"/>.
+    /// mpirun prints the line once (every rank sends the same one), no stack trace.
+    /// </summary>
+    public void Fail(string message)
+    {
+        Console.Out.Flush();
+        if (_control is null)
+            Console.Error.WriteLine($"hpc: rank {WorldRank}: {message}");
+        else
+            _control.Fail(message);
+        Console.Error.Flush();
+        Environment.Exit(1);
     }
 
     /// <summary>Tells the launcher this rank is done, then closes every link.</summary>

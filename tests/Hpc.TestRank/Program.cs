@@ -61,6 +61,36 @@ switch (scenario)
     case "mismatch":
         world.Allreduce(new float[world.Rank == 1 ? 5 : 4], ReduceOp.Sum);
         break;
+    case "mismatch-gatherv":
+    {
+        // The root expects 2 elements from every rank, but the last rank sends 3 (needs --check).
+        int[] counts = [.. Enumerable.Repeat(2, world.Size)];
+        var mine = new int[world.Rank == world.Size - 1 ? 3 : 2];
+        world.Gatherv<int>(mine, new int[2 * world.Size + 1], counts, root: 0);
+        break;
+    }
+    case "desync-collective":
+    {
+        // Three agreed Allreduces, then the last rank calls Broadcast where the others Allreduce: #4 diverges.
+        var data = new float[1024];
+        for (int i = 0; i < 3; i++)
+            world.Allreduce(data, ReduceOp.Sum);
+        if (world.Rank == world.Size - 1)
+            world.Broadcast(data, root: 0);
+        else
+            world.Allreduce(data, ReduceOp.Sum);
+        break;
+    }
+    case "desync-missing":
+    {
+        // The last rank never reaches Allreduce #2: it waits for a message nobody sends.
+        var data = new float[1024];
+        world.Allreduce(data, ReduceOp.Sum);
+        if (world.Rank == world.Size - 1)
+            world.Receive<int>(0, 9);
+        world.Allreduce(data, ReduceOp.Sum);
+        break;
+    }
     case "sleep-then-fail":
         if (world.Rank == 1)
         {

@@ -200,6 +200,12 @@ internal static partial class CommandLineParsing
         if (options.Check)
             environment.Add(new(CheckVariable, "1"));
 
+        DiagnosticsOptions diagnostics = OptionValues.ParseDiagnostics(options, lookup);
+        if (diagnostics.Profile)
+            environment.Add(new(RuntimeOptions.ProfileVariable, "1"));
+        if (diagnostics.TraceFile is not null)
+            environment.Add(new(RuntimeOptions.TraceVariable, "1"));
+
         if (split.Program is null)
             throw new UsageException($"no program given (usage: {Usage})");
 
@@ -238,7 +244,7 @@ internal static partial class CommandLineParsing
             options.OutputFilename is null ? null : Path.GetFullPath(options.OutputFilename));
 
         var spec = new JobSpec(apps, environment, output, timeout, options.Timeout, options.Verbose, placement, agent, iface,
-            OptionValues.ParseStdin(options.Stdin, ranks), OptionValues.ParseBinding(options), options.DisplayMap, options.Oversubscribe);
+            OptionValues.ParseStdin(options.Stdin, ranks), OptionValues.ParseBinding(options), options.DisplayMap, options.Oversubscribe, diagnostics);
         return new RunJob(spec, warnings);
     }
 

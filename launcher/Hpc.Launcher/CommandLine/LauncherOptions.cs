@@ -82,6 +82,23 @@ public sealed class LauncherOptions
     [Option("check", HelpText = "Enable argument and consistency checks in every rank (HPC_CHECK=1).")]
     public bool Check { get; set; }
 
+    /// <summary>Prints a report of where every rank waits once a call has waited this long (default 120 s, 0: never).</summary>
+    [Option("hang-after", MetaValue = "SECONDS",
+        HelpText = "Once a rank has waited SECONDS in one call, print the hang report (first divergence, every rank's call, flight recorder) and go on. Default: HPC_HANG_AFTER or 120; 0 turns it off.")]
+    public string? HangAfter { get; set; }
+
+    /// <summary>Time every call and print a profile summary at the end (mpiP-like).</summary>
+    [Option("profile", HelpText = "Time every Hpc call; at the end print per call kind: count, bytes, time, % of wall time, per-rank min/mean/max, and each rank's communication against compute (HPC_PROFILE=1).")]
+    public bool Profile { get; set; }
+
+    /// <summary>Write the profile as JSON to FILE (implies <see cref="Profile"/>).</summary>
+    [Option("profile-json", MetaValue = "FILE", HelpText = "Write the profile as JSON to FILE (implies --profile).")]
+    public string? ProfileJson { get; set; }
+
+    /// <summary>Write one Chrome trace-event JSON file of the whole job.</summary>
+    [Option("trace", MetaValue = "FILE", HelpText = "Write a timeline of every rank's calls to FILE (Chrome trace-event JSON; open it in Perfetto or chrome://tracing) (HPC_TRACE=1).")]
+    public string? Trace { get; set; }
+
     /// <summary>Diagnostic output from the launcher itself.</summary>
     [Option('v', "verbose", HelpText = "Print what the launcher does (connections, spawns, kills) to stderr.")]
     public bool Verbose { get; set; }

@@ -8,6 +8,41 @@ namespace Hpc.Launcher;
 /// </summary>
 internal static class OptionValues
 {
+    /// <summary>Variable of the hang report threshold when <c>--hang-after</c> is not given.</summary>
+    public const string HangAfterVariable = "HPC_HANG_AFTER";
+
+    /// <summary><c>--hang-after</c> (or <c>HPC_HANG_AFTER</c>), <c>--profile</c>, <c>--profile-json</c> and <c>--trace</c>.</summary>
+    public static DiagnosticsOptions ParseDiagnostics(LauncherOptions options, Func<string, string?> lookup)
+    {
+        TimeSpan? hangAfter = DiagnosticsOptions.DefaultHangAfter;
+        (string? text, string name) = options.HangAfter is not null ? (options.HangAfter, "--hang-after")
+            : lookup(HangAfterVariable) is { Length: > 0 } fromEnvironment ? (fromEnvironment, HangAfterVariable) : (null, "");
+        if (text is not null)
+        {
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
+                || !double.IsFinite(seconds) || seconds < 0 || seconds > int.MaxValue / 1000.0)
+                throw new UsageException($"{name} expects a number of seconds, 0 to turn the report off (got '{text}')");
+            hangAfter = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
+        }
+        string? profileJson = options.ProfileJson is null ? null : WritableFile(options.ProfileJson, "--profile-json");
+        string? trace = options.Trace is null ? null : WritableFile(options.Trace, "--trace");
+        return new DiagnosticsOptions(hangAfter, options.Profile || profileJson is not null, profileJson, trace);
+    }
+
+    /// <summary>An absolute path whose directory exists, so the file can be written when the job ends.</summary>
+    private static string WritableFile(string text, string option)
+    {
+        if (text.Trim().Length == 0)
+            throw new UsageException($"{option} expects a FILE to write (got '{text}')");
+        string path = Path.GetFullPath(text);
+        if (Directory.Exists(path))
+            throw new UsageException($"{option} expects a FILE to write, but '{text}' is a directory");
+        string? directory = Path.GetDirectoryName(path);
+        if (directory is not null && !Directory.Exists(directory))
+            throw new UsageException($"{option}: directory '{directory}' of '{text}' does not exist");
+        return path;
+    }
+
     public static int ParseRanks(string text)
     {
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int ranks))

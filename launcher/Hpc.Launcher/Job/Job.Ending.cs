@@ -12,21 +12,12 @@ internal sealed partial class Job
             case Completed:
                 await TerminateAsync("job completed").ConfigureAwait(false);
                 await DrainAsync().ConfigureAwait(false);
+                await ReportDiagnosticsAsync().ConfigureAwait(false);
                 return 0;
 
             case TimedOut:
             {
-                string?[] answers = await _server.QueryAsync(QueryWait).ConfigureAwait(false);
-                var lines = new List<string> { $"job timed out after {_spec.TimeoutText} s; rank states:" };
-                for (int rank = 0; rank < _spec.Ranks; rank++)
-                {
-                    IRankProcess? process = _ranks[rank];
-                    string state = process is { HasExited: true } ? $"exited with code {process.ExitCode}"
-                        : process is null ? "not started"
-                        : answers[rank] ?? "no answer";
-                    lines.Add($"  rank {rank}: {state}");
-                }
-                foreach (string line in lines)
+                foreach (string line in HangReport.Lines($"job timed out after {_spec.TimeoutText} s; rank states:", await QueryRanksAsync().ConfigureAwait(false)))
                     _sink.Message(line);
                 await TerminateAsync("timeout").ConfigureAwait(false);
                 await DrainAsync().ConfigureAwait(false);
@@ -56,6 +47,8 @@ internal sealed partial class Job
                 return Signals.Of(code) is int killer
                     ? ($"{Who(rank)} was killed by signal {killer} ({Signals.Name(killer)})", code)
                     : ($"{Who(rank)} exited with code {code}", code);
+            case Failed(_, string text):
+                return (text, 1);
             case Aborted(int rank, int code, string text):
                 // An Abort must never look like success, nor wrap around to it modulo 256.
                 return ($"{Who(rank)} called Abort({code}): {text}", code is >= 1 and <= 255 ? code : 1);
@@ -86,6 +79,7 @@ internal sealed partial class Job
     private sealed record LeftBeforeWireUp(int Rank) : Ending;
     private sealed record Interrupted(int Signal) : Ending;
     private sealed record TimedOut : Ending;
+    private sealed record Failed(int Rank, string Text) : Ending;
     private sealed record StartFailed(int Rank, string Reason) : Ending;
     private sealed record HostLost(string Host, string Message, int ExitCode) : Ending;
 }

@@ -130,6 +130,7 @@ internal sealed partial class Job : IDisposable
 
             _server.RankConnected += OnRankConnected;
             _server.AbortRequested += (rank, code, text) => _ending.TrySetResult(new Aborted(rank, code, text));
+            _server.FailRequested += (rank, text) => _ending.TrySetResult(new Failed(rank, text));
             _server.Start();
             bool subreaper = ProcessTree.BecomeSubreaper();
             _log($"job {JobId}: {_spec.Ranks} rank(s) of {string.Join(", ", _programs.Select(p => p.Description))}; rendezvous at {_server.Address}"
@@ -144,6 +145,8 @@ internal sealed partial class Job : IDisposable
             if (_spec.Timeout is { } timeout)
                 _ = Task.Delay(timeout, _stopTimer.Token).ContinueWith(
                     _ => _ending.TrySetResult(new TimedOut()), TaskContinuationOptions.OnlyOnRanToCompletion);
+            if ((_spec.Diagnostics ?? DiagnosticsOptions.Default).HangAfter is { } hangAfter)
+                _ = WatchForHangsAsync(hangAfter, _stopTimer.Token);
 
             Ending ending = await _ending.Task.ConfigureAwait(false);
             _stopTimer.Cancel();

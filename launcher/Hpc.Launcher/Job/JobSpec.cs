@@ -18,6 +18,7 @@ namespace Hpc.Launcher;
 /// <param name="Binding">CPU binding of the ranks on this host (<c>--bind-to</c>, <c>--report-bindings</c>).</param>
 /// <param name="DisplayMap">Print where every rank runs before starting (<c>--display-map</c>).</param>
 /// <param name="Oversubscribe">More ranks than slots (or than cores to bind to) are allowed.</param>
+/// <param name="Diagnostics">Hang report threshold, profile and trace (<c>--hang-after</c>, <c>--profile</c>, <c>--trace</c>).</param>
 internal sealed record JobSpec(
     IReadOnlyList<JobProgram> Apps,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
@@ -31,7 +32,8 @@ internal sealed record JobSpec(
     StdinTarget? Stdin = null,
     BindingOptions? Binding = null,
     bool DisplayMap = false,
-    bool Oversubscribe = false)
+    bool Oversubscribe = false,
+    DiagnosticsOptions? Diagnostics = null)
 {
     /// <summary>Number of processes, at least 1: the sum over <see cref="Apps"/>.</summary>
     public int Ranks { get; } = Apps.Sum(a => a.Ranks);
@@ -55,6 +57,20 @@ internal sealed record JobSpec(
         }
         throw new ArgumentOutOfRangeException(nameof(rank));
     }
+}
+
+/// <summary>What mpirun reports about the job beyond its output.</summary>
+/// <param name="HangAfter">Print the hang report once a call has waited this long; null never.</param>
+/// <param name="Profile">Print the profile summary at the end (<c>--profile</c>).</param>
+/// <param name="ProfileJson">Also write it as JSON here (<c>--profile-json</c>), absolute; null for none.</param>
+/// <param name="TraceFile">Write the job's trace here (<c>--trace</c>), absolute; null for none.</param>
+internal sealed record DiagnosticsOptions(TimeSpan? HangAfter, bool Profile = false, string? ProfileJson = null, string? TraceFile = null)
+{
+    /// <summary>Default of <c>--hang-after</c> / <c>HPC_HANG_AFTER</c>.</summary>
+    public static readonly TimeSpan DefaultHangAfter = TimeSpan.FromSeconds(120);
+
+    /// <summary>The defaults: hang report after 120 s, no profile, no trace.</summary>
+    public static DiagnosticsOptions Default { get; } = new(DefaultHangAfter);
 }
 
 /// <summary>One program of the job and its ranks (Open MPI's "app context").</summary>

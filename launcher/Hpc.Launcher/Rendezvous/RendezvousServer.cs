@@ -44,6 +44,24 @@ internal sealed class RendezvousServer : IDisposable
     /// <summary>A rank sent <c>ABORT</c> (arguments: rank, code, text).</summary>
     public event Action<int, int, string>? AbortRequested;
 
+    /// <summary>A rank sent <c>FAIL</c>, a one-line reason that ends the job (arguments: rank, text).</summary>
+    public event Action<int, string>? FailRequested;
+
+    /// <summary>Longest message a rank may send in <c>PART</c>s (a trace); a longer one is dropped, the connection kept.</summary>
+    public const int MaxLongMessage = 256 * 1024 * 1024;
+
+    /// <summary>The <c>PROFILE</c> JSON <paramref name="rank"/> sent at Finalize, or null.</summary>
+    public string? ProfileOf(int rank)
+    {
+        lock (_lock) return _sessions[rank]?.Profile;
+    }
+
+    /// <summary>The <c>TRACE</c> JSON <paramref name="rank"/> sent at Finalize, or null.</summary>
+    public string? TraceOf(int rank)
+    {
+        lock (_lock) return _sessions[rank]?.Trace;
+    }
+
     /// <summary>Creates a server for a job of <paramref name="size"/> ranks sharing <paramref name="secret"/>.</summary>
     public RendezvousServer(int size, string secret, Action<string> log, IPAddress? address = null)
     {
@@ -268,6 +286,13 @@ internal sealed class RendezvousServer : IDisposable
             int space = line.IndexOf(' ');
             string command = space < 0 ? line : line[..space];
             string rest = space < 0 ? "" : line[(space + 1)..];
+            if (command == "PART")
+            {
+                session.AddPart(rest, _log);
+                continue;
+            }
+            if (command is "STATUS" or "PROFILE" or "TRACE")
+                rest = session.JoinParts(rest);
             switch (command)
             {
                 case "PUBLISH":
@@ -277,6 +302,15 @@ internal sealed class RendezvousServer : IDisposable
                 case "STATUS":
                     session.Status = rest;
                     session.StatusAnswer?.TrySetResult(rest);
+                    break;
+                case "PROFILE":
+                    lock (_lock) session.Profile = rest;
+                    break;
+                case "TRACE":
+                    lock (_lock) session.Trace = rest;
+                    break;
+                case "FAIL":
+                    FailRequested?.Invoke(session.Rank, rest);
                     break;
                 case "FINALIZED":
                     lock (_lock) session.Finalized = true;
@@ -389,6 +423,36 @@ internal sealed class RendezvousServer : IDisposable
         public string? Endpoint { get; set; }
         public bool Finalized { get; set; }
         public volatile string? Status;
+        public string? Profile { get; set; }
+        public string? Trace { get; set; }
+        private System.Text.StringBuilder? _parts;
+        private bool _tooLong;
+
+        /// <summary>A piece of a long message (<c>PART</c>), kept until the line that ends it.</summary>
+        public void AddPart(string text, Action<string> log)
+        {
+            _parts ??= new System.Text.StringBuilder();
+            if (_tooLong || _parts.Length + text.Length > MaxLongMessage)
+            {
+                if (!_tooLong)
+                    log($"rendezvous: rank {Rank} sent a message longer than {MaxLongMessage} bytes; dropped");
+                _tooLong = true;
+                _parts.Clear();
+                return;
+            }
+            _parts.Append(text);
+        }
+
+        /// <summary>The whole message whose last piece is <paramref name="last"/>; empty when it was too long.</summary>
+        public string JoinParts(string last)
+        {
+            if (_parts is null)
+                return last;
+            string text = _tooLong ? "" : _parts.Append(last).ToString();
+            _parts = null;
+            _tooLong = false;
+            return text;
+        }
         public volatile TaskCompletionSource<string>? StatusAnswer;
 
         public void Close()

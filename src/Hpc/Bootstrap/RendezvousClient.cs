@@ -62,9 +62,38 @@ internal sealed class RendezvousClient : IDisposable
         return table;
     }
 
+    /// <summary>Longest piece of a long message per line (<see cref="SendLong"/>), well inside the line limit.</summary>
+    public const int PartLength = 3000;
+
+    private readonly object _sendLock = new();
+
+    /// <summary>
+    /// Sends <paramref name="text"/> (one line's worth of ASCII or much more) as <c>PART</c> lines
+    /// and a last <c>COMMAND text</c> line; the launcher joins them. Other messages never interleave.
+    /// </summary>
+    public void SendLong(string command, string text)
+    {
+        lock (_sendLock)
+        {
+            int start = 0;
+            while (text.Length - start > PartLength)
+            {
+                _channel.WriteLine("PART " + text.Substring(start, PartLength));
+                start += PartLength;
+            }
+            _channel.WriteLine(command + " " + text[start..]);
+        }
+    }
+
+    private void Send(string line)
+    {
+        lock (_sendLock)
+            _channel.WriteLine(line);
+    }
+
     /// <summary>
     /// Serves the launcher's requests on a background thread for the rest of the job.
-    /// <paramref name="describe"/> answers "what is this rank doing".
+    /// <paramref name="describe"/> answers "what is this rank doing" (a <see cref="Diagnostics.RankSnapshot"/> as JSON).
     /// </summary>
     public void StartControlLoop(Func<string> describe)
     {
@@ -82,7 +111,7 @@ internal sealed class RendezvousClient : IDisposable
                 if (line is null)
                     break;
                 if (line == "QUERY")
-                    _channel.WriteLine("STATUS " + describe());
+                    SendLong("STATUS", describe());
                 else if (line.StartsWith("KILL", StringComparison.Ordinal))
                     Environment.Exit(137);
             }
@@ -106,7 +135,23 @@ internal sealed class RendezvousClient : IDisposable
     public void Abort(int code, string reason)
     {
         _finished = true;
-        _channel.WriteLine($"ABORT {code} {reason}");
+        Send($"ABORT {code} {reason}");
+    }
+
+    /// <summary>
+    /// Tells the launcher this rank is failing with <paramref name="message"/>, one line that ends
+    /// the job (a collective mismatch found by <c>--check</c>); mpirun prints it once, however many ranks send it.
+    /// </summary>
+    public void Fail(string message)
+    {
+        _finished = true;
+        try
+        {
+            Send("FAIL " + message);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     /// <summary>Tells the launcher this rank finalized cleanly; a closed channel is no longer an error.</summary>
@@ -115,7 +160,7 @@ internal sealed class RendezvousClient : IDisposable
         _finished = true;
         try
         {
-            _channel.WriteLine("FINALIZED");
+            Send("FINALIZED");
         }
         catch (IOException)
         {

@@ -13,7 +13,11 @@ namespace Hpc.Bootstrap;
 /// rank → server   HELLO &lt;rank&gt; &lt;proof-hex&gt;           proof = HMAC-SHA256(secret, nonce ‖ "rank:" rank)
 /// rank → server   PUBLISH &lt;host&gt; &lt;endpoint&gt;           e.g. PUBLISH node1 tcp://127.0.0.1:40123
 /// server → rank   TABLE &lt;size&gt;, then size lines "&lt;rank&gt; &lt;host&gt; &lt;endpoint&gt;"  (after every rank published)
-/// rank → server   STATUS &lt;text&gt;                        answer to QUERY (hang diagnosis)
+/// rank → server   PART &lt;text&gt;                          a piece of a long message; the next non-PART line ends it
+/// rank → server   STATUS &lt;json&gt;                        answer to QUERY: the rank's calls, communicators and flight recorder (hang diagnosis)
+/// rank → server   PROFILE &lt;json&gt;                       the rank's call counters at Finalize (mpirun --profile)
+/// rank → server   TRACE &lt;json&gt;                         the rank's spans at Finalize (mpirun --trace)
+/// rank → server   FAIL &lt;text&gt;                          end the job with this one-line reason (a --check mismatch)
 /// rank → server   ABORT &lt;code&gt; &lt;text&gt;                   end the job with that exit code
 /// rank → server   FINALIZED                             the rank finished Finalize cleanly
 /// server → rank   QUERY                                 "what are you waiting for?"

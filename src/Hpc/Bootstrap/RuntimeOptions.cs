@@ -41,6 +41,12 @@ internal sealed record RuntimeOptions
     public const string DirectWakeVariable = "HPC_DIRECT_WAKE";
     /// <summary>Variable of <see cref="CheckCollectives"/>.</summary>
     public const string CheckVariable = "HPC_CHECK";
+    /// <summary>Variable of <see cref="Profile"/>.</summary>
+    public const string ProfileVariable = "HPC_PROFILE";
+    /// <summary>Variable of <see cref="Trace"/>.</summary>
+    public const string TraceVariable = "HPC_TRACE";
+    /// <summary>Variable of <see cref="FlightRecorderSize"/>.</summary>
+    public const string FlightRecorderVariable = "HPC_FLIGHT_RECORDER";
 
     /// <summary>Largest eager message any link accepts: one rendezvous chunk.</summary>
     public const long MaxEagerLimit = 1 << 20;
@@ -83,6 +89,15 @@ internal sealed record RuntimeOptions
     /// <summary>Every collective verifies that all ranks called it alike (<c>HPC_CHECK</c>, default 0).</summary>
     public bool CheckCollectives { get; init; }
 
+    /// <summary>Every call is timed and counted, and the counters go to mpirun at Finalize (<c>HPC_PROFILE</c>, set by <c>mpirun --profile</c>; default 0).</summary>
+    public bool Profile { get; init; }
+
+    /// <summary>Every call becomes a span of mpirun's trace file (<c>HPC_TRACE</c>, set by <c>mpirun --trace</c>; default 0).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>Calls each thread's flight recorder keeps for the hang report (<c>HPC_FLIGHT_RECORDER</c>, 1 to 65536, default 16).</summary>
+    public int FlightRecorderSize { get; init; } = CallTracker.DefaultRecorderSize;
+
     /// <summary>Address the rank's TCP listener binds to (<c>HPC_BIND_ADDRESS</c>, default 127.0.0.1).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
 
@@ -96,7 +111,7 @@ internal sealed record RuntimeOptions
     public static IReadOnlyList<string> Variables { get; } =
     [
         TransportVariable, EagerLimitVariable, SpinVariable, DirectWakeVariable, SingleCopyVariable, VerboseVariable, SharedMemoryCollectivesVariable,
-        CheckVariable, JobEnvironment.BindAddressVariable, JobEnvironment.HostNameVariable,
+        CheckVariable, ProfileVariable, TraceVariable, FlightRecorderVariable, JobEnvironment.BindAddressVariable, JobEnvironment.HostNameVariable,
         JobEnvironment.CollectiveOverridesVariable, JobEnvironment.TuningFileVariable,
     ];
 
@@ -127,6 +142,10 @@ internal sealed record RuntimeOptions
             Verbose = ReadFlag(lookup, VerboseVariable, defaultValue: false),
             SharedMemoryCollectives = ReadFlag(lookup, SharedMemoryCollectivesVariable, defaultValue: true),
             CheckCollectives = ReadFlag(lookup, CheckVariable, defaultValue: false),
+            Profile = ReadFlag(lookup, ProfileVariable, defaultValue: false),
+            Trace = ReadFlag(lookup, TraceVariable, defaultValue: false),
+            FlightRecorderSize = (int)(ReadNullable(lookup, FlightRecorderVariable, "a number of calls from 1 to 65536",
+                text => ParseLong(text) is long value && value is >= 1 and <= 65536 ? value : null) ?? CallTracker.DefaultRecorderSize),
             BindAddress = Read(lookup, JobEnvironment.BindAddressVariable, "an IP address", IPAddress.Loopback,
                 text => IPAddress.TryParse(text, out IPAddress? address) ? address : null),
             HostName = lookup(JobEnvironment.HostNameVariable) is { Length: > 0 } host ? host : null,

@@ -33,6 +33,9 @@ internal sealed unsafe class CollectiveContext
     /// <summary>The tag of the next collective call; every member draws the same sequence.</summary>
     public int NextTag() => Interlocked.Increment(ref _sequence) & int.MaxValue;
 
+    /// <summary>The tag (sequence number) of the last collective started; 0 before the first.</summary>
+    public int Sequence => Volatile.Read(ref _sequence) & int.MaxValue;
+
     /// <summary>Sends <paramref name="data"/> to <paramref name="dest"/>; returns when the buffer may be reused.</summary>
     public void Send<T>(int dest, int tag, ReadOnlySpan<T> data) where T : unmanaged
     {

@@ -1,4 +1,5 @@
 using Hpc.Collectives;
+using Hpc.Diagnostics;
 using Hpc.Messaging;
 using Hpc.Reduction;
 
@@ -11,9 +12,13 @@ public sealed partial class Communicator
 {
     private CollectiveConfiguration Configuration => Runtime.Options.Collectives;
 
-    /// <summary>Records the collective this thread is in, for mpirun's hang report ("Allreduce(count=1024, Single) on world, waiting for rank 5").</summary>
-    private CallTracker.Scope TrackCollective(string operation, long count, Type elementType) =>
-        Runtime.Calls.Enter(operation, this, peer: int.MinValue, tag: -1, count, elementType);
+    /// <summary>
+    /// Records the collective this thread is in, numbered by its <paramref name="tag"/> (every
+    /// member draws the same sequence), for mpirun's hang and desync report ("Allreduce #184
+    /// (count=1024, float, op=sum) on world, waiting for rank 5"), the profile and the trace.
+    /// </summary>
+    private CallTracker.Scope TrackCollective<T>(CallKind kind, int tag, long count, int root = -1, string? op = null) where T : unmanaged =>
+        Runtime.Calls.Enter<T>(kind, this, peer: int.MinValue, tag: int.MinValue, count, tag, root, op);
 
     private static unsafe long Bytes<T>(long count) where T : unmanaged => count * sizeof(T);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Collectives.Allreduce;
 using Hpc.Collectives.Barrier;
@@ -32,8 +33,9 @@ public sealed partial class Communicator
 
     private void RunBarrier(in BarrierCall prepared)
     {
-        using CallTracker.Scope call = TrackCollective("Barrier", 0, typeof(byte));
-        CheckConsistency(prepared.Tag, "Barrier", 0, typeof(byte));
+        using CallTracker.Scope call = TrackCollective<byte>(CallKind.Barrier, prepared.Tag, 0);
+        call.Algorithm(prepared.Algorithm);
+        CheckConsistency<byte>(CallKind.Barrier, prepared.Tag, 0);
         if (prepared.Algorithm == BarrierAlgorithm.SharedMemory)
             Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
         else if (prepared.Algorithm == BarrierAlgorithm.Hierarchical)
@@ -65,9 +67,10 @@ public sealed partial class Communicator
 
     private void RunBroadcast<T>(in BroadcastCall prepared, Span<T> data) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Broadcast", data.Length, typeof(T));
         (int tag, int root, BroadcastAlgorithm algorithm) = prepared;
-        CheckConsistency(tag, "Broadcast", data.Length, typeof(T), root);
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Broadcast, tag, data.Length, root);
+        call.Algorithm(algorithm);
+        CheckConsistency<T>(CallKind.Broadcast, tag, data.Length, root);
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)
@@ -128,9 +131,10 @@ public sealed partial class Communicator
 
     private void RunReduce<T>(in ReduceCall<T> prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Reduce", send.Length, typeof(T));
         (int tag, int root, ReduceKernel<T> kernel, ReduceAlgorithm algorithm) = prepared;
-        CheckConsistency(tag, "Reduce", send.Length, typeof(T), root, kernel.Name);
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Reduce, tag, send.Length, root, kernel.Name);
+        call.Algorithm(algorithm);
+        CheckConsistency<T>(CallKind.Reduce, tag, send.Length, root, kernel.Name);
         if (algorithm == ReduceAlgorithm.Hierarchical)
         {
             HierarchicalReduce.Run(Hierarchy, Collective, tag, send, receive, kernel, root);
@@ -201,9 +205,10 @@ public sealed partial class Communicator
 
     private void RunAllreduce<T>(in AllreduceCall<T> prepared, Span<T> data) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Allreduce", data.Length, typeof(T));
         (int tag, ReduceKernel<T> kernel, AllreduceAlgorithm algorithm) = prepared;
-        CheckConsistency(tag, "Allreduce", data.Length, typeof(T), op: kernel.Name);
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Allreduce, tag, data.Length, op: kernel.Name);
+        call.Algorithm(algorithm);
+        CheckConsistency<T>(CallKind.Allreduce, tag, data.Length, op: kernel.Name);
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)

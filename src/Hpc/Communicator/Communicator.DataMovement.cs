@@ -1,3 +1,4 @@
+using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Collectives.Allgather;
 using Hpc.Collectives.Alltoall;
@@ -46,9 +47,10 @@ public sealed partial class Communicator
 
     private void RunGather<T>(in GatherCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Gather", send.Length, typeof(T));
         (int tag, int root, GatherAlgorithm algorithm) = prepared;
-        CheckConsistency(tag, "Gather", send.Length, typeof(T), root);
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Gather, tag, send.Length, root);
+        call.Algorithm(algorithm);
+        CheckConsistency<T>(CallKind.Gather, tag, send.Length, root);
         if (algorithm == GatherAlgorithm.Binomial)
         {
             BinomialGather.Run(Collective, tag, send, receive, root);
@@ -72,7 +74,9 @@ public sealed partial class Communicator
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root) where T : unmanaged
     {
         int tag = PrepareRootedVector(counts, displacements, root, receive.Length, nameof(receive), send.Length, "the root sends");
-        using CallTracker.Scope call = TrackCollective("Gatherv", send.Length, typeof(T));
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Gatherv, tag, send.Length, root);
+        // The root checks each rank's count against its counts[r] (only it knows them).
+        CheckConsistency<T>(CallKind.Gatherv, tag, send.Length, root, vector: Rank == root ? counts : default);
         LinearGather.Run(Collective, tag, send, receive, counts, displacements, root);
     }
 
@@ -102,9 +106,10 @@ public sealed partial class Communicator
 
     private void RunScatter<T>(in ScatterCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Scatter", receive.Length, typeof(T));
         (int tag, int root, ScatterAlgorithm algorithm) = prepared;
-        CheckConsistency(tag, "Scatter", receive.Length, typeof(T), root);
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Scatter, tag, receive.Length, root);
+        call.Algorithm(algorithm);
+        CheckConsistency<T>(CallKind.Scatter, tag, receive.Length, root);
         if (algorithm == ScatterAlgorithm.Binomial)
         {
             BinomialScatter.Run(Collective, tag, send, receive, root);
@@ -123,7 +128,8 @@ public sealed partial class Communicator
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, Span<T> receive, int root) where T : unmanaged
     {
         int tag = PrepareRootedVector(counts, displacements, root, send.Length, nameof(send), receive.Length, "the root's receive buffer holds");
-        using CallTracker.Scope call = TrackCollective("Scatterv", receive.Length, typeof(T));
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Scatterv, tag, receive.Length, root);
+        CheckConsistency<T>(CallKind.Scatterv, tag, receive.Length, root, vector: Rank == root ? counts : default);
         LinearScatter.Run(Collective, tag, send, counts, displacements, receive, root);
     }
 
@@ -174,12 +180,13 @@ public sealed partial class Communicator
 
     private void RunAllgather<T>(in AllgatherCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Allgather", send.Length, typeof(T));
         (int tag, bool uniform, int[] counts, int[] displacements, AllgatherAlgorithm algorithm) = prepared;
+        CallKind kind = uniform ? CallKind.Allgather : CallKind.Allgatherv;
+        using CallTracker.Scope call = TrackCollective<T>(kind, tag, send.Length);
+        call.Algorithm(algorithm);
         // MPI_Allgather needs one count on every rank, so checking compares it; Allgatherv's
-        // counts differ by rank, and each rank knows only that the counts array matches its own.
-        if (uniform)
-            CheckConsistency(tag, "Allgather", send.Length, typeof(T));
+        // counts differ by rank, but every rank must pass the same counts array.
+        CheckConsistency<T>(kind, tag, send.Length, vector: uniform ? default : counts);
         if (algorithm == AllgatherAlgorithm.Hierarchical)
         {
             Collectives.Hierarchical.HierarchicalAllgather.Run(Hierarchy, send, receive, counts, displacements);
@@ -216,9 +223,10 @@ public sealed partial class Communicator
 
     private void RunAlltoall<T>(in AlltoallCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("Alltoall", send.Length, typeof(T));
         (int tag, int block, AlltoallAlgorithm algorithm) = prepared;
-        CheckConsistency(tag, "Alltoall", send.Length, typeof(T));
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Alltoall, tag, send.Length);
+        call.Algorithm(algorithm);
+        CheckConsistency<T>(CallKind.Alltoall, tag, send.Length);
         if (algorithm == AlltoallAlgorithm.Bruck)
         {
             BruckAlltoall.Run(Collective, tag, send, receive, block);
@@ -246,8 +254,11 @@ public sealed partial class Communicator
         CheckDisplacements(receiveCounts, receiveDisplacements, receive.Length, nameof(receiveDisplacements), nameof(receive));
         if (sendCounts[Rank] != receiveCounts[Rank])
             throw new ArgumentException($"{nameof(sendCounts)}[{Rank}] is {sendCounts[Rank]} but {nameof(receiveCounts)}[{Rank}] is {receiveCounts[Rank]}; a rank's block to itself must match", nameof(receiveCounts));
-        using CallTracker.Scope call = TrackCollective("Alltoallv", send.Length, typeof(T));
-        PairwiseAlltoall.Run(Collective, Collective.NextTag(), send, sendCounts, sendDisplacements, receive, receiveCounts, receiveDisplacements);
+        int tag = Collective.NextTag();
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.Alltoallv, tag, send.Length);
+        // Rank 0 checks that what each rank sends to d is what d expects from it.
+        CheckConsistency<T>(CallKind.Alltoallv, tag, send.Length, vector: sendCounts, secondVector: receiveCounts);
+        PairwiseAlltoall.Run(Collective, tag, send, sendCounts, sendDisplacements, receive, receiveCounts, receiveDisplacements);
     }
 
     /// <summary>Alltoallv with the blocks packed back to back in rank order in both buffers.</summary>

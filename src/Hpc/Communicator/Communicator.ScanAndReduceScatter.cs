@@ -1,3 +1,4 @@
+using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Collectives.ReduceScatter;
 using Hpc.Collectives.Scan;
@@ -51,14 +52,14 @@ public sealed partial class Communicator
 
     private void ScanChecked<T>(ReadOnlySpan<T> send, Span<T> receive, ReduceOp op, bool exclusive) where T : unmanaged
     {
-        string operation = exclusive ? "Exscan" : "Scan";
-        using CallTracker.Scope call = TrackCollective(operation, send.Length, typeof(T));
+        CallKind kind = exclusive ? CallKind.Exscan : CallKind.Scan;
         CheckUsable();
         CheckRoom(receive.Length, send.Length, nameof(receive), $"the length of {nameof(send)}");
         CheckSameOrDisjoint(send, receive);
         ReduceKernel<T> kernel = KernelOf<T>(op);
         int tag = Collective.NextTag();
-        CheckConsistency(tag, operation, send.Length, typeof(T), op: kernel.Name);
+        using CallTracker.Scope call = TrackCollective<T>(kind, tag, send.Length, op: kernel.Name);
+        CheckConsistency<T>(kind, tag, send.Length, op: kernel.Name);
         RecursiveDoublingScan.Run(Collective, tag, send, receive[..send.Length], kernel, exclusive);
     }
 
@@ -128,8 +129,10 @@ public sealed partial class Communicator
     private void RunReduceScatter<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, ReduceKernel<T> kernel, ReduceScatterAlgorithm algorithm)
         where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective("ReduceScatter", send.Length, typeof(T));
-        CheckConsistency(tag, "ReduceScatter", send.Length, typeof(T), op: kernel.Name);
+        using CallTracker.Scope call = TrackCollective<T>(CallKind.ReduceScatter, tag, send.Length, op: kernel.Name);
+        call.Algorithm(algorithm);
+        // The counts must be the same array on every rank.
+        CheckConsistency<T>(CallKind.ReduceScatter, tag, send.Length, op: kernel.Name, vector: counts);
         int[] displacements = Blocks.Packed(counts);
         using PooledBuffer<T> work = PooledBuffer<T>.Rent(send.Length);
         send.CopyTo(work.Span);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Messaging;
 
@@ -56,6 +57,7 @@ public sealed unsafe partial class Communicator : IDisposable
         // world's host part.
         SharedArea = hierarchyPart ? hostArea : context == RankRuntime.WorldContext ? runtime.WorldSharedArea : null;
         Topology = CollectiveTopology.Of(worldRanks, runtime.Hosts, SharedArea is not null, hierarchyAllowed: !hierarchyPart);
+        runtime.Calls.Register(this);
     }
 
     /// <summary>This process's rank in the communicator, 0 … <see cref="Size"/> − 1.</summary>
@@ -93,7 +95,7 @@ public sealed unsafe partial class Communicator : IDisposable
         if (dest == ProcNull)
             return;
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(data);
-        using CallTracker.Scope call = Runtime.Calls.Enter("Send", this, dest, tag, data.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.Send, this, dest, tag, data.Length);
         fixed (byte* pointer = bytes)
         {
             Request request = Runtime.Engine.StartSend(Context, Rank, WorldRankOf(dest), tag, pointer, bytes.Length);
@@ -123,7 +125,7 @@ public sealed unsafe partial class Communicator : IDisposable
         if (source == ProcNull)
             return NullProcessStatus(sizeof(T));
         Span<byte> bytes = MemoryMarshal.AsBytes(buffer);
-        using CallTracker.Scope call = Runtime.Calls.Enter("Receive", this, source, tag, buffer.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.Receive, this, source, tag, buffer.Length);
         fixed (byte* pointer = bytes)
         {
             var request = ReceiveRequest.ForBlockingCall(Context, source, tag, pointer, bytes.Length, sizeof(T));
@@ -188,7 +190,7 @@ public sealed unsafe partial class Communicator : IDisposable
         }
         ReadOnlySpan<byte> sendBytes = MemoryMarshal.AsBytes(sendData);
         Span<byte> receiveBytes = MemoryMarshal.AsBytes(receiveBuffer);
-        using CallTracker.Scope call = Runtime.Calls.Enter("SendReceive", this, source, receiveTag, receiveBuffer.Length, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.SendReceive, this, source, receiveTag, receiveBuffer.Length);
         fixed (byte* sendPointer = sendBytes)
         fixed (byte* receivePointer = receiveBytes)
         {
@@ -326,7 +328,7 @@ public sealed unsafe partial class Communicator : IDisposable
         CheckReceiveTag(tag);
         if (source == ProcNull)
             return NullProcessStatus(sizeof(T));
-        using CallTracker.Scope call = Runtime.Calls.Enter("Probe", this, source, tag, 0, typeof(T));
+        using CallTracker.Scope call = Runtime.Calls.Enter<T>(CallKind.Probe, this, source, tag, 0);
         return Runtime.Engine.Probe(Context, source, tag, sizeof(T));
     }
 

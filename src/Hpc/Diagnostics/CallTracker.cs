@@ -1,25 +1,62 @@
 using System.Collections.Concurrent;
-using Hpc.Messaging;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Hpc.Diagnostics;
+using Hpc.Messaging;
+using Hpc.Reduction;
 
 namespace Hpc;
 
 /// <summary>
-/// Remembers, per thread, which blocking call it is in and what it waits for, so that a hung
-/// job can say so plainly when mpirun's <c>--timeout</c> asks, e.g.
-/// <c>Allreduce(count=1024, Single) on world, waiting for rank 5</c>. Recording is a few field
-/// writes on a thread-local object; formatting happens only when asked.
+/// Remembers, per thread, which call it is in and what it waits for, and the last calls it made
+/// (<see cref="FlightRecorder"/>), so that a hung job can say so plainly when mpirun asks
+/// (<c>--timeout</c>, <c>--hang-after</c>), e.g. <c>Allreduce #184 (count=1024, float, op=sum) on
+/// world, waiting for rank 5</c>. With <c>--profile</c> or <c>--trace</c> it also times every call
+/// and adds it to the profile counters or the trace. Recording is a few stores into a struct ring
+/// on a thread-local object, without a clock read unless timing is on; formatting happens only when asked.
 /// </summary>
 /// <remarks>
 /// One tracker per rank (its <see cref="RankRuntime"/>), so two worlds in one process (ranks as
 /// threads, or two test worlds) describe only their own threads. The thread's current record is
 /// cached in a thread-static beside the tracker it belongs to: the hot path is a field compare.
+/// A call made inside another (a collective's sends) is not recorded: the outer one describes it.
 /// </remarks>
 internal sealed class CallTracker
 {
+    /// <summary>Default number of calls each thread's flight recorder keeps (<c>HPC_FLIGHT_RECORDER</c>).</summary>
+    public const int DefaultRecorderSize = 16;
+
+    /// <summary>Most spans one rank keeps for <c>--trace</c>; later calls are counted, not kept.</summary>
+    public const int MaxTraceSpans = 200_000;
+
     private readonly ConcurrentDictionary<int, CallRecord> _records = new();
+    private readonly ConditionalWeakTable<Communicator, object?> _communicators = new();
+    private readonly int _recorderSize;
+    private int _traceSpans;
     [ThreadStatic] private static CallRecord? t_record;
     [ThreadStatic] private static CallTracker? t_owner;
+
+    /// <summary>A tracker keeping <paramref name="recorderSize"/> calls per thread; <paramref name="timed"/>: time every call (profile); <paramref name="tracing"/>: keep a span per call.</summary>
+    public CallTracker(int recorderSize = DefaultRecorderSize, bool timed = false, bool tracing = false)
+    {
+        _recorderSize = recorderSize;
+        Tracing = tracing;
+        Timed = timed || tracing;
+        Origin = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Every call is timed when it ends (profile or trace on).</summary>
+    public bool Timed { get; }
+
+    /// <summary>Every call becomes a trace span.</summary>
+    public bool Tracing { get; }
+
+    /// <summary>Stopwatch timestamp of t = 0: the end of Init, aligned across ranks by a barrier when tracing.</summary>
+    public long Origin { get; set; }
+
+    /// <summary>Spans dropped because a rank kept <see cref="MaxTraceSpans"/> already.</summary>
+    public int DroppedSpans { get; private set; }
 
     private CallRecord Record
     {
@@ -27,90 +64,241 @@ internal sealed class CallTracker
         {
             if (ReferenceEquals(t_owner, this))
                 return t_record!;
-            CallRecord record = _records.GetOrAdd(Environment.CurrentManagedThreadId, _ => new CallRecord());
+            CallRecord record = _records.GetOrAdd(Environment.CurrentManagedThreadId, _ => new CallRecord(this, _recorderSize));
             t_record = record;
             t_owner = this;
             return record;
         }
     }
 
-    /// <summary>Marks the start of a blocking call; returns a token that ends it.</summary>
-    public Scope Enter(string operation, Communicator communicator, int peer, int tag, long count, Type elementType)
+    /// <summary>Remembers <paramref name="communicator"/> for the hang report (its collective sequence number); held weakly.</summary>
+    public void Register(Communicator communicator) => _communicators.TryAdd(communicator, null);
+
+    /// <summary>Marks the start of a call; returns a token that ends it. <paramref name="sequence"/>: a collective's number on its communicator.</summary>
+    public unsafe Scope Enter<T>(CallKind kind, Communicator communicator, int peer, int tag, long count,
+        int sequence = 0, int root = -1, string? op = null) where T : unmanaged
     {
         CallRecord record = Record;
-        if (record.Operation is not null)
+        if (record.Kind != CallKind.None)
             return default; // a call made inside another (a collective's sends) keeps the outer description
-        record.Communicator = communicator;
-        record.Peer = peer;
-        record.Tag = tag;
-        record.Count = count;
-        record.ElementType = elementType;
-        record.Operation = operation;
+        ref RecordedCall entry = ref record.Recorder.Next(out long index);
+        entry.Kind = kind;
+        entry.Communicator = communicator;
+        entry.Peer = peer;
+        entry.Tag = tag;
+        entry.Sequence = sequence;
+        entry.Root = root;
+        entry.Count = count;
+        entry.ElementType = typeof(T);
+        entry.Op = op;
+        entry.End = 0;
+        // Untimed (no --profile, no --trace), a call costs no clock read: mpirun measures how long
+        // a call has waited by seeing the same call in progress on successive queries.
+        entry.Start = Timed ? Stopwatch.GetTimestamp() : 0;
+        record.Recorder.Commit(index);
+        record.Index = index;
+        record.ElementSize = sizeof(T);
+        record.Kind = kind;
         return new Scope(record);
     }
 
-    /// <summary>The thread is about to sleep on <paramref name="request"/> (inside the call its current record describes).</summary>
+    /// <summary>The thread is about to sleep on <paramref name="request"/> (inside the call its current record describes); null: it woke.</summary>
     public static void Waiting(Request? request)
     {
         CallRecord? record = t_record;
-        if (record is not null)
-            record.WaitingOn = request;
+        if (record is null)
+            return;
+        record.WaitingOn = request;
+        if (record.Tracker.Tracing)
+            record.TraceWait(request is not null);
     }
 
-    /// <summary>One line per thread of this rank that is inside a call; "computing" when none is.</summary>
-    public string Describe()
+    /// <summary>One line per thread of this rank that is inside a call; "not inside an Hpc call" when none is.</summary>
+    public string Describe() => Snapshot(0).Describe();
+
+    /// <summary>This rank's state for the hang and desync report (<see cref="Divergence"/>).</summary>
+    public RankSnapshot Snapshot(int rank)
     {
-        var text = new StringBuilder();
+        long now = Stopwatch.GetTimestamp();
+        var calls = new List<CallSnapshot>();
+        var recent = new List<RecordedCall>();
+        foreach ((int thread, CallRecord record) in _records)
+        {
+            recent.AddRange(record.Recorder.Snapshot());
+            if (record.Kind == CallKind.None)
+                continue;
+            RecordedCall entry = record.Recorder.At(record.Index);
+            string? text = record.Describe(entry);
+            if (text is null || entry.Communicator is null)
+                continue;
+            CollectiveFingerprint? fingerprint = CallKinds.IsCollective(entry.Kind)
+                ? new CollectiveFingerprint(CallKinds.Name(entry.Kind), CallKinds.IsVector(entry.Kind) ? -1 : entry.Count,
+                    entry.ElementType is null ? "?" : TypeNames.Of(entry.ElementType), entry.Root, entry.Op)
+                : null;
+            double seconds = entry.Start == 0 ? -1 : (now - entry.Start) / (double)Stopwatch.Frequency;
+            string id = thread.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + record.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            calls.Add(new CallSnapshot(text, KeyOf(entry.Communicator), entry.Sequence, fingerprint, seconds, id));
+        }
+        var communicators = new List<CommunicatorSnapshot>();
+        foreach (KeyValuePair<Communicator, object?> pair in _communicators)
+        {
+            Communicator c = pair.Key;
+            communicators.Add(new CommunicatorSnapshot(KeyOf(c), c.Name, RankRanges.Format(c.WorldRanks.ToArray()), c.Collective.Sequence));
+        }
+        string[] lines = [.. recent.OrderBy(c => c.Start).TakeLast(Math.Max(1, _recorderSize)).Select(c => FlightRecorder.Describe(c, now))];
+        return new RankSnapshot(rank, RankCondition.Answered, calls, communicators, lines);
+    }
+
+    /// <summary>What identifies a communicator on all its members: context id and lowest world rank (disjoint groups may share an id).</summary>
+    internal static string KeyOf(Communicator communicator)
+    {
+        int lowest = int.MaxValue;
+        foreach (int r in communicator.WorldRanks)
+            lowest = Math.Min(lowest, r);
+        return communicator.Context.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + lowest.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Starts the profile and the trace afresh at t = 0 (now): wire-up's own calls are not the program's.</summary>
+    public void StartClock()
+    {
         foreach (CallRecord record in _records.Values)
         {
-            string? line = record.Describe();
-            if (line is null)
-                continue;
-            if (text.Length > 0)
-                text.Append("; ");
-            text.Append(line);
+            Array.Clear(record.Calls);
+            Array.Clear(record.Bytes);
+            Array.Clear(record.Ticks);
+            lock (record.Spans)
+                record.Spans.Clear();
         }
-        return text.Length == 0 ? "not inside an Hpc call (computing, or finished)" : text.ToString();
+        Volatile.Write(ref _traceSpans, 0);
+        Origin = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Calls and bytes per kind over every thread (always counted), and time (only with <c>--profile</c> or <c>--trace</c>).</summary>
+    public (long Calls, long Bytes, long Ticks)[] Totals()
+    {
+        var totals = new (long, long, long)[CallKinds.Count];
+        foreach (CallRecord record in _records.Values)
+        {
+            for (int k = 0; k < CallKinds.Count; k++)
+            {
+                totals[k].Item1 += record.Calls[k];
+                totals[k].Item2 += record.Bytes[k];
+                totals[k].Item3 += record.Ticks[k];
+            }
+        }
+        return totals;
+    }
+
+    /// <summary>Every span of every thread (<c>--trace</c>), each with the id of its thread.</summary>
+    public List<(int Thread, TraceSpan Span)> Spans()
+    {
+        var spans = new List<(int, TraceSpan)>();
+        foreach ((int thread, CallRecord record) in _records)
+        {
+            lock (record.Spans)
+                spans.AddRange(record.Spans.Select(s => (thread, s)));
+        }
+        return spans;
+    }
+
+    private bool ReserveSpan()
+    {
+        if (Interlocked.Increment(ref _traceSpans) <= MaxTraceSpans)
+            return true;
+        DroppedSpans++;
+        return false;
     }
 
     /// <summary>Ends the call it was returned for.</summary>
     internal readonly struct Scope(CallRecord? record) : IDisposable
     {
+        /// <summary>Names the algorithm the collective runs, for the trace; costs nothing unless tracing.</summary>
+        public void Algorithm<TAlgorithm>(TAlgorithm algorithm) where TAlgorithm : struct, Enum
+        {
+            if (record is not null && record.Tracker.Tracing)
+                record.Algorithm = AlgorithmName<TAlgorithm>.Of(algorithm);
+        }
+
         public void Dispose()
         {
-            if (record is not null)
+            if (record is null)
+                return;
+            record.WaitingOn = null;
+            ref RecordedCall entry = ref record.Recorder.At(record.Index);
+            if (record.Tracker.Timed)
             {
-                record.WaitingOn = null;
-                record.Operation = null;
+                record.Finish(ref entry);
             }
+            else
+            {
+                // Counted always (two adds), for the System.Diagnostics.Metrics counters (HpcMetrics).
+                entry.End = -1;
+                record.Calls[(int)entry.Kind]++;
+                record.Bytes[(int)entry.Kind] += entry.Count * record.ElementSize;
+            }
+            record.Kind = CallKind.None;
         }
     }
 
-    internal sealed class CallRecord
+    internal sealed class CallRecord(CallTracker tracker, int recorderSize)
     {
-        public volatile string? Operation;
-        public Communicator? Communicator;
-        public int Peer;
-        public int Tag;
-        public long Count;
-        public Type? ElementType;
+        public readonly CallTracker Tracker = tracker;
+        public readonly FlightRecorder Recorder = new(recorderSize);
+        public volatile CallKind Kind;
+        public long Index;
+        public int ElementSize;
         public volatile Request? WaitingOn;
+        public string? Algorithm;
+        public readonly long[] Calls = new long[CallKinds.Count];
+        public readonly long[] Bytes = new long[CallKinds.Count];
+        public readonly long[] Ticks = new long[CallKinds.Count];
+        public readonly List<TraceSpan> Spans = [];
+        private long _waitStart;
 
-        public string? Describe()
+        /// <summary>Times the call that ends now: profile counters, and its span when tracing.</summary>
+        public void Finish(ref RecordedCall entry)
         {
-            string? operation = Operation;
-            if (operation is null)
+            long end = Stopwatch.GetTimestamp();
+            entry.End = end;
+            int kind = (int)entry.Kind;
+            Calls[kind]++;
+            Bytes[kind] += entry.Count * ElementSize;
+            Ticks[kind] += end - entry.Start;
+            if (Tracker.Tracing)
+            {
+                AddSpan(new TraceSpan(entry.Kind, entry.Communicator?.Name, entry.Peer, entry.Tag, entry.Count * ElementSize,
+                    entry.Sequence, Algorithm, entry.Start, end));
+                Algorithm = null;
+            }
+        }
+
+        /// <summary>A sleep inside a call: its own span, nested in the call's.</summary>
+        public void TraceWait(bool starts)
+        {
+            if (starts)
+            {
+                _waitStart = Stopwatch.GetTimestamp();
+                return;
+            }
+            if (_waitStart == 0)
+                return;
+            AddSpan(new TraceSpan(CallKind.Wait, null, -1, -1, 0, 0, null, _waitStart, Stopwatch.GetTimestamp()));
+            _waitStart = 0;
+        }
+
+        private void AddSpan(in TraceSpan span)
+        {
+            if (!Tracker.ReserveSpan())
+                return;
+            lock (Spans)
+                Spans.Add(span);
+        }
+
+        public string? Describe(in RecordedCall entry)
+        {
+            if (Kind == CallKind.None)
                 return null;
-            var text = new StringBuilder(operation).Append('(');
-            if (Peer >= 0)
-                text.Append(operation.StartsWith("Send", StringComparison.Ordinal) && operation != "SendReceive" ? "dest=" : "source=").Append(Peer).Append(", ");
-            else if (Peer == Communicator.AnySource && !operation.StartsWith("Send", StringComparison.Ordinal))
-                text.Append("source=any, ");
-            if (Tag >= 0)
-                text.Append("tag=").Append(Tag).Append(", ");
-            text.Append("count=").Append(Count).Append(", ").Append(ElementType?.Name).Append(')');
-            if (Communicator is not null)
-                text.Append(" on ").Append(Communicator.Name);
+            var text = new StringBuilder(entry.Describe());
             switch (WaitingOn)
             {
                 case ReceiveRequest receive when receive.Source >= 0:
@@ -127,3 +315,16 @@ internal sealed class CallTracker
         }
     }
 }
+
+/// <summary>An algorithm enum's names, looked up without boxing or formatting on every traced call.</summary>
+internal static class AlgorithmName<TAlgorithm> where TAlgorithm : struct, Enum
+{
+    private static readonly Dictionary<TAlgorithm, string> s_names = Enum.GetValues<TAlgorithm>().Distinct().ToDictionary(v => v, v => v.ToString());
+
+    /// <summary>The value's name (its number for a value the enum does not define).</summary>
+    public static string Of(TAlgorithm value) => s_names.TryGetValue(value, out string? name) ? name : value.ToString();
+}
+
+/// <summary>One timed call for <c>--trace</c>: what it was and when, in Stopwatch timestamps.</summary>
+internal readonly record struct TraceSpan(CallKind Kind, string? Communicator, int Peer, int Tag, long Bytes, int Sequence,
+    string? Algorithm, long Start, long End);
