@@ -5,7 +5,7 @@ using Hpc.Tasks.Wire;
 namespace Hpc.Tasks;
 
 /// <summary>
-/// One call on the client (a Map, a Starmap, a MapUnordered or one Submit): its arguments, the
+/// One call on the client (a Map, a Starmap, a MapUnordered, or the open stream of a function's Submits): its arguments, the
 /// chunks not yet handed out, and where results go. Chunks are taken under the pool's lock;
 /// results are stored by the thread that receives them, into disjoint slots, without the lock.
 /// </summary>
@@ -27,26 +27,30 @@ internal abstract class PoolJob(int id, TaskFunction function, int count, int ch
     /// <summary>Completed, failed or cancelled: no more chunks go out and late results are dropped.</summary>
     public bool IsFinished => Volatile.Read(ref _finished) != 0;
 
-    public bool HasChunks => _next < Count && !IsFinished;
+    public virtual bool HasChunks => _next < Count && !IsFinished;
 
     /// <summary>The next chunk; call under the pool's lock, only while <see cref="HasChunks"/>.</summary>
-    public (int First, int Count) TakeChunk()
+    /// <param name="workers">Workers of the pool (for jobs that size their chunks by the queue).</param>
+    public virtual InFlightChunk TakeChunk(int workers)
     {
         int first = _next;
         int count = Math.Min(chunkSize, Count - first);
         _next = first + count;
-        return (first, count);
+        return new InFlightChunk(this, first, count, null);
     }
 
-    public abstract void WriteArguments(int first, int count, WireBuffer buffer, List<OutOfLineBody> bodies);
+    public abstract void WriteArguments(in InFlightChunk chunk, WireBuffer buffer, List<OutOfLineBody> bodies);
 
     /// <summary>Decodes a Results message (all of it, bodies included, even when the job is over).</summary>
-    public abstract void ReadResults(in ResultHeader header, ref WireReader reader, IBodySource bodies, int rank);
+    public abstract void ReadResults(in InFlightChunk chunk, in ResultHeader header, ref WireReader reader, IBodySource bodies, int rank);
 
     /// <summary>Runs a chunk in this process (a communicator of one rank has no workers).</summary>
-    public abstract void RunLocally(int first, int count, int rank);
+    public abstract void RunLocally(in InFlightChunk chunk, int rank);
 
-    public void Fail(Exception error)
+    /// <summary>The tasks of <paramref name="chunk"/> cannot finish (their worker was lost).</summary>
+    public virtual void FailChunk(in InFlightChunk chunk, Exception error) => Fail(error);
+
+    public virtual void Fail(Exception error)
     {
         if (Interlocked.Exchange(ref _finished, 1) == 0)
         {
@@ -84,9 +88,11 @@ internal abstract class PoolJob(int id, TaskFunction function, int count, int ch
             OnCompleted();
     }
 
-    protected static RemoteTaskException ReadError(ref WireReader reader, int first, int rank, out int index)
+    /// <summary>Reads an error entry: the task's offset in its chunk, then type, message and stack text.</summary>
+    internal static RemoteTaskException ReadError(ref WireReader reader, int first, int rank, out int offset)
     {
-        index = first + reader.Read<int>();
+        offset = reader.Read<int>();
+        int index = first + offset;
         string type = ReadString(ref reader);
         string message = ReadString(ref reader);
         string stack = ReadString(ref reader);
@@ -95,7 +101,7 @@ internal abstract class PoolJob(int id, TaskFunction function, int count, int ch
 
     private static string ReadString(ref WireReader reader) => Encoding.UTF8.GetString(reader.ReadBytes(reader.Read<int>()));
 
-    protected static RemoteTaskException LocalError(Exception e, int index, int rank) =>
+    internal static RemoteTaskException LocalError(Exception e, int index, int rank) =>
         new(rank, index, e.GetType().FullName ?? e.GetType().Name, e.Message, e.StackTrace ?? "");
 }
 
@@ -107,8 +113,6 @@ internal enum JobMode
     /// <summary>MapUnordered: each result as it arrives.</summary>
     Unordered,
 
-    /// <summary>Submit: one task, one Task&lt;TResult&gt;.</summary>
-    Single,
 }
 
 /// <summary>A job whose tasks take a <typeparamref name="TArg"/> and return a <typeparamref name="TResult"/>.</summary>
@@ -122,7 +126,6 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
     private readonly JobMode _mode;
     private readonly TResult[]? _results;
     private readonly TaskCompletionSource<TResult[]>? _ordered;
-    private readonly TaskCompletionSource<TResult>? _single;
     private readonly Channel<Outcome>? _unordered;
     // The failure of the lowest index, which an ordered call throws once all tasks are done.
     private RemoteTaskException? _firstError;
@@ -140,9 +143,6 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
                 _results = new TResult[args.Length];
                 _ordered = new TaskCompletionSource<TResult[]>(TaskCreationOptions.RunContinuationsAsynchronously);
                 break;
-            case JobMode.Single:
-                _single = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-                break;
             default:
                 _unordered = Channel.CreateUnbounded<Outcome>(new UnboundedChannelOptions { SingleReader = true });
                 break;
@@ -154,12 +154,12 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
 
     public Task<TResult[]> OrderedTask => _ordered!.Task;
 
-    public Task<TResult> SingleTask => _single!.Task;
-
     public ChannelReader<Outcome> UnorderedResults => _unordered!.Reader;
 
-    public override void WriteArguments(int first, int count, WireBuffer buffer, List<OutOfLineBody> bodies)
+    public override void WriteArguments(in InFlightChunk chunk, WireBuffer buffer, List<OutOfLineBody> bodies)
     {
+        int first = (int)chunk.First;
+        int count = chunk.Count;
         if (Arguments.IsFixed)
         {
             buffer.WriteBytes(RawBytes.Of<TArg>(_args.AsSpan(first, count)));
@@ -169,7 +169,7 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
             Arguments.Write(_args[i], buffer, bodies);
     }
 
-    public override void ReadResults(in ResultHeader header, ref WireReader reader, IBodySource bodies, int rank)
+    public override void ReadResults(in InFlightChunk chunk, in ResultHeader header, ref WireReader reader, IBodySource bodies, int rank)
     {
         int first = (int)header.First;
         int count = header.Count;
@@ -196,9 +196,9 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
             var failed = new HashSet<int>();
             for (int e = 0; e < header.Errors; e++)
             {
-                RemoteTaskException error = ReadError(ref reader, first, rank, out int index);
-                failed.Add(index);
-                DeliverError(index, error);
+                RemoteTaskException error = ReadError(ref reader, first, rank, out int offset);
+                failed.Add(first + offset);
+                DeliverError(first + offset, error);
             }
             for (int i = 0; i < count; i++)
             {
@@ -210,8 +210,8 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
         }
         for (int e = 0; e < header.Errors; e++)
         {
-            RemoteTaskException error = ReadError(ref reader, first, rank, out int index);
-            DeliverError(index, error);
+            RemoteTaskException error = ReadError(ref reader, first, rank, out int offset);
+            DeliverError(first + offset, error);
         }
         ChunkDoneUnlessFinished(count);
     }
@@ -222,8 +222,10 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
             ChunkDone(count);
     }
 
-    public override void RunLocally(int first, int count, int rank)
+    public override void RunLocally(in InFlightChunk chunk, int rank)
     {
+        int first = (int)chunk.First;
+        int count = chunk.Count;
         for (int i = first; i < first + count && !IsFinished; i++)
         {
             TResult value;
@@ -253,9 +255,6 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
             case JobMode.Ordered:
                 _results![index] = value;
                 break;
-            case JobMode.Single:
-                _single!.TrySetResult(value);
-                break;
             default:
                 _unordered!.Writer.TryWrite(new Outcome(index, value, null));
                 break;
@@ -275,9 +274,6 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
                         _firstError = error;
                 }
                 break;
-            case JobMode.Single:
-                _single!.TrySetException(error);
-                break;
             default:
                 _unordered!.Writer.TryWrite(new Outcome(index, default!, error));
                 break;
@@ -294,9 +290,6 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
                 else
                     _ordered!.TrySetResult(_results!);
                 break;
-            case JobMode.Single:
-                // An empty single job cannot exist; a completed one has been set by Deliver.
-                break;
             default:
                 _unordered!.Writer.TryComplete();
                 break;
@@ -308,12 +301,10 @@ internal sealed class PoolJob<TArg, TResult> : PoolJob
         if (error is OperationCanceledException canceled)
         {
             _ordered?.TrySetCanceled(canceled.CancellationToken);
-            _single?.TrySetCanceled(canceled.CancellationToken);
         }
         else
         {
             _ordered?.TrySetException(error);
-            _single?.TrySetException(error);
         }
         _unordered?.Writer.TryComplete(error);
     }

@@ -35,6 +35,7 @@ public sealed class TaskPool : IDisposable
     private readonly Queue<PoolJob> _pending = new();
     private readonly WorkerLink[] _workers;
     private readonly Dictionary<MethodInfo, (TaskFunction Function, object? Target)> _functions = [];
+    private readonly Dictionary<int, PoolJob> _streams = [];
     private readonly Thread? _receiver;
     private int _inFlight;
     private int _localRunning;
@@ -159,7 +160,7 @@ public sealed class TaskPool : IDisposable
     /// <param name="argument">Its argument.</param>
     /// <param name="cancellationToken">Cancels the task if it has not started; a started task runs to its end, its result dropped.</param>
     public Task<TResult> Submit<TArg, TResult>(Func<TArg, TResult> function, TArg argument, CancellationToken cancellationToken = default) =>
-        Start(function, function, [argument], 1, JobMode.Single, null, cancellationToken, "Submit").SingleTask;
+        Enqueue(function, function, argument, cancellationToken);
 
     /// <summary>Schedules one task of two arguments.</summary>
     /// <param name="function">A static method or a lambda that captures nothing.</param>
@@ -167,7 +168,7 @@ public sealed class TaskPool : IDisposable
     /// <param name="first">The first argument.</param>
     /// <param name="second">The second argument.</param>
     public Task<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> function, T1 first, T2 second, CancellationToken cancellationToken = default) =>
-        Start(function, TaskShapes.Pair(function), [(first, second)], 1, JobMode.Single, null, cancellationToken, "Submit").SingleTask;
+        Enqueue(function, TaskShapes.Pair(function), (first, second), cancellationToken);
 
     /// <summary>Schedules one task of three arguments.</summary>
     /// <param name="function">A static method or a lambda that captures nothing.</param>
@@ -177,12 +178,12 @@ public sealed class TaskPool : IDisposable
     /// <param name="third">The third argument.</param>
     public Task<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function, T1 first, T2 second, T3 third,
         CancellationToken cancellationToken = default) =>
-        Start(function, TaskShapes.Triple(function), [(first, second, third)], 1, JobMode.Single, null, cancellationToken, "Submit").SingleTask;
+        Enqueue(function, TaskShapes.Triple(function), (first, second, third), cancellationToken);
 
     /// <summary>Schedules one task without arguments.</summary>
     /// <inheritdoc cref="Submit{TArg, TResult}(Func{TArg, TResult}, TArg, CancellationToken)" path="/param"/>
     public Task<TResult> Submit<TResult>(Func<TResult> function, CancellationToken cancellationToken = default) =>
-        Start(function, TaskShapes.None(function), [(byte)0], 1, JobMode.Single, null, cancellationToken, "Submit").SingleTask;
+        Enqueue(function, TaskShapes.None(function), (byte)0, cancellationToken);
 
     // ------------------------------------------------------------------ shutdown
 
@@ -240,6 +241,7 @@ public sealed class TaskPool : IDisposable
             if (_broken is not null)
                 throw new TaskPoolException($"TaskPool.{call}: the pool is broken: {_broken.Message}", _broken);
             TaskFunction described = FunctionFor(function, call);
+            CheckSignature<TArg, TResult>(described, call);
             int chunk = chunkSize > 0 ? chunkSize : DefaultChunkSize(args.Length);
             job = new PoolJob<TArg, TResult>(_nextJob++, described, args, local, chunk, mode, progress);
             if (cancellationToken.IsCancellationRequested)
@@ -258,6 +260,44 @@ public sealed class TaskPool : IDisposable
         if (cancellationToken.CanBeCanceled)
             job.Registration = cancellationToken.Register(() => CancelJob(job, cancellationToken));
         return job;
+    }
+
+    /// <summary>Adds one Submit to its function's stream (created on first use, queued again whenever it has tasks waiting).</summary>
+    private Task<TResult> Enqueue<TArg, TResult>(Delegate function, Func<TArg, TResult> local, TArg argument, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_broken is not null)
+                throw new TaskPoolException($"TaskPool.Submit: the pool is broken: {_broken.Message}", _broken);
+            TaskFunction described = FunctionFor(function, "Submit");
+            CheckSignature<TArg, TResult>(described, "Submit");
+            if (!_streams.TryGetValue(described.Id, out PoolJob? open))
+            {
+                open = new SubmitStream<TArg, TResult>(_nextJob++, described, local, _options.ChunksPerWorker);
+                _streams.Add(described.Id, open);
+            }
+            var stream = (SubmitStream<TArg, TResult>)open;
+            if (cancellationToken.IsCancellationRequested)
+                return Task.FromCanceled<TResult>(cancellationToken);
+            bool wasIdle = !stream.HasChunks;
+            Task<TResult> result = stream.Add(argument, cancellationToken);
+            if (wasIdle)
+                _pending.Enqueue(stream);
+            Dispatch();
+            return result;
+        }
+    }
+
+    /// <summary>The delegate's types must be the method's own (no variance), since the workers decode by the method's signature.</summary>
+    private static void CheckSignature<TArg, TResult>(TaskFunction function, string call)
+    {
+        MethodInfo method = function.Method;
+        if (TaskShapes.ArgumentType(method) != typeof(TArg) || method.ReturnType != typeof(TResult))
+            throw new ArgumentException(
+                $"TaskPool.{call}: {method.Name} takes ({string.Join(", ", method.GetParameters().Select(p => Serialization.CSharpTypeNames.Of(p.ParameterType)))}) " +
+                $"and returns {Serialization.CSharpTypeNames.Of(method.ReturnType)}, but the delegate passed is of other types; pass a delegate of the method's own types.", "function");
     }
 
     /// <summary>Pool.map's rule: about four chunks per worker, so dynamic scheduling has room to balance.</summary>
@@ -297,25 +337,29 @@ public sealed class TaskPool : IDisposable
             {
                 if (_localRunning >= _options.LocalThreads)
                     return;
-                (int first, int count) = job.TakeChunk();
+                InFlightChunk local = job.TakeChunk(_options.LocalThreads);
+                if (local.Count == 0)
+                    continue;
                 _localRunning++;
                 _inFlight++;
-                ThreadPool.UnsafeQueueUserWorkItem(_ => RunLocal(job, first, count), null);
+                ThreadPool.UnsafeQueueUserWorkItem(_ => RunLocal(local), null);
                 continue;
             }
             WorkerLink? worker = LeastLoadedWorker();
             if (worker is null)
                 return;
-            (int start, int size) = job.TakeChunk();
+            InFlightChunk chunk = job.TakeChunk(_workers.Length);
+            if (chunk.Count == 0)
+                continue;
             try
             {
-                worker.SendChunk(_comm, job, start, size);
+                worker.SendChunk(_comm, chunk);
                 _inFlight++;
             }
             catch (Exception e) when (e is NotSupportedException or ArgumentException)
             {
-                // An argument the codec cannot write fails its call, not the pool.
-                job.Fail(e);
+                // An argument the codec cannot write fails its call (or its Submits), not the pool.
+                job.FailChunk(chunk, e);
             }
         }
     }
@@ -334,15 +378,15 @@ public sealed class TaskPool : IDisposable
         return best;
     }
 
-    private void RunLocal(PoolJob job, int first, int count)
+    private void RunLocal(InFlightChunk chunk)
     {
         try
         {
-            job.RunLocally(first, count, _comm.Rank);
+            chunk.Job.RunLocally(chunk, _comm.Rank);
         }
         catch (Exception e)
         {
-            job.Fail(e);
+            chunk.Job.FailChunk(chunk, e);
         }
         lock (_gate)
         {
@@ -396,7 +440,7 @@ public sealed class TaskPool : IDisposable
                     throw new HpcException($"task pool: rank {status.Source} answered job {header.Job} tasks from {header.First}, expected job {chunk.Job.Id} from {chunk.First}");
                 bodies.Source = status.Source;
                 var reader = new WireReader(buffer.Written[ResultHeader.Size..]);
-                chunk.Job.ReadResults(header, ref reader, bodies, status.Source);
+                chunk.Job.ReadResults(chunk, header, ref reader, bodies, status.Source);
                 lock (_gate)
                 {
                     worker.PopOldest();
@@ -424,11 +468,11 @@ public sealed class TaskPool : IDisposable
             {
                 foreach (InFlightChunk chunk in worker.InFlightChunks)
                 {
-                    chunk.Job.Fail(new TaskPoolException(
+                    chunk.Job.FailChunk(chunk, new TaskPoolException(
                         $"task pool: worker rank {worker.Rank} was lost while it held tasks {chunk.First}…{chunk.First + chunk.Count - 1} of a {chunk.Job.Function.Method.Name} call: {error.Message}", error));
                 }
             }
-            foreach (PoolJob job in _pending)
+            foreach (PoolJob job in _pending.Concat(_streams.Values).Distinct())
                 job.Fail(new TaskPoolException($"task pool: the pool broke before these tasks started: {error.Message}", error));
             _pending.Clear();
             Monitor.PulseAll(_gate);
@@ -444,8 +488,8 @@ public sealed class TaskPool : IDisposable
     }
 }
 
-/// <summary>A chunk a worker holds: which job, which tasks.</summary>
-internal readonly record struct InFlightChunk(PoolJob Job, int First, int Count);
+/// <summary>A chunk a worker holds: which job, which tasks, and what the job keeps for them (a Submit batch's entries).</summary>
+internal readonly record struct InFlightChunk(PoolJob Job, long First, int Count, object? State);
 
 /// <summary>
 /// The client's view of one worker: the chunks it holds (answered in the order sent, since
@@ -486,15 +530,16 @@ internal sealed class WorkerLink
     }
 
     /// <summary>Encodes and starts sending a chunk; its buffer is reused once the worker has answered it.</summary>
-    public void SendChunk(Communicator comm, PoolJob job, int first, int count)
+    public void SendChunk(Communicator comm, InFlightChunk chunk)
     {
+        PoolJob job = chunk.Job;
         int slot = (_head + InFlight) % _ring.Length;
         WireBuffer buffer = _buffers[slot];
         List<OutOfLineBody> bodies = _bodies[slot];
         buffer.Reset();
         bodies.Clear();
-        buffer.Write(new ChunkHeader { Kind = MessageKind.Chunk, Function = job.Function.Id, Job = job.Id, Count = count, First = first });
-        job.WriteArguments(first, count, buffer, bodies);
+        buffer.Write(new ChunkHeader { Kind = MessageKind.Chunk, Function = job.Function.Id, Job = job.Id, Count = chunk.Count, First = chunk.First });
+        job.WriteArguments(chunk, buffer, bodies);
         if (_defined.Add(job.Function.Id))
         {
             byte[] definition = job.Function.Definition();
@@ -506,7 +551,7 @@ internal sealed class WorkerLink
         comm.Isend(buffer.WrittenMemory, Rank, PoolTags.Task);
         foreach (OutOfLineBody body in bodies)
             body.Isend(comm, Rank, PoolTags.Body);
-        _ring[slot] = new InFlightChunk(job, first, count);
+        _ring[slot] = chunk;
         InFlight++;
     }
 
