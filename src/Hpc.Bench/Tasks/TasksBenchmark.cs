@@ -18,7 +18,7 @@ internal sealed record TaskCaseSizes
     /// <summary>map_1mib: floats in each array (262,144 = 1 MiB).</summary>
     public int LargeFloats { get; init; } = 1 << 18;
 
-    /// <summary>uneven: tasks of 1-20 ms (uniform, fixed seed), chunk size 1.</summary>
+    /// <summary>uneven: tasks of 1-20 ms (1 + (i × 7919) mod 20), chunk size 1.</summary>
     public int UnevenTasks { get; init; } = 300;
 
     /// <summary>Timed repetitions of the fast cases; the median is printed (uneven runs once).</summary>
@@ -93,6 +93,9 @@ internal sealed class TasksBenchmark(Communicator world, TaskCaseSizes sizes, IR
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
+    /// <summary>1-20 ms, each value equally often, in an order bench/compare-tasks.py reproduces.</summary>
+    public static int UnevenDuration(int i) => 1 + (int)((i * 7919L) % 20);
+
     private double MapEmpty(TaskPool pool)
     {
         int[] items = [.. Enumerable.Range(0, sizes.MapEmptyTasks)];
@@ -136,8 +139,7 @@ internal sealed class TasksBenchmark(Communicator world, TaskCaseSizes sizes, IR
 
     private (double Seconds, double Ratio) Uneven(TaskPool pool)
     {
-        var random = new Random(17);
-        int[] durations = [.. Enumerable.Range(0, sizes.UnevenTasks).Select(_ => random.Next(1, 21))];
+        int[] durations = [.. Enumerable.Range(0, sizes.UnevenTasks).Select(UnevenDuration)];
         long start = Stopwatch.GetTimestamp();
         double[] measured = pool.Map(Sleep, durations, chunkSize: 1);
         double makespan = Stopwatch.GetElapsedTime(start).TotalSeconds;
