@@ -43,6 +43,8 @@ internal static class Program
                     return LoadGenerator.Run(options.Load, Console.In, Console.Out);
             }
             using MpiSession mpi = Mpi.Init();
+            if (options.Command == Command.Tasks)
+                return new Tasks.TasksBenchmark(mpi.World, new Tasks.TaskCaseSizes(), options.TaskCases, Console.Out).Run();
             return options.Command == Command.Tune
                 ? new TuneCommand(mpi.World, options, Console.Out, Console.Error).Run()
                 : new BenchmarkRunner(mpi.World, options, Console.Out, Console.Error).Run().ExitCode;

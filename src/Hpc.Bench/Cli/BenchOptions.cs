@@ -11,6 +11,8 @@ internal enum Command
     Tune,
     /// <summary>Offline: medians of several result files per runtime, ratio table, plot.</summary>
     Compare,
+    /// <summary>The task pool benchmark (Hpc.Tasks) under mpirun: map_empty, submit_empty, map_1mib, uneven.</summary>
+    Tasks,
     /// <summary>Hidden: run N CPU-bound threads until stdin closes (what --load and the bench scripts start).</summary>
     Load,
     Help,
@@ -64,6 +66,9 @@ internal sealed record BenchOptions
 
     /// <summary>compare: the runtime the ratios are taken against.</summary>
     public string? Baseline { get; init; }
+
+    /// <summary>tasks: the cases to run (<c>--cases</c>), in order; all of them by default.</summary>
+    public IReadOnlyList<string> TaskCases { get; init; } = Tasks.TasksBenchmark.CaseNames;
 
     /// <summary>tune: the tuning file written (merged with rules for other rank counts already in it).</summary>
     public string TuneOutput { get; init; } = "hpc-tune.txt";

@@ -36,10 +36,13 @@ internal static class OptionParser
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0)
-            throw new UsageException($"no benchmark given; one of: {BenchmarkInfo.Names}, tune, compare (see --help)");
+            throw new UsageException($"no benchmark given; one of: {BenchmarkInfo.Names}, tasks, tune, compare (see --help)");
         string first = args[0];
         if (first is "-h" or "--help" or "help")
             return new BenchOptions { Command = Command.Help };
+
+        if (first == "tasks")
+            return ParseTasks(args.Skip(1).ToList());
 
         BenchOptions options;
         if (first == "tune")
@@ -51,9 +54,9 @@ internal static class OptionParser
         else if (BenchmarkInfo.Find(first) is { } benchmark)
             options = new BenchOptions { Benchmark = benchmark };
         else if (first.StartsWith('-'))
-            throw new UsageException($"the benchmark comes first, before '{first}'; one of: {BenchmarkInfo.Names}, tune, compare");
+            throw new UsageException($"the benchmark comes first, before '{first}'; one of: {BenchmarkInfo.Names}, tasks, tune, compare");
         else
-            throw new UsageException($"unknown benchmark '{first}'; one of: {BenchmarkInfo.Names}, tune, compare");
+            throw new UsageException($"unknown benchmark '{first}'; one of: {BenchmarkInfo.Names}, tasks, tune, compare");
 
         (List<string> tokens, Dictionary<string, string> spelled, bool help) = Tokenize(args.Skip(1).ToList(), options.Command);
         if (help)
@@ -61,6 +64,31 @@ internal static class OptionParser
 
         BenchArguments bound = Bind(tokens);
         return Validate(options, bound, name => spelled.TryGetValue(name, out string? s) ? s : "--" + name);
+    }
+
+    /// <summary><c>tasks [--cases LIST]</c>: the task pool cases; no other option applies to them.</summary>
+    private static BenchOptions ParseTasks(List<string> args)
+    {
+        IReadOnlyList<string> cases = Tasks.TasksBenchmark.CaseNames;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg is "-h" or "--help")
+                return new BenchOptions { Command = Command.Help };
+            string? value = arg.StartsWith("--cases=", StringComparison.Ordinal) ? arg["--cases=".Length..]
+                : arg == "--cases" && i + 1 < args.Count ? args[++i]
+                : throw new UsageException($"tasks: unknown argument '{arg}'; tasks takes only --cases LIST (of {string.Join(",", Tasks.TasksBenchmark.CaseNames)})");
+            string[] names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0)
+                throw new UsageException($"tasks: --cases needs a list of {string.Join(",", Tasks.TasksBenchmark.CaseNames)}");
+            foreach (string name in names)
+            {
+                if (!Tasks.TasksBenchmark.CaseNames.Contains(name))
+                    throw new UsageException($"tasks: unknown case '{name}' in --cases; valid: {string.Join(",", Tasks.TasksBenchmark.CaseNames)}");
+            }
+            cases = names;
+        }
+        return new BenchOptions { Command = Command.Tasks, TaskCases = cases };
     }
 
     /// <summary>The hidden command that runs the CPU-bound load (<c>hpc-bench load N</c>); see <see cref="Run.LoadGenerator"/>.</summary>
