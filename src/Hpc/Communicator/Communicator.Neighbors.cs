@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Hpc.Diagnostics;
 
 namespace Hpc;
 
@@ -87,8 +88,15 @@ public sealed unsafe partial class Communicator
     private void Exchange<T>(string operation, ProcessTopology topology, ReadOnlySpan<T> send, NeighborExchange.Block[] sendBlocks,
         Span<T> receive, NeighborExchange.Block[] receiveBlocks) where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective(operation, send.Length, typeof(T));
+        CallKind kind = operation switch
+        {
+            "NeighborAllgather" => CallKind.NeighborAllgather,
+            "NeighborAllgatherv" => CallKind.NeighborAllgatherv,
+            "NeighborAlltoall" => CallKind.NeighborAlltoall,
+            _ => CallKind.NeighborAlltoallv,
+        };
         int tag = Collective.NextTag();
+        using CallTracker.Scope call = TrackCollective<T>(kind, tag, send.Length);
         fixed (byte* sendPointer = MemoryMarshal.AsBytes(send))
         fixed (byte* receivePointer = MemoryMarshal.AsBytes(receive))
             NeighborExchange.Run(Collective, topology, tag, sendPointer, sendBlocks, receivePointer, receiveBlocks);

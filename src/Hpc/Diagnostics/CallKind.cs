@@ -43,6 +43,14 @@ internal enum CallKind : byte
     Exscan,
     /// <summary>MPI_Reduce_scatter (and _block).</summary>
     ReduceScatter,
+    /// <summary>MPI_Neighbor_allgather.</summary>
+    NeighborAllgather,
+    /// <summary>MPI_Neighbor_allgatherv.</summary>
+    NeighborAllgatherv,
+    /// <summary>MPI_Neighbor_alltoall.</summary>
+    NeighborAlltoall,
+    /// <summary>MPI_Neighbor_alltoallv.</summary>
+    NeighborAlltoallv,
     /// <summary>A thread asleep inside a call, waiting for a peer (trace spans only).</summary>
     Wait,
 }
@@ -59,8 +67,9 @@ internal static class CallKinds
     public static string Name(CallKind kind) => s_names[(int)kind];
 
     /// <summary>True for the collectives (every member calls it; it has a sequence number).</summary>
-    public static bool IsCollective(CallKind kind) => kind is >= CallKind.Barrier and <= CallKind.ReduceScatter;
+    public static bool IsCollective(CallKind kind) => kind is >= CallKind.Barrier and <= CallKind.NeighborAlltoallv;
 
     /// <summary>True for the v-forms, whose counts differ by rank.</summary>
-    public static bool IsVector(CallKind kind) => kind is CallKind.Gatherv or CallKind.Scatterv or CallKind.Allgatherv or CallKind.Alltoallv;
+    public static bool IsVector(CallKind kind) => kind is CallKind.Gatherv or CallKind.Scatterv or CallKind.Allgatherv or CallKind.Alltoallv
+        or CallKind.NeighborAllgatherv or CallKind.NeighborAlltoallv;
 }
