@@ -166,8 +166,7 @@ internal sealed class CallTracker
             Array.Clear(record.Calls);
             Array.Clear(record.Bytes);
             Array.Clear(record.Ticks);
-            lock (record.Spans)
-                record.Spans.Clear();
+            record.Spans.Clear();
         }
         Volatile.Write(ref _traceSpans, 0);
         Origin = Stopwatch.GetTimestamp();
@@ -195,8 +194,7 @@ internal sealed class CallTracker
         var spans = new List<(int, TraceSpan)>();
         foreach ((int thread, CallRecord record) in _records)
         {
-            lock (record.Spans)
-                spans.AddRange(record.Spans.Select(s => (thread, s)));
+            spans.AddRange(record.Spans.ToArray().Select(s => (thread, s)));
         }
         return spans;
     }
@@ -252,7 +250,7 @@ internal sealed class CallTracker
         public readonly long[] Calls = new long[CallKinds.Count];
         public readonly long[] Bytes = new long[CallKinds.Count];
         public readonly long[] Ticks = new long[CallKinds.Count];
-        public readonly List<TraceSpan> Spans = [];
+        public readonly SpanStore Spans = new();
         private long _waitStart;
 
         /// <summary>Times the call that ends now: profile counters, and its span when tracing.</summary>
@@ -290,8 +288,7 @@ internal sealed class CallTracker
         {
             if (!Tracker.ReserveSpan())
                 return;
-            lock (Spans)
-                Spans.Add(span);
+            Spans.Add(span);
         }
 
         public string? Describe(in RecordedCall entry)
@@ -312,6 +309,56 @@ internal sealed class CallTracker
                     break;
             }
             return text.ToString();
+        }
+    }
+}
+
+/// <summary>
+/// One thread's trace spans in chunks of fixed size, so appending never copies what was kept
+/// (a growing list would copy, and reallocate on the large-object heap, as the trace grows).
+/// The lock is uncontended: only the owning thread appends; mpirun's request reads at Finalize.
+/// </summary>
+internal sealed class SpanStore
+{
+    private const int ChunkLength = 1024;
+    private readonly List<TraceSpan[]> _chunks = [];
+    private int _used = ChunkLength;
+
+    /// <summary>Keeps <paramref name="span"/>.</summary>
+    public void Add(in TraceSpan span)
+    {
+        lock (_chunks)
+        {
+            if (_used == ChunkLength)
+            {
+                _chunks.Add(new TraceSpan[ChunkLength]);
+                _used = 0;
+            }
+            _chunks[^1][_used++] = span;
+        }
+    }
+
+    /// <summary>Forgets every span.</summary>
+    public void Clear()
+    {
+        lock (_chunks)
+        {
+            _chunks.Clear();
+            _used = ChunkLength;
+        }
+    }
+
+    /// <summary>The spans kept, in the order they were added.</summary>
+    public TraceSpan[] ToArray()
+    {
+        lock (_chunks)
+        {
+            if (_chunks.Count == 0)
+                return [];
+            var all = new TraceSpan[(_chunks.Count - 1) * ChunkLength + _used];
+            for (int c = 0; c < _chunks.Count; c++)
+                Array.Copy(_chunks[c], 0, all, c * ChunkLength, c == _chunks.Count - 1 ? _used : ChunkLength);
+            return all;
         }
     }
 }
