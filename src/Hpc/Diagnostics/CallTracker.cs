@@ -166,8 +166,7 @@ internal sealed class CallTracker
             Array.Clear(record.Calls);
             Array.Clear(record.Bytes);
             Array.Clear(record.Ticks);
-            lock (record.Spans)
-                record.Spans.Clear();
+            record.Spans.Clear();
         }
         Volatile.Write(ref _traceSpans, 0);
         Origin = Stopwatch.GetTimestamp();
@@ -195,8 +194,7 @@ internal sealed class CallTracker
         var spans = new List<(int, TraceSpan)>();
         foreach ((int thread, CallRecord record) in _records)
         {
-            lock (record.Spans)
-                spans.AddRange(record.Spans.Select(s => (thread, s)));
+            spans.AddRange(record.Spans.ToArray().Select(s => (thread, s)));
         }
         return spans;
     }
@@ -252,7 +250,7 @@ internal sealed class CallTracker
         public readonly long[] Calls = new long[CallKinds.Count];
         public readonly long[] Bytes = new long[CallKinds.Count];
         public readonly long[] Ticks = new long[CallKinds.Count];
-        public readonly List<TraceSpan> Spans = [];
+        public readonly SpanStore Spans = new();
         private long _waitStart;
 
         /// <summary>Times the call that ends now: profile counters, and its span when tracing.</summary>
@@ -290,8 +288,7 @@ internal sealed class CallTracker
         {
             if (!Tracker.ReserveSpan())
                 return;
-            lock (Spans)
-                Spans.Add(span);
+            Spans.Add(span);
         }
 
         public string? Describe(in RecordedCall entry)
@@ -315,16 +312,3 @@ internal sealed class CallTracker
         }
     }
 }
-
-/// <summary>An algorithm enum's names, looked up without boxing or formatting on every traced call.</summary>
-internal static class AlgorithmName<TAlgorithm> where TAlgorithm : struct, Enum
-{
-    private static readonly Dictionary<TAlgorithm, string> s_names = Enum.GetValues<TAlgorithm>().Distinct().ToDictionary(v => v, v => v.ToString());
-
-    /// <summary>The value's name (its number for a value the enum does not define).</summary>
-    public static string Of(TAlgorithm value) => s_names.TryGetValue(value, out string? name) ? name : value.ToString();
-}
-
-/// <summary>One timed call for <c>--trace</c>: what it was and when, in Stopwatch timestamps.</summary>
-internal readonly record struct TraceSpan(CallKind Kind, string? Communicator, int Peer, int Tag, long Bytes, int Sequence,
-    string? Algorithm, long Start, long End);
