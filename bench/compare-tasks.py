@@ -105,7 +105,7 @@ def mpi4py_client():
     from mpi4py.futures import MPIPoolExecutor, wait
 
     with MPIPoolExecutor() as executor:
-        workers = executor.num_workers
+        workers = MPI.COMM_WORLD.Get_size() - 1
         run_cases("mpi4py.futures.MPIPoolExecutor", workers,
                   # mpi4py's map defaults to chunksize 1; give it Pool.map's, as the anchor (2.3 M/s) does.
                   lambda items: list(executor.map(empty, items, chunksize=pool_chunksize(len(items), workers))),

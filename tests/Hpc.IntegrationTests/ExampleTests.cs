@@ -70,6 +70,35 @@ public class ExampleTests
     }
 
     [Fact]
+    public void PoolPreprocessGivesTheStaticChecksumsAndTimesBoth()
+    {
+        MpirunResult result = RunExample("PoolPreprocess", "24", "2");
+
+        Match final = FinalLine(result,
+            @"^pool-preprocess: 24 files of 32 KiB to 576 KiB; static Scatterv over (\d+) ranks (\d+) ms, dynamic pool over (\d+) workers (\d+) ms \((\d+\.\d+)x\); checksums identical$");
+        Assert.Equal(Np, int.Parse(final.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(Np - 1, int.Parse(final.Groups[3].Value, CultureInfo.InvariantCulture));
+        Assert.True(Number(final, 2) > 0 && Number(final, 4) > 0, final.Value);
+        // The progress line counted the files as the pool finished them.
+        Assert.Contains("pool-preprocess: 24/24 files done", result.Stdout);
+    }
+
+    [Fact]
+    public void CrossValidationSubmitsEveryFoldAndPicksTheBestLearningRate()
+    {
+        MpirunResult result = RunExample("CrossValidation", "4", "30");
+
+        Match final = FinalLine(result,
+            @"^cross-validation: 4 folds x 4 learning rates = 16 tasks on (\d+) workers in \d+\.\d+ s; best learning rate (\S+) \(mean accuracy (\d\.\d+)\); serial retraining identical$");
+        Assert.Equal(Np - 1, int.Parse(final.Groups[1].Value, CultureInfo.InvariantCulture));
+        double[] means = [.. result.StdoutLines.Select(l => Regex.Match(l, @"mean accuracy (\d\.\d+)$")).Where(m => m.Success).Select(m => Number(m, 1))];
+        Assert.Equal(4, means.Length);
+        Assert.Equal(means.Max(), Number(final, 3), 4);
+        Assert.True(Number(final, 3) > 0.9, final.Value);
+        Assert.Contains("cross-validation: 16/16 folds trained", result.Stdout);
+    }
+
+    [Fact]
     public void AmdahlPrintsTheMeasuredSpeedupBesideTheBound()
     {
         MpirunResult result = RunExample("Amdahl", "--serial", "0.2");
