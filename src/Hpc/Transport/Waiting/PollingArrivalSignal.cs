@@ -19,7 +19,9 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
     private readonly SharedMemoryInbox? _inbox;
     private readonly ThreadLocal<int> _ownEvent = new(CreateEvent, trackAllValues: true);
     private readonly Lock _sleepersLock = new();
-    private int[] _sleepers = [];
+    // The eventfds of the threads asleep right now; a list reused under the lock, so a block
+    // allocates nothing once every waiting thread has slept once.
+    private readonly List<int> _sleepers = [];
     private volatile bool _disposed;
 
     /// <param name="sockets">Every TCP link of the rank.</param>
@@ -45,7 +47,7 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
             return;
         int ownEvent = _ownEvent.Value;
         lock (_sleepersLock)
-            _sleepers = [.. _sleepers, ownEvent];
+            _sleepers.Add(ownEvent);
         _inbox?.BeginPollSleep();
         try
         {
@@ -73,18 +75,18 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
         {
             _inbox?.EndPollSleep();
             lock (_sleepersLock)
-            {
-                int index = Array.IndexOf(_sleepers, ownEvent);
-                _sleepers = [.. _sleepers[..index], .. _sleepers[(index + 1)..]];
-            }
+                _sleepers.Remove(ownEvent);
         }
     }
 
     /// <inheritdoc />
     public void WakeAll()
     {
-        foreach (int sleeper in Volatile.Read(ref _sleepers))
-            PollNative.Signal(sleeper);
+        lock (_sleepersLock)
+        {
+            foreach (int sleeper in _sleepers)
+                PollNative.Signal(sleeper);
+        }
     }
 
     /// <inheritdoc />
