@@ -14,7 +14,8 @@
 # ranks each (default 2), ranks placed by slot (ranks 0..P-1 on the first host). RATE: a tc rate
 # (default 1gbit). --runs N single runs of each runtime, alternating (default 5). --algorithm: passed
 # to hpc-bench (-a), e.g. `all` for a block per algorithm (flat and hierarchical side by side).
-# MINBYTES (env) defaults to 4, MAXBYTES to 4194304.
+# MINBYTES (env) defaults to 4, MAXBYTES to 4194304. HPC_MPIRUN_ARGS (env, split on spaces) is
+# added to Hpc's mpirun line, e.g. HPC_MPIRUN_ARGS="-x HPC_SPIN_US=0"; SKIP_OMPI=1 runs Hpc alone.
 #
 # Needs root (namespaces, tc, sshd); installs openssh-server, openmpi-bin, libopenmpi-dev and
 # iproute2 with apt-get when missing. Everything it makes (namespaces, bridge, sshd processes, keys
@@ -164,16 +165,21 @@ ompi_args=(--allow-run-as-root --hostfile "$work/hostfile" -np "$np"
   --mca btl_tcp_if_include "$subnet.0/24" --mca oob_tcp_if_include "$subnet.0/24"
   --mca mpi_yield_when_idle 1)
 hpc_args=(--hostfile "$work/hostfile" --launch-agent "$agent" --iface "$bridge" -np "$np")
+# shellcheck disable=SC2206 # split on purpose: a list of mpirun options
+[ -n "${HPC_MPIRUN_ARGS:-}" ] && hpc_args+=(${HPC_MPIRUN_ARGS})
 hpc_bench_args=("$hpc_op" -q)
 [ "$hpc_op" = barrier ] || hpc_bench_args+=(-m "$minbytes:$maxbytes")
 [ -n "$algorithm" ] && hpc_bench_args+=(-a "$algorithm")
 files=()
 for r in $(seq 1 "$runs"); do
-  log "run $r/$runs: Open MPI $ompi_op np=$np"
-  mpirun "${ompi_args[@]}" "$ompi_bench" "$ompi_op" "$maxbytes" "$minbytes" > "$out/ompi-$r.txt"
+  if [ "${SKIP_OMPI:-0}" != 1 ]; then
+    log "run $r/$runs: Open MPI $ompi_op np=$np"
+    mpirun "${ompi_args[@]}" "$ompi_bench" "$ompi_op" "$maxbytes" "$minbytes" > "$out/ompi-$r.txt"
+    files+=("$out/ompi-$r.txt")
+  fi
   log "run $r/$runs: Hpc $hpc_op np=$np"
   dotnet mpirun "${hpc_args[@]}" "$dll" "${hpc_bench_args[@]}" --json "$out/hpc-$r.json" > "$out/hpc-$r.txt"
-  files+=("$out/hpc-$r.json" "$out/ompi-$r.txt")
+  files+=("$out/hpc-$r.json")
 done
 {
   echo "# $bench, $hosts hosts x $ppn ranks, links $rate (tc tbf), all hosts on this machine's $(nproc) cores"

@@ -110,6 +110,7 @@ internal sealed class RankRuntime : IDisposable
             throw;
         }
         SharedMemoryInbox? inbox = wired.Inbox;
+        engine.Waiting.ShareCores(Math.Max(job.LocalSize, wired.RanksSharingCores));
         var runtime = new RankRuntime(job.Rank, job.Size, engine, wired.Links, wired.Hosts, job, options, control, inbox);
         try
         {

@@ -20,11 +20,15 @@ internal enum TransportKind
 /// <summary>What a rank published at rendezvous: its host and its endpoints.</summary>
 internal readonly record struct PeerEndpoint(int Rank, string Host, string Endpoint)
 {
+    private const string KernelMarker = ",kernel:";
     private const string SharedMemoryMarker = ",shm:";
 
-    /// <summary>The endpoint string a rank publishes: its TCP endpoint, then its inbox when it has one.</summary>
-    public static string Publish(string tcpEndpoint, string? inboxPath) =>
-        inboxPath is null ? tcpEndpoint : tcpEndpoint + SharedMemoryMarker + inboxPath;
+    /// <summary>
+    /// The endpoint string a rank publishes: its TCP endpoint, then the kernel it runs on when
+    /// known, then its inbox when it has one (the inbox path comes last: it may hold any character).
+    /// </summary>
+    public static string Publish(string tcpEndpoint, string? inboxPath, string? kernel = null) =>
+        tcpEndpoint + (kernel is null ? "" : KernelMarker + kernel) + (inboxPath is null ? "" : SharedMemoryMarker + inboxPath);
 
     /// <summary>The path of the peer's shared-memory inbox, or null when it has none.</summary>
     public string? InboxPath
@@ -36,19 +40,42 @@ internal readonly record struct PeerEndpoint(int Rank, string Host, string Endpo
         }
     }
 
+    /// <summary>
+    /// The kernel the peer runs on (<see cref="MachineIdentity.Kernel"/>), or its host name when it
+    /// published none: ranks with the same kernel share its cores, whatever their host names say.
+    /// </summary>
+    public string Kernel
+    {
+        get
+        {
+            int at = Endpoint.IndexOf(KernelMarker, StringComparison.Ordinal);
+            if (at < 0)
+                return Host;
+            int start = at + KernelMarker.Length;
+            int end = Endpoint.IndexOf(',', start);
+            return end < 0 ? Endpoint[start..] : Endpoint[start..end];
+        }
+    }
+
     /// <summary>The TCP part of the endpoint.</summary>
     public string TcpEndpoint
     {
         get
         {
-            int at = Endpoint.IndexOf(SharedMemoryMarker, StringComparison.Ordinal);
+            int at = Endpoint.IndexOf(',', StringComparison.Ordinal);
             return at < 0 ? Endpoint : Endpoint[..at];
         }
     }
 }
 
 /// <summary>The links wire-up built, one per world rank, and what they are made of.</summary>
-internal sealed record WiredLinks(IPeerLink[] Links, string[] Hosts, SharedMemoryInbox? Inbox);
+/// <param name="Links">One link per world rank.</param>
+/// <param name="Hosts">Each rank's host name.</param>
+/// <param name="Inbox">This rank's shared-memory inbox, when it has one.</param>
+/// <param name="RanksSharingCores">Ranks of the job on this rank's kernel (itself included): the ranks
+/// that compete for its cores, more than its host's ranks when "hosts" are containers or network
+/// namespaces of one machine.</param>
+internal sealed record WiredLinks(IPeerLink[] Links, string[] Hosts, SharedMemoryInbox? Inbox, int RanksSharingCores);
 
 /// <summary>
 /// Wire-up, one named step as Gloo's <c>connectFullMesh</c>: the rank publishes its endpoints
@@ -94,7 +121,7 @@ internal static class WireUp
                 LinuxNative.AllowSiblingReads();
             }
             using TcpTransport tcp = TcpTransport.Listen(options.BindAddress, log);
-            (string Host, string Endpoint)[] table = control.Exchange(host, PeerEndpoint.Publish(tcp.Endpoint, inbox?.Path), job.Size);
+            (string Host, string Endpoint)[] table = control.Exchange(host, PeerEndpoint.Publish(tcp.Endpoint, inbox?.Path, MachineIdentity.Kernel), job.Size);
             PeerEndpoint[] peers = [.. table.Select((entry, rank) => new PeerEndpoint(rank, entry.Host, entry.Endpoint))];
             PeerEndpoint self = peers[job.Rank];
             TransportKind[] kinds = [.. peers.Select(peer => Choose(self, peer, inbox is not null, options.Transport))];
@@ -111,7 +138,7 @@ internal static class WireUp
                     _ => tcpLinks[peer],
                 };
             }
-            return new WiredLinks(links!, [.. peers.Select(p => p.Host)], inbox);
+            return new WiredLinks(links!, [.. peers.Select(p => p.Host)], inbox, RanksSharingCores(peers, self));
         }
         catch
         {
@@ -121,6 +148,13 @@ internal static class WireUp
             throw;
         }
     }
+
+    /// <summary>
+    /// The ranks that run on <paramref name="self"/>'s kernel, itself included: they compete for
+    /// its cores whether or not they share its host name (and so its shared memory).
+    /// </summary>
+    public static int RanksSharingCores(IEnumerable<PeerEndpoint> peers, PeerEndpoint self) =>
+        peers.Count(peer => peer.Kernel == self.Kernel);
 
     private static SharedMemoryLink OpenSharedMemoryLink(PeerEndpoint peer, SharedMemoryInbox inbox, long segmentBytes, JobEnvironment job,
         RuntimeOptions options, Messenger messenger)

@@ -122,6 +122,24 @@ public class WaitStrategyTests
     }
 
     [Fact]
+    public void RanksOfOtherHostsOnTheSameCoresMakeTheHostOversubscribed()
+    {
+        // Two ranks on a 2-core host look fine, until wire-up finds two more ranks of the job on
+        // the same kernel (another namespace "host" of the same machine).
+        var strategy = new WaitStrategy(ranksOnHost: 2, fixedSpinMicroseconds: null, cores: 2);
+        Assert.False(strategy.Oversubscribed);
+        Assert.True(strategy.Spins);
+        strategy.ShareCores(4);
+        Assert.True(strategy.Oversubscribed);
+        Assert.False(strategy.Spins);
+        Assert.Equal(0, strategy.SpinMicroseconds);
+        Assert.Equal(WaitStrategy.BlockAfterMicroseconds, strategy.PollMicroseconds, 1.0);
+        strategy.ShareCores(2);
+        Assert.False(strategy.Oversubscribed);
+        Assert.Equal(WaitStrategy.MaxSpinMicroseconds, strategy.SpinMicroseconds, 1.0);
+    }
+
+    [Fact]
     public void AFixedSpinDoesNotAdapt()
     {
         var strategy = new WaitStrategy(ranksOnHost: 1, fixedSpinMicroseconds: 50, cores: 2);

@@ -55,11 +55,13 @@ internal sealed class WaitStrategy
     /// <summary>Polls between two readings of the clock: reading it costs more than a poll in a VM.</summary>
     private const int ClockEveryPolls = 64;
 
-    private readonly long _maxSpinTicks;
-    private readonly long _minSpinTicks;
-    private readonly long _maxPollTicks;
-    private readonly long _minPollTicks;
+    private readonly long? _fixedSpinMicroseconds;
+    private readonly int _cores;
     private readonly bool _adaptive;
+    private long _maxSpinTicks;
+    private long _minSpinTicks;
+    private long _maxPollTicks;
+    private long _minPollTicks;
     private long _spinTicks;
     private long _pollTicks;
 
@@ -68,22 +70,34 @@ internal sealed class WaitStrategy
     /// <param name="cores">Cores of this host (default: the processor count).</param>
     public WaitStrategy(int ranksOnHost, long? fixedSpinMicroseconds, int? cores = null)
     {
-        Oversubscribed = ranksOnHost > (cores ?? Environment.ProcessorCount);
+        _fixedSpinMicroseconds = fixedSpinMicroseconds;
+        _cores = cores ?? Environment.ProcessorCount;
         _adaptive = fixedSpinMicroseconds is null;
-        _maxSpinTicks = ToTicks(fixedSpinMicroseconds ?? (Oversubscribed ? 0 : MaxSpinMicroseconds));
+        ShareCores(ranksOnHost);
+    }
+
+    /// <summary>
+    /// Says how many ranks compete for this host's cores, once wire-up knows: more than the
+    /// host's ranks when several "hosts" are containers or namespaces of one machine. Call it
+    /// before the rank's first wait that matters (it starts the adaptive budgets afresh).
+    /// </summary>
+    public void ShareCores(int ranks)
+    {
+        Oversubscribed = ranks > _cores;
+        _maxSpinTicks = ToTicks(_fixedSpinMicroseconds ?? (Oversubscribed ? 0 : MaxSpinMicroseconds));
         _minSpinTicks = Math.Min(_maxSpinTicks, ToTicks(MinSpinMicroseconds));
-        _spinTicks = _maxSpinTicks;
         // A fixed spin longer than the polling phases keeps its meaning: spin that long, then block.
         _maxPollTicks = Math.Max(_maxSpinTicks, ToTicks(BlockAfterMicroseconds));
-        _pollTicks = _maxPollTicks;
         _minPollTicks = Math.Min(_maxPollTicks, ToTicks(MinPollMicroseconds));
+        Volatile.Write(ref _spinTicks, _maxSpinTicks);
+        Volatile.Write(ref _pollTicks, _maxPollTicks);
     }
 
     /// <summary>A strategy for tests and tools that never share cores.</summary>
     public static WaitStrategy Default { get; } = new(1, null);
 
-    /// <summary>True when this host runs more ranks than cores: waits never spin.</summary>
-    public bool Oversubscribed { get; }
+    /// <summary>True when more ranks than cores share this host's cores: waits never spin.</summary>
+    public bool Oversubscribed { get; private set; }
 
     /// <summary>True when waits begin with a spin phase (a core per rank, and a spin budget above 0).</summary>
     public bool Spins => _maxSpinTicks > 0;
