@@ -50,6 +50,46 @@ public unsafe class SharedCollectiveTests
         }
     }
 
+    [Fact]
+    public void ARankKeptWaitingPastItsPollingSleepsAndIsWokenByEveryPublish()
+    {
+        // Rank 0 publishes each step (and each small collective) only after a pause longer than a
+        // wait polls, so rank 1 falls asleep on the futex every time; it must see every value, and
+        // nobody may stay counted as a sleeper once the waits are over.
+        const int Rounds = 20;
+        var sleepers = new int[2];
+        RunRanks(2, area =>
+        {
+            for (int i = 1; i <= Rounds; i++)
+            {
+                if (area.Rank == 0)
+                {
+                    Thread.Sleep(3);
+                    long step = area.BeginStep();
+                    area.OwnBuffer(step, sizeof(int)).Fill((byte)i);
+                    area.Publish(step);
+                    long sequence = area.BeginSmall(writes: true);
+                    area.OwnSlot(sequence, 1)[0] = (byte)(100 + i);
+                    area.PublishSlot(sequence);
+                    area.EndSmall(sequence);
+                }
+                else
+                {
+                    long step = area.BeginStep();
+                    area.WaitFor(0, step);
+                    Assert.Equal((byte)i, area.BufferOf(0, step, sizeof(int))[3]);
+                    area.Publish(step);
+                    long sequence = area.BeginSmall(writes: false);
+                    Assert.Equal((byte)(100 + i), area.SlotOf(0, sequence, 1)[0]);
+                    area.EndSmall(sequence);
+                }
+            }
+            area.WaitForAll(Rounds);
+            sleepers[area.Rank] = area.Sleepers;
+        });
+        Assert.Equal([0, 0], sleepers);
+    }
+
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]

@@ -19,9 +19,13 @@ namespace Hpc.Collectives.SharedMemory;
 /// rank, so back-to-back broadcasts pipeline as eager sends do.
 /// </para>
 /// <code>
-/// [published step: long][pad to 64][last small collective finished: long][pad to 128]
+/// [published step: long][sleepers: int][pad to 64][last small collective finished: long][pad to 128]
 /// [slot 0: sequence + 4152 B]…[slot 15][buffer 0: 256 KiB][buffer 1: 256 KiB]
 /// </code>
+/// A rank whose wait outlasts its polling sleeps on the futex of the word it waits for (its low
+/// half), after counting itself in the owner's <c>sleepers</c>; an owner that publishes with
+/// sleepers counted wakes that word. So a rank blocked in a collective uses no CPU and wakes
+/// within a scheduler wake-up of its peer's publish, instead of napping 100 µs at a time.
 /// </summary>
 internal sealed unsafe class SharedCollectiveArea
 {
@@ -34,7 +38,14 @@ internal sealed unsafe class SharedCollectiveArea
     public const int SlotPayloadBytes = SlotBytes - sizeof(long);
 
     private const int SlotBytes = 4160;
+    private const long SleepersOffset = 8;
     private const long AcknowledgedOffset = 64;
+
+    /// <summary>
+    /// Longest futex sleep: the waiter reads its point-to-point links at least this often (a peer
+    /// may be blocked writing into a full ring of ours before it can reach this collective).
+    /// </summary>
+    private const int SleepMilliseconds = 1;
     private const long SlotsOffset = 128;
     private const long BuffersOffset = SlotsOffset + SlotCount * SlotBytes;
     public const long BytesPerRank = BuffersOffset + 2 * BufferBytes;
@@ -73,6 +84,9 @@ internal sealed unsafe class SharedCollectiveArea
     }
 
     public int Size => _areas.Length;
+
+    /// <summary>Ranks asleep on this rank's words right now (tests and diagnostics).</summary>
+    public int Sleepers => Volatile.Read(ref *(int*)(_areas[_rank] + SleepersOffset));
     public int Rank => _rank;
 
     /// <summary>Begins the next step: waits until this rank's buffer for it may be overwritten; returns the step.</summary>
@@ -113,14 +127,19 @@ internal sealed unsafe class SharedCollectiveArea
     }
 
     /// <summary>Publishes the own slot: what was written to it before is visible to readers after.</summary>
-    public void PublishSlot(long sequence) => Volatile.Write(ref *Slot(_rank, sequence), sequence);
+    public void PublishSlot(long sequence)
+    {
+        long* slot = Slot(_rank, sequence);
+        Volatile.Write(ref *slot, sequence);
+        WakeSleepers(slot);
+    }
 
     /// <summary>Rank <paramref name="rank"/>'s slot for <paramref name="sequence"/>, once it published it.</summary>
     public ReadOnlySpan<byte> SlotOf(int rank, long sequence, int bytes)
     {
         Debug.Assert(bytes <= SlotPayloadBytes);
         long* slot = Slot(rank, sequence);
-        WaitAtLeast(slot, sequence);
+        WaitAtLeast(rank, slot, sequence);
         return new ReadOnlySpan<byte>(slot + 1, bytes);
     }
 
@@ -128,7 +147,12 @@ internal sealed unsafe class SharedCollectiveArea
     /// Ends small collective <paramref name="sequence"/>: this rank will not read any slot of it
     /// again. Every rank acknowledges, writers too: the next writer waits for every rank but itself.
     /// </summary>
-    public void EndSmall(long sequence) => Volatile.Write(ref *(long*)(_areas[_rank] + AcknowledgedOffset), sequence);
+    public void EndSmall(long sequence)
+    {
+        long* acknowledged = (long*)(_areas[_rank] + AcknowledgedOffset);
+        Volatile.Write(ref *acknowledged, sequence);
+        WakeSleepers(acknowledged);
+    }
 
     private long* Slot(int rank, long sequence) => (long*)(_areas[rank] + SlotsOffset + (sequence % SlotCount) * SlotBytes);
 
@@ -141,17 +165,34 @@ internal sealed unsafe class SharedCollectiveArea
             if (r == _rank)
                 continue;
             long* acknowledged = (long*)(_areas[r] + AcknowledgedOffset);
-            WaitAtLeast(acknowledged, sequence);
+            WaitAtLeast(r, acknowledged, sequence);
             slowest = Math.Min(slowest, Volatile.Read(ref *acknowledged));
         }
         return slowest;
     }
 
     /// <summary>Publishes <paramref name="step"/>: everything written to the own buffer before is visible to readers after.</summary>
-    public void Publish(long step) => Volatile.Write(ref *(long*)_areas[_rank], step);
+    public void Publish(long step)
+    {
+        long* published = (long*)_areas[_rank];
+        Volatile.Write(ref *published, step);
+        WakeSleepers(published);
+    }
+
+    /// <summary>
+    /// After a write to one of this rank's words: wakes the ranks sleeping on it, if any rank
+    /// sleeps on this rank's words. The full fence pairs with the sleeper's count-then-check: either
+    /// this rank sees the sleeper counted, or the sleeper sees the new value and does not sleep.
+    /// </summary>
+    private void WakeSleepers(long* word)
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref *(int*)(_areas[_rank] + SleepersOffset)) > 0)
+            LinuxNative.Wake((int*)word, int.MaxValue);
+    }
 
     /// <summary>Waits until rank <paramref name="rank"/> has published at least <paramref name="step"/>.</summary>
-    public void WaitFor(int rank, long step) => WaitAtLeast((long*)_areas[rank], step);
+    public void WaitFor(int rank, long step) => WaitAtLeast(rank, (long*)_areas[rank], step);
 
     /// <summary>Waits until every member has published at least <paramref name="step"/>.</summary>
     public void WaitForAll(long step)
@@ -163,35 +204,66 @@ internal sealed unsafe class SharedCollectiveArea
         }
     }
 
-    /// <summary>Waits until the shared counter at <paramref name="word"/> reaches <paramref name="value"/>.</summary>
-    private void WaitAtLeast(long* word, long value)
+    /// <summary>Waits until rank <paramref name="owner"/>'s counter at <paramref name="word"/> reaches <paramref name="value"/>.</summary>
+    private void WaitAtLeast(int owner, long* word, long value)
     {
         if (Volatile.Read(ref *word) < value)
-            WaitSlow(word, value);
+            WaitSlow(owner, word, value);
     }
 
-    private void WaitSlow(long* published, long step)
+    private void WaitSlow(int owner, long* published, long step)
     {
-        // Spin and yield as every wait of this rank does (WaitStrategy), then nap: ~100 µs at a
-        // time up to 10 ms, and only then a millisecond at a time, so a rank stuck behind a slow
-        // peer costs almost no CPU. Naps, not 1 ms sleeps, right after the yield phase: with 1 ms
-        // sleeps a root and a reader of small broadcasts fell into lock step, each waking just
-        // after the other had given up, 2.1 ms per 16 broadcasts (np 2, 2026-12-01).
-        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin(wokenByArrival: false);
-        long sleepAfter = 0;
+        // Poll as every wait of this rank does (WaitStrategy), reading the links too; then sleep on
+        // the word's futex until the owner's publish wakes it. Where there is no futex, nap: ~100 µs
+        // at a time up to 10 ms, then a millisecond at a time (with 1 ms sleeps right away a root
+        // and a reader of small broadcasts fell into lock step, 2.1 ms per 16 broadcasts, np 2).
+        bool woken = LinuxNative.HasFutex;
+        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin(wokenByArrival: woken);
         while (Volatile.Read(ref *published) < step)
         {
             _progress?.Invoke();
             if (Volatile.Read(ref *published) >= step || backoff.Pause())
                 continue;
-            long now = Stopwatch.GetTimestamp();
-            if (sleepAfter == 0)
-                sleepAfter = now + Stopwatch.Frequency / 100;
-            if (now >= sleepAfter)
+            backoff.Finish();
+            if (woken)
+                Sleep(owner, published, step);
+            else
+                Nap(published, step);
+            return;
+        }
+        backoff.Finish();
+    }
+
+    private void Sleep(int owner, long* published, long step)
+    {
+        int* sleepers = (int*)(_areas[owner] + SleepersOffset);
+        Interlocked.Increment(ref *sleepers);
+        try
+        {
+            long seen;
+            while ((seen = Volatile.Read(ref *published)) < step)
+            {
+                // The futex compares the low half of the 64-bit word (little-endian: at its address).
+                LinuxNative.Wait((int*)published, unchecked((int)seen), SleepMilliseconds);
+                _progress?.Invoke();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref *sleepers);
+        }
+    }
+
+    private void Nap(long* published, long step)
+    {
+        long sleepAfter = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
+        while (Volatile.Read(ref *published) < step)
+        {
+            _progress?.Invoke();
+            if (Stopwatch.GetTimestamp() >= sleepAfter)
                 Thread.Sleep(1);
             else
                 LinuxNative.Nap(100);
         }
-        backoff.Finish();
     }
 }
