@@ -83,6 +83,21 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public void ATaskPoolWorkerKilledWhileItHoldsATaskEndsTheJobNamingItsRank()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "3", RankPrograms.TestRank, "pool-worker-dies"], TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 128 + 9, result.ToString());
+        Match killed = Regex.Match(result.Stderr, @"^mpirun: rank (\d) \(host [^,]+, pid (\d+)\) was killed by signal 9 \(SIGKILL\); terminating the job$", RegexOptions.Multiline);
+        Assert.True(killed.Success, result.ToString());
+        Assert.NotEqual("0", killed.Groups[1].Value);
+        Assert.DoesNotContain("map returned", result.Stdout);
+        foreach (Match rank in Regex.Matches(result.Stdout, @"^rank \d pid (\d+)$", RegexOptions.Multiline))
+            Native.AssertGone(int.Parse(rank.Groups[1].Value), TimeSpan.FromSeconds(2));
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+    }
+
+    [Fact]
     public void AnExceptionInsideInitIsOneLineFromTheRankAndMpirunNamesIt()
     {
         MpirunResult result = Mpirun.Run("-np", "3", RankPrograms.TestRank, "init-fails");

@@ -99,6 +99,19 @@ switch (scenario)
         }
         world.Receive<int>(1, 0); // never arrives: the launcher must end this rank
         break;
+    case "pool-worker-dies":
+        // A worker is killed outright (SIGKILL, as the OOM killer would) while it holds a task:
+        // the job must end as any rank failure does, with the client's Map never returning.
+        using (Hpc.Tasks.TaskPool? pool = Hpc.Tasks.TaskPool.Create(world))
+        {
+            Console.WriteLine($"rank {world.Rank} pid {Environment.ProcessId}");
+            if (pool is not null)
+            {
+                int[] results = pool.Map(PoolTasks.DieOnSeven, Enumerable.Range(0, 200), chunkSize: 1);
+                Console.WriteLine($"map returned {results.Length} results");
+            }
+        }
+        break;
     case "throw":
         if (world.Rank == world.Size - 1)
             throw new InvalidOperationException("deliberate failure in the test rank");
@@ -301,4 +314,16 @@ static void Check(bool condition, string what)
 {
     if (!condition)
         throw new InvalidOperationException("check failed: " + what);
+}
+
+/// <summary>Tasks of the pool scenarios: static, so every rank resolves them.</summary>
+internal static class PoolTasks
+{
+    public static int DieOnSeven(int item)
+    {
+        if (item == 7)
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        Thread.Sleep(5);
+        return item * 2;
+    }
 }
