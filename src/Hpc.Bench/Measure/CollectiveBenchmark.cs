@@ -10,23 +10,13 @@ namespace Hpc.Bench.Measure;
 /// count. Subclasses say how to fill inputs, make one call and verify one result;
 /// <typeparamref name="TAlgorithm"/> is the library's algorithm enum for the collective.
 /// </summary>
-internal abstract class CollectiveBenchmark<T, TAlgorithm> : Benchmark
+internal abstract class CollectiveBenchmark<T, TAlgorithm> : BufferedBenchmark<T>
     where T : unmanaged, INumber<T>
     where TAlgorithm : struct, Enum
 {
-    protected CollectiveBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info)
+    protected CollectiveBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info, maxElements)
     {
-        // Every benchmark needs at most two whole-size buffers (send and receive).
-        Send = new T[maxElements];
-        Receive = new T[maxElements];
     }
-
-    protected T[] Send { get; }
-
-    protected T[] Receive { get; }
-
-    /// <summary>Elements in the benchmark size (the whole array for per-rank-block collectives).</summary>
-    protected int Count { get; private set; }
 
     /// <summary>Elements per rank for per-rank-block collectives: Count / ranks.</summary>
     protected int Block { get; private set; }
@@ -34,14 +24,11 @@ internal abstract class CollectiveBenchmark<T, TAlgorithm> : Benchmark
     /// <summary>Elements in all ranks' blocks together (Block × ranks, at most Count).</summary>
     protected int Blocks => Block * Comm.Size;
 
-    protected static unsafe int ElementsIn(long bytes) => (int)Math.Min(bytes / sizeof(T), Array.MaxLength);
-
     public override bool Supports(long bytes) => ElementsIn(bytes) >= (Info.PerRankBlocks ? Comm.Size : 1);
 
     public override void Prepare(long bytes, string algorithm)
     {
-        SetBytes(bytes);
-        Count = ElementsIn(bytes);
+        SetSize(bytes);
         Block = Count / Comm.Size;
         Algorithm = AlgorithmNames.Parse<TAlgorithm>(algorithm);
         Reset(0);
