@@ -7,23 +7,16 @@ namespace Hpc.Bench.Measure;
 /// <summary>
 /// The timing loop every collective shares, as ompi_bench and OSU run it: warm-up calls, a
 /// barrier, then the timed calls back to back; the rank's mean is the elapsed time over the
-/// count. Subclasses say how to fill inputs, make one call and verify one result.
+/// count. Subclasses say how to fill inputs, make one call and verify one result;
+/// <typeparamref name="TAlgorithm"/> is the library's algorithm enum for the collective.
 /// </summary>
-internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, INumber<T>
+internal abstract class CollectiveBenchmark<T, TAlgorithm> : BufferedBenchmark<T>
+    where T : unmanaged, INumber<T>
+    where TAlgorithm : struct, Enum
 {
-    protected CollectiveBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info)
+    protected CollectiveBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info, maxElements)
     {
-        // Every benchmark needs at most two whole-size buffers (send and receive).
-        Send = new T[maxElements];
-        Receive = new T[maxElements];
     }
-
-    protected T[] Send { get; }
-
-    protected T[] Receive { get; }
-
-    /// <summary>Elements in the benchmark size (the whole array for per-rank-block collectives).</summary>
-    protected int Count { get; private set; }
 
     /// <summary>Elements per rank for per-rank-block collectives: Count / ranks.</summary>
     protected int Block { get; private set; }
@@ -31,24 +24,28 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
     /// <summary>Elements in all ranks' blocks together (Block × ranks, at most Count).</summary>
     protected int Blocks => Block * Comm.Size;
 
-    protected static unsafe int ElementsIn(long bytes) => (int)Math.Min(bytes / sizeof(T), Array.MaxLength);
-
     public override bool Supports(long bytes) => ElementsIn(bytes) >= (Info.PerRankBlocks ? Comm.Size : 1);
 
     public override void Prepare(long bytes, string algorithm)
     {
-        SetBytes(bytes);
-        Count = ElementsIn(bytes);
+        SetSize(bytes);
         Block = Count / Comm.Size;
-        SelectAlgorithm(algorithm);
-        Fill(0);
+        Algorithm = AlgorithmNames.Parse<TAlgorithm>(algorithm);
+        Reset(0);
     }
 
-    /// <summary>Parses "auto" or a library algorithm name into the call's algorithm argument.</summary>
-    protected abstract void SelectAlgorithm(string name);
+    /// <summary>The call's algorithm argument: "auto" or the library algorithm named on the command line.</summary>
+    protected TAlgorithm Algorithm { get; private set; }
 
-    /// <summary>Writes this rank's inputs for <paramref name="iteration"/> and zeroes its outputs.</summary>
-    protected abstract void Fill(int iteration);
+    /// <summary>Writes this rank's inputs for <paramref name="iteration"/>; its result buffer has just been zeroed.</summary>
+    protected abstract void FillInputs(int iteration);
+
+    /// <summary>Zeroes this rank's result (so a call that writes nothing is caught), then writes its inputs.</summary>
+    private void Reset(int iteration)
+    {
+        Result.Clear();
+        FillInputs(iteration);
+    }
 
     protected abstract void Call();
 
@@ -91,14 +88,14 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
         int firstIteration = -1;
         for (int i = 0; i < warmup; i++)
         {
-            Fill(i);
+            Reset(i);
             Call();
         }
         Comm.Barrier();
         Times.Reset(iterations);
         for (int i = 0; i < iterations; i++)
         {
-            Fill(i);
+            Reset(i);
             long start = Stopwatch.GetTimestamp();
             Call();
             Times.Add(Stopwatch.GetTimestamp() - start);
@@ -114,7 +111,4 @@ internal abstract class CollectiveBenchmark<T> : Benchmark where T : unmanaged, 
     }
 
     protected bool IsRoot => Comm.Rank == 0;
-
-    protected static TAlgorithm ParseAlgorithm<TAlgorithm>(string name) where TAlgorithm : struct, Enum =>
-        AlgorithmNames.Parse<TAlgorithm>(name);
 }

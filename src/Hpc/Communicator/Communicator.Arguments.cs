@@ -20,6 +20,28 @@ public sealed partial class Communicator
     private CallTracker.Scope TrackCollective<T>(CallKind kind, int tag, long count, int root = -1, string? op = null) where T : unmanaged =>
         Runtime.Calls.Enter<T>(kind, this, peer: int.MinValue, tag: int.MinValue, count, tag, root, op);
 
+    /// <summary>
+    /// The start every collective's run shares: the call is recorded (<see cref="TrackCollective{T}"/>)
+    /// and, under --check, compared across ranks (<see cref="CheckConsistency{T}"/>) before any
+    /// data moves, with the same description in both. Dispose the scope when the call returns;
+    /// if the check fails, the record is ended here and the exception goes to the caller.
+    /// </summary>
+    private CallTracker.Scope BeginCollective<T>(CallKind kind, int tag, long count, int root = -1, string? op = null,
+        ReadOnlySpan<int> vector = default, ReadOnlySpan<int> secondVector = default) where T : unmanaged
+    {
+        CallTracker.Scope call = TrackCollective<T>(kind, tag, count, root, op);
+        try
+        {
+            CheckConsistency<T>(kind, tag, count, root, op, vector, secondVector);
+        }
+        catch
+        {
+            call.Dispose();
+            throw;
+        }
+        return call;
+    }
+
     private static unsafe long Bytes<T>(long count) where T : unmanaged => count * sizeof(T);
 
     private static ReduceKernel<T> KernelOf<T>(ReduceOp op) where T : unmanaged

@@ -33,9 +33,8 @@ public sealed partial class Communicator
 
     private void RunBarrier(in BarrierCall prepared)
     {
-        using CallTracker.Scope call = TrackCollective<byte>(CallKind.Barrier, prepared.Tag, 0);
+        using CallTracker.Scope call = BeginCollective<byte>(CallKind.Barrier, prepared.Tag, 0);
         call.Algorithm(prepared.Algorithm);
-        CheckConsistency<byte>(CallKind.Barrier, prepared.Tag, 0);
         if (prepared.Algorithm == BarrierAlgorithm.SharedMemory)
             Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
         else if (prepared.Algorithm == BarrierAlgorithm.Hierarchical)
@@ -68,9 +67,8 @@ public sealed partial class Communicator
     private void RunBroadcast<T>(in BroadcastCall prepared, Span<T> data) where T : unmanaged
     {
         (int tag, int root, BroadcastAlgorithm algorithm) = prepared;
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Broadcast, tag, data.Length, root);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Broadcast, tag, data.Length, root);
         call.Algorithm(algorithm);
-        CheckConsistency<T>(CallKind.Broadcast, tag, data.Length, root);
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)
@@ -132,9 +130,8 @@ public sealed partial class Communicator
     private void RunReduce<T>(in ReduceCall<T> prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         (int tag, int root, ReduceKernel<T> kernel, ReduceAlgorithm algorithm) = prepared;
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Reduce, tag, send.Length, root, kernel.Name);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Reduce, tag, send.Length, root, kernel.Name);
         call.Algorithm(algorithm);
-        CheckConsistency<T>(CallKind.Reduce, tag, send.Length, root, kernel.Name);
         if (algorithm == ReduceAlgorithm.Hierarchical)
         {
             HierarchicalReduce.Run(Hierarchy, Collective, tag, send, receive, kernel, root);
@@ -206,9 +203,8 @@ public sealed partial class Communicator
     private void RunAllreduce<T>(in AllreduceCall<T> prepared, Span<T> data) where T : unmanaged
     {
         (int tag, ReduceKernel<T> kernel, AllreduceAlgorithm algorithm) = prepared;
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Allreduce, tag, data.Length, op: kernel.Name);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Allreduce, tag, data.Length, op: kernel.Name);
         call.Algorithm(algorithm);
-        CheckConsistency<T>(CallKind.Allreduce, tag, data.Length, op: kernel.Name);
         if (Size == 1 || data.IsEmpty)
             return;
         switch (algorithm)

@@ -48,16 +48,12 @@ public sealed partial class Communicator
     private void RunGather<T>(in GatherCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         (int tag, int root, GatherAlgorithm algorithm) = prepared;
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Gather, tag, send.Length, root);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Gather, tag, send.Length, root);
         call.Algorithm(algorithm);
-        CheckConsistency<T>(CallKind.Gather, tag, send.Length, root);
         if (algorithm == GatherAlgorithm.Binomial)
-        {
             BinomialGather.Run(Collective, tag, send, receive, root);
-            return;
-        }
-        int[] counts = Blocks.Uniform(Size, send.Length);
-        LinearGather.Run(Collective, tag, send, receive, counts, Blocks.Packed(counts), root);
+        else
+            LinearGather.Run(Collective, tag, send, receive, root);
     }
 
     /// <summary>
@@ -74,9 +70,8 @@ public sealed partial class Communicator
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root) where T : unmanaged
     {
         int tag = PrepareRootedVector(counts, displacements, root, receive.Length, nameof(receive), send.Length, "the root sends");
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Gatherv, tag, send.Length, root);
         // The root checks each rank's count against its counts[r] (only it knows them).
-        CheckConsistency<T>(CallKind.Gatherv, tag, send.Length, root, vector: Rank == root ? counts : default);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Gatherv, tag, send.Length, root, vector: Rank == root ? counts : default);
         LinearGather.Run(Collective, tag, send, receive, counts, displacements, root);
     }
 
@@ -107,16 +102,12 @@ public sealed partial class Communicator
     private void RunScatter<T>(in ScatterCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         (int tag, int root, ScatterAlgorithm algorithm) = prepared;
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Scatter, tag, receive.Length, root);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Scatter, tag, receive.Length, root);
         call.Algorithm(algorithm);
-        CheckConsistency<T>(CallKind.Scatter, tag, receive.Length, root);
         if (algorithm == ScatterAlgorithm.Binomial)
-        {
             BinomialScatter.Run(Collective, tag, send, receive, root);
-            return;
-        }
-        int[] counts = Blocks.Uniform(Size, receive.Length);
-        LinearScatter.Run(Collective, tag, send, counts, Blocks.Packed(counts), receive, root);
+        else
+            LinearScatter.Run(Collective, tag, send, receive, root);
     }
 
     /// <summary>
@@ -128,8 +119,7 @@ public sealed partial class Communicator
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, Span<T> receive, int root) where T : unmanaged
     {
         int tag = PrepareRootedVector(counts, displacements, root, send.Length, nameof(send), receive.Length, "the root's receive buffer holds");
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Scatterv, tag, receive.Length, root);
-        CheckConsistency<T>(CallKind.Scatterv, tag, receive.Length, root, vector: Rank == root ? counts : default);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Scatterv, tag, receive.Length, root, vector: Rank == root ? counts : default);
         LinearScatter.Run(Collective, tag, send, counts, displacements, receive, root);
     }
 
@@ -182,11 +172,10 @@ public sealed partial class Communicator
     {
         (int tag, bool uniform, int[] counts, int[] displacements, AllgatherAlgorithm algorithm) = prepared;
         CallKind kind = uniform ? CallKind.Allgather : CallKind.Allgatherv;
-        using CallTracker.Scope call = TrackCollective<T>(kind, tag, send.Length);
-        call.Algorithm(algorithm);
         // MPI_Allgather needs one count on every rank, so checking compares it; Allgatherv's
         // counts differ by rank, but every rank must pass the same counts array.
-        CheckConsistency<T>(kind, tag, send.Length, vector: uniform ? default : counts);
+        using CallTracker.Scope call = BeginCollective<T>(kind, tag, send.Length, vector: uniform ? default : counts);
+        call.Algorithm(algorithm);
         if (algorithm == AllgatherAlgorithm.Hierarchical)
         {
             Collectives.Hierarchical.HierarchicalAllgather.Run(Hierarchy, send, receive, counts, displacements);
@@ -224,9 +213,8 @@ public sealed partial class Communicator
     private void RunAlltoall<T>(in AlltoallCall prepared, ReadOnlySpan<T> send, Span<T> receive) where T : unmanaged
     {
         (int tag, int block, AlltoallAlgorithm algorithm) = prepared;
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Alltoall, tag, send.Length);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Alltoall, tag, send.Length);
         call.Algorithm(algorithm);
-        CheckConsistency<T>(CallKind.Alltoall, tag, send.Length);
         if (algorithm == AlltoallAlgorithm.Bruck)
         {
             BruckAlltoall.Run(Collective, tag, send, receive, block);
@@ -255,9 +243,8 @@ public sealed partial class Communicator
         if (sendCounts[Rank] != receiveCounts[Rank])
             throw new ArgumentException($"{nameof(sendCounts)}[{Rank}] is {sendCounts[Rank]} but {nameof(receiveCounts)}[{Rank}] is {receiveCounts[Rank]}; a rank's block to itself must match", nameof(receiveCounts));
         int tag = Collective.NextTag();
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.Alltoallv, tag, send.Length);
         // Rank 0 checks that what each rank sends to d is what d expects from it.
-        CheckConsistency<T>(CallKind.Alltoallv, tag, send.Length, vector: sendCounts, secondVector: receiveCounts);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.Alltoallv, tag, send.Length, vector: sendCounts, secondVector: receiveCounts);
         PairwiseAlltoall.Run(Collective, tag, send, sendCounts, sendDisplacements, receive, receiveCounts, receiveDisplacements);
     }
 

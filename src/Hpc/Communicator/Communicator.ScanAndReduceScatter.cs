@@ -58,8 +58,7 @@ public sealed partial class Communicator
         CheckSameOrDisjoint(send, receive);
         ReduceKernel<T> kernel = KernelOf<T>(op);
         int tag = Collective.NextTag();
-        using CallTracker.Scope call = TrackCollective<T>(kind, tag, send.Length, op: kernel.Name);
-        CheckConsistency<T>(kind, tag, send.Length, op: kernel.Name);
+        using CallTracker.Scope call = BeginCollective<T>(kind, tag, send.Length, op: kernel.Name);
         RecursiveDoublingScan.Run(Collective, tag, send, receive[..send.Length], kernel, exclusive);
     }
 
@@ -129,10 +128,9 @@ public sealed partial class Communicator
     private void RunReduceScatter<T>(int tag, ReadOnlySpan<T> send, Span<T> receive, int[] counts, ReduceKernel<T> kernel, ReduceScatterAlgorithm algorithm)
         where T : unmanaged
     {
-        using CallTracker.Scope call = TrackCollective<T>(CallKind.ReduceScatter, tag, send.Length, op: kernel.Name);
-        call.Algorithm(algorithm);
         // The counts must be the same array on every rank.
-        CheckConsistency<T>(CallKind.ReduceScatter, tag, send.Length, op: kernel.Name, vector: counts);
+        using CallTracker.Scope call = BeginCollective<T>(CallKind.ReduceScatter, tag, send.Length, op: kernel.Name, vector: counts);
+        call.Algorithm(algorithm);
         int[] displacements = Blocks.Packed(counts);
         using PooledBuffer<T> work = PooledBuffer<T>.Rent(send.Length);
         send.CopyTo(work.Span);

@@ -5,19 +5,11 @@ namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Allreduce, sum, out of place (send → receive), as ompi_bench calls it.</summary>
 internal sealed class AllreduceBenchmark<T>(Communicator comm, BenchmarkInfo info, int maxElements)
-    : CollectiveBenchmark<T>(comm, info, maxElements) where T : unmanaged, INumber<T>
+    : CollectiveBenchmark<T, AllreduceAlgorithm>(comm, info, maxElements) where T : unmanaged, INumber<T>
 {
-    private AllreduceAlgorithm _algorithm;
+    protected override void FillInputs(int iteration) => Pattern.Fill(Send.AsSpan(0, Count), Comm.Rank, 0, iteration);
 
-    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<AllreduceAlgorithm>(name);
-
-    protected override void Fill(int iteration)
-    {
-        Pattern.Fill(Send.AsSpan(0, Count), Comm.Rank, 0, iteration);
-        Result.Clear();
-    }
-
-    protected override void Call() => Comm.Allreduce<T>(Send.AsSpan(0, Count), Receive.AsSpan(0, Count), ReduceOp.Sum, _algorithm);
+    protected override void Call() => Comm.Allreduce<T>(Send.AsSpan(0, Count), Receive.AsSpan(0, Count), ReduceOp.Sum, Algorithm);
 
     protected override Mismatch? Verify(int iteration) => Pattern.CheckSum<T>(Result, Comm.Size, 0, iteration);
 

@@ -5,21 +5,13 @@ namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Alltoall; the size is one rank's whole send array (a block for every rank).</summary>
 internal sealed class AlltoallBenchmark<T>(Communicator comm, BenchmarkInfo info, int maxElements)
-    : CollectiveBenchmark<T>(comm, info, maxElements) where T : unmanaged, INumber<T>
+    : CollectiveBenchmark<T, AlltoallAlgorithm>(comm, info, maxElements) where T : unmanaged, INumber<T>
 {
-    private AlltoallAlgorithm _algorithm;
-
-    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<AlltoallAlgorithm>(name);
-
     // Block d of rank r's send array holds r's values at positions d × block …, which is where
     // rank d finds them (block r of its receive array) after the exchange.
-    protected override void Fill(int iteration)
-    {
-        Pattern.Fill(Send.AsSpan(0, Blocks), Comm.Rank, 0, iteration);
-        Result.Clear();
-    }
+    protected override void FillInputs(int iteration) => Pattern.Fill(Send.AsSpan(0, Blocks), Comm.Rank, 0, iteration);
 
-    protected override void Call() => Comm.Alltoall<T>(Send.AsSpan(0, Blocks), Result, _algorithm);
+    protected override void Call() => Comm.Alltoall<T>(Send.AsSpan(0, Blocks), Result, Algorithm);
 
     protected override Mismatch? Verify(int iteration)
     {

@@ -5,19 +5,15 @@ namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Barrier: no data, nothing to check but that every rank gets through.</summary>
 internal sealed class BarrierBenchmark<T>(Communicator comm, BenchmarkInfo info)
-    : CollectiveBenchmark<T>(comm, info, 0) where T : unmanaged, INumber<T>
+    : CollectiveBenchmark<T, BarrierAlgorithm>(comm, info, 0) where T : unmanaged, INumber<T>
 {
-    private BarrierAlgorithm _algorithm;
-
     public override bool Supports(long bytes) => true;
 
-    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<BarrierAlgorithm>(name);
-
-    protected override void Fill(int iteration)
+    protected override void FillInputs(int iteration)
     {
     }
 
-    protected override void Call() => Comm.Barrier(_algorithm);
+    protected override void Call() => Comm.Barrier(Algorithm);
 
     protected override Mismatch? Verify(int iteration) => null;
 

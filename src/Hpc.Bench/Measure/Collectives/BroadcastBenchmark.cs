@@ -5,21 +5,15 @@ namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Bcast from rank 0, in place.</summary>
 internal sealed class BroadcastBenchmark<T>(Communicator comm, BenchmarkInfo info, int maxElements)
-    : CollectiveBenchmark<T>(comm, info, maxElements) where T : unmanaged, INumber<T>
+    : CollectiveBenchmark<T, BroadcastAlgorithm>(comm, info, maxElements) where T : unmanaged, INumber<T>
 {
-    private BroadcastAlgorithm _algorithm;
-
-    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<BroadcastAlgorithm>(name);
-
-    protected override void Fill(int iteration)
+    protected override void FillInputs(int iteration)
     {
         if (IsRoot)
             Pattern.Fill(Result, 0, 0, iteration);
-        else
-            Result.Clear();
     }
 
-    protected override void Call() => Comm.Broadcast(Result, 0, _algorithm);
+    protected override void Call() => Comm.Broadcast(Result, 0, Algorithm);
 
     protected override Mismatch? Verify(int iteration) => Pattern.CheckRank<T>(Result, 0, 0, iteration);
 

@@ -5,19 +5,11 @@ namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Reduce, sum, to rank 0, out of place.</summary>
 internal sealed class ReduceBenchmark<T>(Communicator comm, BenchmarkInfo info, int maxElements)
-    : CollectiveBenchmark<T>(comm, info, maxElements) where T : unmanaged, INumber<T>
+    : CollectiveBenchmark<T, ReduceAlgorithm>(comm, info, maxElements) where T : unmanaged, INumber<T>
 {
-    private ReduceAlgorithm _algorithm;
+    protected override void FillInputs(int iteration) => Pattern.Fill(Send.AsSpan(0, Count), Comm.Rank, 0, iteration);
 
-    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<ReduceAlgorithm>(name);
-
-    protected override void Fill(int iteration)
-    {
-        Pattern.Fill(Send.AsSpan(0, Count), Comm.Rank, 0, iteration);
-        Result.Clear();
-    }
-
-    protected override void Call() => Comm.Reduce<T>(Send.AsSpan(0, Count), Result, ReduceOp.Sum, 0, _algorithm);
+    protected override void Call() => Comm.Reduce<T>(Send.AsSpan(0, Count), Result, ReduceOp.Sum, 0, Algorithm);
 
     protected override Mismatch? Verify(int iteration) => IsRoot ? Pattern.CheckSum<T>(Result, Comm.Size, 0, iteration) : null;
 

@@ -5,24 +5,19 @@ namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Scatter from rank 0; the size is the root's whole array.</summary>
 internal sealed class ScatterBenchmark<T>(Communicator comm, BenchmarkInfo info, int maxElements)
-    : CollectiveBenchmark<T>(comm, info, maxElements) where T : unmanaged, INumber<T>
+    : CollectiveBenchmark<T, ScatterAlgorithm>(comm, info, maxElements) where T : unmanaged, INumber<T>
 {
-    private ScatterAlgorithm _algorithm;
-
-    protected override void SelectAlgorithm(string name) => _algorithm = ParseAlgorithm<ScatterAlgorithm>(name);
-
     // Block s of the root's array holds rank s's values at its own positions.
-    protected override void Fill(int iteration)
+    protected override void FillInputs(int iteration)
     {
         if (IsRoot)
         {
             for (int s = 0; s < Comm.Size; s++)
                 Pattern.Fill(Send.AsSpan(s * Block, Block), s, (long)s * Block, iteration);
         }
-        Result.Clear();
     }
 
-    protected override void Call() => Comm.Scatter<T>(IsRoot ? Send.AsSpan(0, Blocks) : [], Result, 0, _algorithm);
+    protected override void Call() => Comm.Scatter<T>(IsRoot ? Send.AsSpan(0, Blocks) : [], Result, 0, Algorithm);
 
     protected override Mismatch? Verify(int iteration) => Pattern.CheckRank<T>(Result, Comm.Rank, (long)Comm.Rank * Block, iteration);
 

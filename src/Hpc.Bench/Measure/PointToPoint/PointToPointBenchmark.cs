@@ -7,32 +7,23 @@ namespace Hpc.Bench.Measure.PointToPoint;
 /// Shared state of the two-rank benchmarks: ranks 0 and 1 exchange messages, any other rank only
 /// joins the barrier before each size (as in ompi_bench) and reports no time.
 /// </summary>
-internal abstract class PointToPointBenchmark<T> : Benchmark where T : unmanaged, INumber<T>
+internal abstract class PointToPointBenchmark<T> : BufferedBenchmark<T> where T : unmanaged, INumber<T>
 {
     protected const int DataTag = 1;
     protected const int AckTag = 2;
 
-    protected PointToPointBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info)
+    protected PointToPointBenchmark(Communicator comm, BenchmarkInfo info, int maxElements) : base(comm, info, maxElements)
     {
-        Send = new T[maxElements];
-        Receive = new T[maxElements];
     }
-
-    protected T[] Send { get; }
-
-    protected T[] Receive { get; }
-
-    protected int Count { get; private set; }
 
     /// <summary>The other rank of the pair, or −1 on a rank outside it.</summary>
     protected int Partner => Comm.Rank switch { 0 => 1, 1 => 0, _ => -1 };
 
     public override unsafe bool Supports(long bytes) => bytes >= sizeof(T);
 
-    public override unsafe void Prepare(long bytes, string algorithm)
+    public override void Prepare(long bytes, string algorithm)
     {
-        SetBytes(bytes);
-        Count = (int)Math.Min(bytes / sizeof(T), Array.MaxLength);
+        SetSize(bytes);
         if (Partner >= 0)
             Pattern.Fill(Send.AsSpan(0, Count), Comm.Rank, 0, 0);
     }

@@ -17,58 +17,50 @@ namespace Hpc.Collectives.Allreduce;
 /// it, then copied: all ranks get identical bits. Non-powers of two fold first (see
 /// <see cref="PowerOfTwoFold"/>). Any count works, including fewer elements than ranks (blocks may be empty).
 /// </remarks>
-internal static class RabenseifnerAllreduce
+internal sealed class RabenseifnerAllreduce : IPowerOfTwoAlgorithm
 {
-    public static void Run<T>(CollectiveContext context, int tag, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged
+    public static void Run<T>(CollectiveContext context, int tag, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged =>
+        PowerOfTwoFold.Run<T, RabenseifnerAllreduce>(context, tag, data, kernel);
+
+    /// <inheritdoc />
+    public static void RunFolded<T>(CollectiveContext context, int tag, Span<T> data, Span<T> incoming, ReduceKernel<T> kernel, FoldedRanks ranks)
+        where T : unmanaged
     {
-        int size = context.Size;
-        int rank = context.Rank;
-        if (size == 1 || data.IsEmpty)
-            return;
-        int powerOfTwo = 1 << BitOperations.Log2((uint)size);
-        int extra = size - powerOfTwo;
+        (int virtualRank, int powerOfTwo, _) = ranks;
         int count = data.Length;
-        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(count);
-        Span<T> incoming = scratch.Span;
+        int rounds = BitOperations.Log2((uint)powerOfTwo);
+        Span<(int Low, int High)> ranges = stackalloc (int, int)[Math.Max(rounds, 1)];
+        int low = 0;
+        int high = powerOfTwo;
 
-        int virtualRank = PowerOfTwoFold.Enter(context, tag, data, incoming, kernel, extra);
-        if (virtualRank >= 0)
+        // Reduce-scatter by recursive halving over powerOfTwo blocks.
+        for (int round = 0, mask = 1; mask < powerOfTwo; round++, mask <<= 1)
         {
-            int rounds = BitOperations.Log2((uint)powerOfTwo);
-            Span<(int Low, int High)> ranges = stackalloc (int, int)[Math.Max(rounds, 1)];
-            int low = 0;
-            int high = powerOfTwo;
-
-            // Reduce-scatter by recursive halving over powerOfTwo blocks.
-            for (int round = 0, mask = 1; mask < powerOfTwo; round++, mask <<= 1)
-            {
-                int partner = PowerOfTwoFold.RealRank(virtualRank ^ mask, extra);
-                int middle = low + (high - low) / 2;
-                bool lower = (virtualRank & mask) == 0;
-                (int keepLow, int keepHigh) = lower ? (low, middle) : (middle, high);
-                (int giveLow, int giveHigh) = lower ? (middle, high) : (low, middle);
-                Span<T> keep = Range(data, count, powerOfTwo, keepLow, keepHigh);
-                Span<T> received = incoming[..keep.Length];
-                context.SendReceive(partner, Range(data, count, powerOfTwo, giveLow, giveHigh), partner, received, tag);
-                if (lower)
-                    kernel.CombineHigher(keep, received);
-                else
-                    kernel.CombineLower(received, keep);
-                ranges[round] = (low, high);
-                (low, high) = (keepLow, keepHigh);
-            }
-
-            // Allgather by recursive doubling, undoing the halving rounds in reverse.
-            for (int round = rounds - 1, mask = powerOfTwo >> 1; mask > 0; round--, mask >>= 1)
-            {
-                int partner = PowerOfTwoFold.RealRank(virtualRank ^ mask, extra);
-                (int outerLow, int outerHigh) = ranges[round];
-                (int otherLow, int otherHigh) = low == outerLow ? (high, outerHigh) : (outerLow, low);
-                context.SendReceive(partner, Range(data, count, powerOfTwo, low, high), partner, Range(data, count, powerOfTwo, otherLow, otherHigh), tag);
-                (low, high) = (outerLow, outerHigh);
-            }
+            int partner = ranks.RealRank(virtualRank ^ mask);
+            int middle = low + (high - low) / 2;
+            bool lower = (virtualRank & mask) == 0;
+            (int keepLow, int keepHigh) = lower ? (low, middle) : (middle, high);
+            (int giveLow, int giveHigh) = lower ? (middle, high) : (low, middle);
+            Span<T> keep = Range(data, count, powerOfTwo, keepLow, keepHigh);
+            Span<T> received = incoming[..keep.Length];
+            context.SendReceive(partner, Range(data, count, powerOfTwo, giveLow, giveHigh), partner, received, tag);
+            if (lower)
+                kernel.CombineHigher(keep, received);
+            else
+                kernel.CombineLower(received, keep);
+            ranges[round] = (low, high);
+            (low, high) = (keepLow, keepHigh);
         }
-        PowerOfTwoFold.Leave(context, tag, data, extra);
+
+        // Allgather by recursive doubling, undoing the halving rounds in reverse.
+        for (int round = rounds - 1, mask = powerOfTwo >> 1; mask > 0; round--, mask >>= 1)
+        {
+            int partner = ranks.RealRank(virtualRank ^ mask);
+            (int outerLow, int outerHigh) = ranges[round];
+            (int otherLow, int otherHigh) = low == outerLow ? (high, outerHigh) : (outerLow, low);
+            context.SendReceive(partner, Range(data, count, powerOfTwo, low, high), partner, Range(data, count, powerOfTwo, otherLow, otherHigh), tag);
+            (low, high) = (outerLow, outerHigh);
+        }
     }
 
     private static Span<T> Range<T>(Span<T> data, int count, int blocks, int first, int end) =>

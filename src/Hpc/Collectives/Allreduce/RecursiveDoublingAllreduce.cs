@@ -1,4 +1,3 @@
-using System.Numerics;
 using Hpc.Reduction;
 
 namespace Hpc.Collectives.Allreduce;
@@ -22,32 +21,23 @@ namespace Hpc.Collectives.Allreduce;
 /// the odd rank hands the result back.
 /// </para>
 /// </remarks>
-internal static class RecursiveDoublingAllreduce
+internal sealed class RecursiveDoublingAllreduce : IPowerOfTwoAlgorithm
 {
-    public static void Run<T>(CollectiveContext context, int tag, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged
-    {
-        int size = context.Size;
-        int rank = context.Rank;
-        if (size == 1 || data.IsEmpty)
-            return;
-        int powerOfTwo = 1 << BitOperations.Log2((uint)size);
-        int extra = size - powerOfTwo;
-        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(data.Length);
-        Span<T> incoming = scratch.Span;
+    public static void Run<T>(CollectiveContext context, int tag, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged =>
+        PowerOfTwoFold.Run<T, RecursiveDoublingAllreduce>(context, tag, data, kernel);
 
-        int virtualRank = PowerOfTwoFold.Enter(context, tag, data, incoming, kernel, extra);
-        if (virtualRank >= 0)
+    /// <inheritdoc />
+    public static void RunFolded<T>(CollectiveContext context, int tag, Span<T> data, Span<T> incoming, ReduceKernel<T> kernel, FoldedRanks ranks)
+        where T : unmanaged
+    {
+        for (int mask = 1; mask < ranks.PowerOfTwo; mask <<= 1)
         {
-            for (int mask = 1; mask < powerOfTwo; mask <<= 1)
-            {
-                int partner = PowerOfTwoFold.RealRank(virtualRank ^ mask, extra);
-                context.SendReceive(partner, data, partner, incoming, tag);
-                if (partner < rank)
-                    kernel.CombineLower(incoming, data);
-                else
-                    kernel.CombineHigher(data, incoming);
-            }
+            int partner = ranks.RealRank(ranks.VirtualRank ^ mask);
+            context.SendReceive(partner, data, partner, incoming, tag);
+            if (partner < context.Rank)
+                kernel.CombineLower(incoming, data);
+            else
+                kernel.CombineHigher(data, incoming);
         }
-        PowerOfTwoFold.Leave(context, tag, data, extra);
     }
 }

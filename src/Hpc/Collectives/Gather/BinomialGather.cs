@@ -16,12 +16,11 @@ internal static class BinomialGather
         int size = context.Size;
         int rank = context.Rank;
         int block = send.Length;
-        int relative = Blocks.Mod(rank - root, size);
-        int subtree = relative == 0 ? size : Math.Min(relative & -relative, size - relative);
-        if (subtree == 1)
+        var tree = new BinomialTree(rank, root, size);
+        if (tree.Subtree == 1)
         {
-            if (relative != 0)
-                context.Send((relative - (relative & -relative) + root) % size, tag, send);
+            if (tree.Relative != 0)
+                context.Send(tree.Parent, tag, send);
             else
                 send.CopyTo(receive);
             return;
@@ -29,21 +28,21 @@ internal static class BinomialGather
 
         // Blocks are collected in relative-rank order; only a root other than 0 must rotate them.
         bool direct = rank == root && root == 0;
-        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(direct ? 0 : subtree * block);
+        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(direct ? 0 : tree.Subtree * block);
         Span<T> collected = direct ? receive[..(size * block)] : scratch.Span;
         send.CopyTo(collected);
         for (int mask = 1; mask < size; mask <<= 1)
         {
-            if ((relative & mask) != 0)
+            if ((tree.Relative & mask) != 0)
             {
-                context.Send((relative - mask + root) % size, tag, (ReadOnlySpan<T>)collected);
+                context.Send(tree.Parent, tag, (ReadOnlySpan<T>)collected);
                 return;
             }
-            int child = relative + mask;
+            int child = tree.Relative + mask;
             if (child < size)
             {
                 int blocks = Math.Min(mask, size - child);
-                context.Receive((child + root) % size, tag, collected.Slice(mask * block, blocks * block));
+                context.Receive(tree.RealRank(child), tag, collected.Slice(mask * block, blocks * block));
             }
         }
         if (!direct)

@@ -10,6 +10,13 @@ namespace Hpc.Collectives.Gather;
 /// </summary>
 internal static unsafe class LinearGather
 {
+    /// <summary>MPI_Gather's case: every rank sends as many elements, packed at the root in rank order.</summary>
+    public static void Run<T>(CollectiveContext context, int tag, ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
+    {
+        int[] counts = Blocks.Uniform(context.Size, send.Length);
+        Run(context, tag, send, receive, counts, Blocks.Packed(counts), root);
+    }
+
     /// <remarks>
     /// <para><paramref name="counts"/>: Elements from each rank; read at the root only.</para>
     /// <para><paramref name="displacements"/>: Where each rank's block starts in <paramref name="receive"/>; read at the root only.</para>

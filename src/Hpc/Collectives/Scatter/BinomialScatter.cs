@@ -16,20 +16,18 @@ internal static class BinomialScatter
         int size = context.Size;
         int rank = context.Rank;
         int block = receive.Length;
-        int relative = Blocks.Mod(rank - root, size);
-        int subtree = relative == 0 ? size : Math.Min(relative & -relative, size - relative);
-        int lowBit = relative & -relative;
-        if (subtree == 1 && relative != 0)
+        var tree = new BinomialTree(rank, root, size);
+        if (tree.Subtree == 1 && tree.Relative != 0)
         {
-            context.Receive((relative - lowBit + root) % size, tag, receive);
+            context.Receive(tree.Parent, tag, receive);
             return;
         }
 
         // The root lays the blocks out in relative-rank order (a rotation, unless root is 0).
-        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(relative == 0 && root == 0 ? 0 : subtree * block);
+        using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(tree.Relative == 0 && root == 0 ? 0 : tree.Subtree * block);
         ReadOnlySpan<T> blocks;
         int mask;
-        if (relative == 0)
+        if (tree.Relative == 0)
         {
             if (root == 0)
             {
@@ -49,16 +47,16 @@ internal static class BinomialScatter
         }
         else
         {
-            context.Receive((relative - lowBit + root) % size, tag, scratch.Span);
+            context.Receive(tree.Parent, tag, scratch.Span);
             blocks = scratch.Span;
-            mask = lowBit;
+            mask = tree.LowBit;
         }
 
         for (mask >>= 1; mask > 0; mask >>= 1)
         {
-            int child = relative + mask;
+            int child = tree.Relative + mask;
             if (child < size)
-                context.Send((child + root) % size, tag, blocks.Slice(mask * block, Math.Min(mask, size - child) * block));
+                context.Send(tree.RealRank(child), tag, blocks.Slice(mask * block, Math.Min(mask, size - child) * block));
         }
         blocks[..block].CopyTo(receive);
     }

@@ -9,6 +9,13 @@ namespace Hpc.Collectives.Scatter;
 /// </summary>
 internal static unsafe class LinearScatter
 {
+    /// <summary>MPI_Scatter's case: every rank receives as many elements, its block of the root's packed buffer.</summary>
+    public static void Run<T>(CollectiveContext context, int tag, ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
+    {
+        int[] counts = Blocks.Uniform(context.Size, receive.Length);
+        Run(context, tag, send, counts, Blocks.Packed(counts), receive, root);
+    }
+
     /// <remarks>
     /// <para><paramref name="counts"/>: Elements for each rank; read at the root only.</para>
     /// <para><paramref name="displacements"/>: Where each rank's block starts in <paramref name="send"/>; read at the root only.</para>
