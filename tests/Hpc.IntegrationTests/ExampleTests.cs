@@ -99,6 +99,19 @@ public class ExampleTests
     }
 
     [Fact]
+    public void SharedArrayHoldsOneCopyPerHostWhereBroadcastHoldsOnePerRank()
+    {
+        MpirunResult result = RunExample("SharedArray", "64");
+
+        Match final = FinalLine(result,
+            @"^shared-array: (\d+) ranks on one host, 64 MiB array: one copy per host \+\d+ MiB Pss \((\d+\.\d+)x the array\), a copy per rank \+\d+ MiB \((\d+\.\d+)x\); results identical$");
+        Assert.Equal(Np, int.Parse(final.Groups[1].Value, CultureInfo.InvariantCulture));
+        // Pss summed over the host's ranks grows by about one array when they share it, by about Np arrays when each has its own.
+        Assert.InRange(Number(final, 2), 0.9, 1.5);
+        Assert.InRange(Number(final, 3), Np - 0.5, Np + 1.0);
+    }
+
+    [Fact]
     public void AmdahlPrintsTheMeasuredSpeedupBesideTheBound()
     {
         MpirunResult result = RunExample("Amdahl", "--serial", "0.2");

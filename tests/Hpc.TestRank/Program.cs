@@ -151,11 +151,44 @@ switch (scenario)
         else
             Thread.Sleep(Timeout.Infinite);
         break;
+    case "shared-array":
+        SharedArrays(world, holdUntilKilled: args.Length > 1 && args[1] == "hold");
+        break;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'");
         return 2;
 }
 return 0;
+
+// Shared arrays between processes: slices written by every rank and read by all after a fence,
+// a broadcast once per host; then each rank looks for the job's host-block files in /dev/shm
+// (there must be none: unlinked once mapped) and prints "rank R pid P array-files N". With
+// "hold" the ranks then wait in a barrier for the test to SIGKILL one of them.
+static void SharedArrays(Communicator world, bool holdUntilKilled)
+{
+    using Hpc.Tasks.SharedArray<long> array = world.AllocateShared<long>(100_000 + world.Rank);
+    for (int i = 0; i < array.LocalLength; i++)
+        array.Local[i] = world.Rank * 1_000_000L + i;
+    array.Fence();
+    for (int r = 0; r < array.Host.Size; r++)
+    {
+        Span<long> slice = array.SliceOf(r);
+        int worldRank = (int)(slice[0] / 1_000_000);
+        Check(slice.Length == 100_000 + worldRank && slice[^1] == worldRank * 1_000_000L + slice.Length - 1, $"slice of host rank {r}");
+    }
+    using Hpc.Tasks.SharedReadOnlyArray<int> copy = world.BroadcastShared<int>(world.Rank == 0 ? [.. Enumerable.Range(0, 3_000_000)] : [], root: 0);
+    for (int i = 0; i < copy.Length; i += 4099)
+        Check(copy.Span[i] == i, $"broadcast element {i} = {copy.Span[i]}");
+    string job = System.Environment.GetEnvironmentVariable("HPC_JOB_ID")!;
+    int files = Directory.GetFiles("/dev/shm", $"hpc-{job}-*-array*").Length;
+    world.Barrier();
+    Console.WriteLine($"rank {world.Rank} pid {System.Environment.ProcessId} array-files {files}");
+    if (holdUntilKilled)
+        Thread.Sleep(Timeout.Infinite);   // the test kills one rank; the launcher ends the others
+    world.Barrier();
+    if (world.Rank == 0)
+        Console.WriteLine($"shared arrays ok: {world.Size} ranks, {array.Length} elements on this host");
+}
 
 // The node-aware collectives on a job across hosts (they are Auto's choice there): every
 // result checked, small and multi-segment sizes, several roots, both algorithm families.

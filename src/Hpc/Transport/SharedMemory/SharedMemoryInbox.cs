@@ -37,6 +37,13 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     /// <summary>The file name of a rank's inbox: it carries the job id and the rank.</summary>
     public static string PathFor(string jobId, int rank) => $"/dev/shm/hpc-{jobId}-{rank}";
 
+    /// <summary>
+    /// The file of a shared array's host block (Hpc.Tasks.SharedArray): created by the host's
+    /// leader, <paramref name="serial"/> numbering its blocks; same prefix as the inboxes, so
+    /// mpirun's clean-up at job end (<c>hpc-&lt;jobid&gt;*</c>) takes it too.
+    /// </summary>
+    public static string HostBlockPathFor(string jobId, int leaderWorldRank, long serial) => $"{PathFor(jobId, leaderWorldRank)}-array{serial}";
+
     /// <summary>Size of an inbox for a world of <paramref name="worldSize"/>.</summary>
     public static long SegmentBytes(int worldSize, long ringBytes) => RingsOffset + worldSize * SpscRing.SlotBytes(ringBytes);
 

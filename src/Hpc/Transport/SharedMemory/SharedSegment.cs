@@ -28,8 +28,14 @@ internal sealed unsafe class SharedSegment : IDisposable
     public byte* Pointer => _pointer;
 
     /// <summary>Creates a new zero-filled segment; fails if the file exists.</summary>
+    /// <param name="path">The file, under /dev/shm.</param>
+    /// <param name="size">Its size in bytes.</param>
+    /// <param name="reserve">
+    /// Allocate every page now (fallocate): a full /dev/shm then fails here with an IOException
+    /// instead of killing with SIGBUS whichever process first touches a page that cannot be had.
+    /// </param>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static SharedSegment Create(string path, long size)
+    public static SharedSegment Create(string path, long size, bool reserve = false)
     {
         var stream = new FileStream(path, new FileStreamOptions
         {
@@ -37,6 +43,7 @@ internal sealed unsafe class SharedSegment : IDisposable
             Access = FileAccess.ReadWrite,
             Share = FileShare.ReadWrite,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            PreallocationSize = reserve ? size : 0,
         });
         try
         {
