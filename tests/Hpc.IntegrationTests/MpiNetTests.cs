@@ -12,7 +12,7 @@ public class MpiNetTests
     private static readonly string[] Areas =
     [
         "environment", "operations", "point-to-point", "serialized point-to-point", "non-blocking",
-        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "topologies", "attributes", "finalize",
+        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "topologies", "attributes", "unsafe", "finalize",
     ];
 
     [Theory]
