@@ -334,6 +334,6 @@ namespace MPI
         // ================================================================== barrier
 
         /// <summary>Waits until every process of the communicator has called Barrier (MPI_Barrier).</summary>
-        public void Barrier() => Comm.Barrier();
+        public virtual void Barrier() => Comm.Barrier();
     }
 }

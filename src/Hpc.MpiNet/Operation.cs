@@ -52,6 +52,14 @@ namespace MPI
         public ReductionOperation<T> Delegate { get; }
 
         /// <summary>
+        /// Accepted for MPI.NET compatibility and otherwise unused: MPI.NET chose here between
+        /// run-time generated and marshalled native MPI operations for user reductions; Hpc runs every
+        /// <see cref="ReductionOperation{T}"/> as a managed delegate inside its own algorithms, so
+        /// there is nothing to choose. Default true, as in MPI.NET.
+        /// </summary>
+        public static bool UseGeneratedUserOps = true;
+
+        /// <summary>
         /// The Hpc operation the collectives run for <see cref="Delegate"/>: a built-in when the
         /// delegate is one of this class's properties and Hpc reduces <typeparamref name="T"/>
         /// natively, otherwise null (the delegate itself is used, in rank order).

@@ -12,7 +12,7 @@ public class MpiNetTests
     private static readonly string[] Areas =
     [
         "environment", "operations", "point-to-point", "serialized point-to-point", "non-blocking",
-        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "topologies", "attributes", "finalize",
+        "communicators and groups", "collectives", "reductions", "serialized collectives", "serializer errors", "topologies", "attributes", "unsafe", "finalize",
     ];
 
     [Theory]
@@ -36,6 +36,34 @@ public class MpiNetTests
         MpirunResult result = Mpirun.Run(["-np", np.ToString(), MpiNetRank, "disposal"], Limit);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"mpinet disposal ok: {np} ranks", result.Stdout);
+    }
+
+    /// <summary>
+    /// MPI.NET's own Tests/IntercommunicatorTest, compiled unchanged (tests/MpiNetUpstream): the
+    /// even world ranks against the odd ones. It prints one "Passed == …" line per check (most of
+    /// them only print), so every line is looked at, not just the exit code.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void MpiNetsIntercommunicatorTestPasses(int np)
+    {
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), Upstream("IntercommunicatorTest")], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] verdicts = result.StdoutLines.Where(l => l.Contains("Passed == ", StringComparison.Ordinal)).ToArray();
+        Assert.True(verdicts.Length == 35, $"{verdicts.Length} verdicts, 35 expected\n{result}");
+        Assert.All(verdicts, l => Assert.Contains("Passed == True", l));
+    }
+
+    /// <summary>MPI.NET's own Tests/EnvironmentDisposalThrowsTest, compiled unchanged: a second Run after the first finalized throws.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MpiNetsEnvironmentDisposalThrowsTestPasses(int np)
+    {
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), Upstream("EnvironmentDisposalThrowsTest")], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     [Fact]
@@ -87,6 +115,8 @@ public class MpiNetTests
     }
 
     private static string MpiNetRank => Dll("tests/Hpc.MpiNetRank", "Hpc.MpiNetRank");
+
+    private static string Upstream(string name) => Dll("tests/MpiNetUpstream/" + name, "MpiNetUpstream." + name);
 
     private static string Example(string name) => Dll("examples/MpiNet/" + name, "MpiNet." + name);
 

@@ -51,6 +51,7 @@ MPI.Environment.Run(ref args, world =>
     Areas.Run("serializer errors", world, SerializerErrorChecks.Run);
     Areas.Run("topologies", world, TopologyChecks.Run);
     Areas.Run("attributes", world, AttributeChecks.Run);
+    Areas.Run("unsafe", world, UnsafeChecks.Run);
 });
 
 Check.True(MPI.Environment.Finalized, "Finalized after Environment.Run");

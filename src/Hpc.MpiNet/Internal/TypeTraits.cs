@@ -39,5 +39,5 @@ internal static class RuntimeTypeTraits
         return size > 0 ? size : null;
     }
 
-    private static int SizeOf<T>() => TypeTraits<T>.IsUnmanaged ? Unsafe.SizeOf<T>() : 0;
+    private static int SizeOf<T>() => TypeTraits<T>.IsUnmanaged ? System.Runtime.CompilerServices.Unsafe.SizeOf<T>() : 0;
 }

@@ -55,7 +55,7 @@ public sealed class JsonObjectSerializer : ISerializer
         ArgumentNullException.ThrowIfNull(stream);
         if (typeof(T) == typeof(string))
         {
-            string? text = Unsafe.As<T, string?>(ref value);
+            string? text = System.Runtime.CompilerServices.Unsafe.As<T, string?>(ref value);
             stream.WriteByte(text is null ? NullString : Utf8String);
             if (text is not null)
                 stream.Write(Encoding.UTF8.GetBytes(text));
@@ -81,7 +81,7 @@ public sealed class JsonObjectSerializer : ISerializer
             {
                 throw new JsonException("the message does not hold a string (was it sent with another type?)");
             }
-            return Unsafe.As<string?, T>(ref text);
+            return System.Runtime.CompilerServices.Unsafe.As<string?, T>(ref text);
         }
         return JsonSerializer.Deserialize<T>(stream, Options)!;
     }
