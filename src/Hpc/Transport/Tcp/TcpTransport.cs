@@ -100,9 +100,7 @@ internal sealed class TcpTransport : IDisposable
         try
         {
             ConnectWithoutAsyncEngine(socket, address, token);
-            socket.ReceiveTimeout = 30_000;
-            TcpHandshake.Connect(socket, secret, myRank, peer);
-            socket.ReceiveTimeout = 0;
+            TcpHandshake.Connect(socket, secret, myRank, peer, TimeSpan.FromSeconds(30));
             return socket;
         }
         catch (Exception e)
@@ -136,7 +134,6 @@ internal sealed class TcpTransport : IDisposable
         int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
         if (error != 0)
             throw new SocketException(error);
-        socket.Blocking = true;
     }
 
     private void AcceptPeers(int expected, ConcurrentDictionary<int, Socket> accepted, string secret, int myRank, int size, CancellationToken token)
@@ -146,11 +143,9 @@ internal sealed class TcpTransport : IDisposable
             Socket socket = _listener.AcceptAsync(token).AsTask().GetAwaiter().GetResult();
             try
             {
-                socket.ReceiveTimeout = 10_000;
-                int peer = TcpHandshake.Accept(socket, secret, myRank, size);
+                int peer = TcpHandshake.Accept(socket, secret, myRank, size, TimeSpan.FromSeconds(10));
                 if (peer < myRank || !accepted.TryAdd(peer, socket))
                     throw new TcpHandshake.AuthenticationFailedException($"unexpected second connection from rank {peer}");
-                socket.ReceiveTimeout = 0;
             }
             catch (Exception e) when (e is TcpHandshake.AuthenticationFailedException or SocketException or IOException)
             {
