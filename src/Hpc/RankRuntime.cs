@@ -277,6 +277,44 @@ internal sealed class RankRuntime : IDisposable
         return runtimes;
     }
 
+    /// <summary>
+    /// Builds <paramref name="size"/> ranks in this process linked by real loopback TCP sockets
+    /// (the full mesh, handshake and all, each rank with its own messaging layer, background
+    /// readers and poll(2) sleeps), so the TCP transport's large-message path can be tested with
+    /// ranks as threads. Dispose every runtime afterwards: that closes the sockets.
+    /// </summary>
+    public static RankRuntime[] CreateTcpWorld(int size, long eagerLimit = DefaultEagerLimit, Action<string>? log = null)
+    {
+        log ??= static _ => { };
+        var options = new RuntimeOptions { EagerLimit = eagerLimit };
+        var engines = new Messenger[size];
+        var transports = new TcpTransport[size];
+        for (int r = 0; r < size; r++)
+        {
+            engines[r] = new Messenger(r, new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds));
+            transports[r] = TcpTransport.Listen(System.Net.IPAddress.Loopback, log);
+        }
+        string[] endpoints = [.. transports.Select(t => t.Endpoint)];
+        bool[] needsTcp = [.. Enumerable.Repeat(true, size)];
+        string secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        // Every rank connects to the lower ones while accepting the higher ones: all at once.
+        Task<IPeerLink?[]>[] wiring = [.. Enumerable.Range(0, size).Select(r => Task.Factory.StartNew(
+            () => transports[r].ConnectAll(endpoints, needsTcp, r, secret, engines[r], engines[r].Progress, eagerLimit, TimeSpan.FromSeconds(30)),
+            TaskCreationOptions.LongRunning))];
+        Task.WaitAll(wiring);
+        var runtimes = new RankRuntime[size];
+        string[] hosts = [.. Enumerable.Repeat("localhost", size)];
+        for (int r = 0; r < size; r++)
+        {
+            IPeerLink[] links = [.. wiring[r].Result.Select((link, peer) => link ?? new InProcessLink(engines[r], r, long.MaxValue))];
+            var job = new JobEnvironment(r, size, r, size, null, "in-process-tcp", null);
+            var runtime = new RankRuntime(r, size, engines[r], links, hosts, job, options, null, null);
+            engines[r].Progress.ArrivalSignal = runtime._pollingSignal = CreatePollingSignal(options, links, null);
+            runtimes[r] = runtime;
+        }
+        return runtimes;
+    }
+
     /// <summary>Ends the whole job with <paramref name="code"/> (MPI_Abort).</summary>
     public void Abort(int code, string reason)
     {

@@ -132,6 +132,12 @@ public class Request
     /// <summary>True when <see cref="AdvanceWhileWaiting"/> has something to do.</summary>
     internal virtual bool HasWorkForWaiter => false;
 
+    /// <summary>
+    /// True when <see cref="AdvanceWhileWaiting"/> needs no background readers unless it actually
+    /// waits for room (its link then starts them itself, see <see cref="IPeerLink.StartsReadersWhenBlocked"/>).
+    /// </summary>
+    internal virtual bool AdvancesWithoutReaders => false;
+
     internal void Pin(MemoryHandle pin) => _pin = pin;
 
     internal void Complete(Status status) => Finish(status, null);

@@ -19,6 +19,30 @@ internal static class InProcessWorld
         bool checkCollectives = false, InProcessCopies copies = InProcessCopies.None, string[]? hosts = null)
     {
         RankRuntime[] runtimes = RankRuntime.CreateInProcessWorld(size, eagerLimit, checkCollectives, copies, hosts);
+        RunOn(runtimes, body, timeout);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on every rank of a world whose ranks are threads linked by real
+    /// loopback TCP sockets (<see cref="RankRuntime.CreateTcpWorld"/>); the sockets are closed after.
+    /// </summary>
+    public static void RunOverTcp(int size, Action<Communicator> body, long eagerLimit = RankRuntime.DefaultEagerLimit, TimeSpan? timeout = null)
+    {
+        RankRuntime[] runtimes = RankRuntime.CreateTcpWorld(size, eagerLimit);
+        try
+        {
+            RunOn(runtimes, body, timeout);
+        }
+        finally
+        {
+            foreach (RankRuntime runtime in runtimes)
+                runtime.Dispose();
+        }
+    }
+
+    private static void RunOn(RankRuntime[] runtimes, Action<Communicator> body, TimeSpan? timeout)
+    {
+        int size = runtimes.Length;
         var failures = new Exception?[size];
         var threads = new Thread[size];
         for (int r = 0; r < size; r++)

@@ -22,6 +22,13 @@ internal interface IPeerLink : IDisposable
     /// </summary>
     bool Poll() => false;
 
+    /// <summary>
+    /// True when a send that has to wait for room tells the engine itself
+    /// (<see cref="ProgressEngine.BeginBlockedSend"/>), so a thread writing bulk data keeps
+    /// the background readers parked until it really waits.
+    /// </summary>
+    bool StartsReadersWhenBlocked => false;
+
     /// <summary>Largest rendezvous data chunk sent in one frame on this link.</summary>
     long MaxChunkBytes => RendezvousProtocol.ChunkBytes;
 

@@ -62,6 +62,8 @@ internal sealed unsafe class SendRequest : Request
 
     internal override bool HasWorkForWaiter => Volatile.Read(ref _state) == 1;
 
+    internal override bool AdvancesWithoutReaders => Engine?.LinkTo(DestinationWorldRank).StartsReadersWhenBlocked == true;
+
     internal override long ProgressMark => Volatile.Read(ref _state) + Volatile.Read(ref _partsLeft) * 4;
 
     /// <summary>A blocked sender writes its own data once cleared, instead of waiting for a pool thread.</summary>

@@ -60,7 +60,8 @@ internal sealed class ProgressEngine
     {
         lock (_spinLock)
         {
-            if (_spinners++ == 0)
+            // A send blocked inside a frame still needs the readers, spinner or not.
+            if (_spinners++ == 0 && _blockedSends == 0)
                 _backgroundWanted.Reset();
         }
     }
@@ -120,17 +121,32 @@ internal sealed class ProgressEngine
     /// A thread waits for room to send in the middle of a frame and cannot read meanwhile: the
     /// background readers must keep reading, or two ranks filling each other's sockets would stall.
     /// </summary>
+    /// <remarks>
+    /// The blocked thread may itself be counted as a spinner (a waiter writing its own large
+    /// message, <see cref="IPeerLink.StartsReadersWhenBlocked"/>), so the readers start whether
+    /// or not someone spins, and do not defer to spinners until every blocked send has ended.
+    /// </remarks>
     public void BeginBlockedSend()
     {
-        Interlocked.Increment(ref _blockedSends);
-        RequestBackgroundProgress();
+        lock (_spinLock)
+        {
+            _blockedSends++;
+            _backgroundWanted.Set();
+        }
     }
 
-    /// <summary>Ends <see cref="BeginBlockedSend"/>.</summary>
-    public void EndBlockedSend() => Interlocked.Decrement(ref _blockedSends);
+    /// <summary>Ends <see cref="BeginBlockedSend"/>; with the last one, readers park again if someone spins (the spinner reads).</summary>
+    public void EndBlockedSend()
+    {
+        lock (_spinLock)
+        {
+            if (--_blockedSends == 0 && _spinners > 0)
+                _backgroundWanted.Reset();
+        }
+    }
 
-    /// <summary>True while some thread spins on this rank's links (it reads them itself).</summary>
-    public bool SomeoneSpins => Volatile.Read(ref _spinners) > 0;
+    /// <summary>True while some thread spins on this rank's links (it reads them itself) and no send is blocked inside a frame.</summary>
+    public bool SomeoneSpins => Volatile.Read(ref _spinners) > 0 && Volatile.Read(ref _blockedSends) == 0;
 
     /// <summary>
     /// Wakes a parked background reader so it sees that its transport is stopping; without it

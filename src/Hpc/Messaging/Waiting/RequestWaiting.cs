@@ -112,6 +112,13 @@ internal static class RequestWaiting
     /// </summary>
     private static void AdvanceOutsideSpin(Request request, ProgressEngine engine)
     {
+        // A TCP link starts the readers itself once its socket is full: waking them for every
+        // large send cost a thread wake-up and a poll(2) wake per message.
+        if (request.AdvancesWithoutReaders)
+        {
+            request.AdvanceWhileWaiting();
+            return;
+        }
         engine.ExitSpin(gaveUp: true);
         try
         {

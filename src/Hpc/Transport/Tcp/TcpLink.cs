@@ -54,6 +54,9 @@ internal sealed class TcpLink : IPeerLink
     /// <inheritdoc />
     public long EagerLimit { get; }
 
+    /// <inheritdoc />
+    public bool StartsReadersWhenBlocked => true;
+
     /// <summary>The socket's descriptor for a thread that sleeps in poll(2) until data arrives; -1 once the link is dead (poll skips it).</summary>
     public int PollDescriptor => _dead ? -1 : (int)_socket.SafeHandle.DangerousGetHandle();
 
