@@ -39,6 +39,7 @@ internal sealed class RankRuntime : IDisposable
 
     private readonly SharedMemoryInbox? _inbox;
     private PollingArrivalSignal? _pollingSignal;
+    private DirectLaunchHost? _directHost;
 
     private RankRuntime(int worldRank, int worldSize, Messenger engine, IPeerLink[] links,
         string[] hosts, JobEnvironment job, RuntimeOptions options, RendezvousClient? control, SharedMemoryInbox? inbox)
@@ -93,25 +94,39 @@ internal sealed class RankRuntime : IDisposable
     {
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
-        string host = WireUp.HostName(options);
+        string host = options.HostName ?? job.NodeName ?? WireUp.HostName(options);
         var engine = new Messenger(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
         if (!job.IsLaunched)
             return new RankRuntime(0, 1, engine, [new InProcessLink(engine, job.Rank, long.MaxValue)], [host], job, options, null, null);
 
-        RendezvousClient control = RendezvousClient.Connect(job, WireUp.Timeout);
+        // Direct launch (srun, env://): rank 0 hosts the rendezvous mpirun would have.
+        DirectLaunchHost? directHost = job.HostsRendezvous ? DirectLaunchHost.Start(job, options.Verbose) : null;
+        RendezvousClient control;
         WiredLinks wired;
         try
         {
+            control = RendezvousClient.Connect(job, WireUp.Timeout);
+        }
+        catch
+        {
+            directHost?.Dispose();
+            throw;
+        }
+        try
+        {
+            if (job.BindsWhereCoordinatorIsReached && control.LocalAddress is { } reached)
+                options = options with { BindAddress = reached.IsIPv4MappedToIPv6 ? reached.MapToIPv4() : reached };
             wired = WireUp.Connect(job, options, host, engine, control);
         }
         catch
         {
             control.Dispose();
+            directHost?.Dispose();
             throw;
         }
         SharedMemoryInbox? inbox = wired.Inbox;
         engine.Waiting.ShareCores(Math.Max(job.LocalSize, wired.RanksSharingCores));
-        var runtime = new RankRuntime(job.Rank, job.Size, engine, wired.Links, wired.Hosts, job, options, control, inbox);
+        var runtime = new RankRuntime(job.Rank, job.Size, engine, wired.Links, wired.Hosts, job, options, control, inbox) { _directHost = directHost };
         try
         {
             runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, wired.Links, engine) : null;
@@ -153,6 +168,7 @@ internal sealed class RankRuntime : IDisposable
                 link.Dispose();
             runtime._pollingSignal?.Dispose();
             control.Dispose();
+            directHost?.Dispose();
             throw;
         }
     }
@@ -372,5 +388,7 @@ internal sealed class RankRuntime : IDisposable
             link.Dispose();
         _pollingSignal?.Dispose();
         _control?.Dispose();
+        _directHost?.WaitForOthers();
+        _directHost?.Dispose();
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Hpc.Bootstrap;
 
 namespace Hpc.Launcher;
 
@@ -56,114 +56,31 @@ internal static class SlurmAllocation
         return (hosts.ToList(), tasks);
     }
 
-    /// <summary>
-    /// Expands Slurm's compressed host list: <c>node[01-03,07]</c> is node01, node02, node03,
-    /// node07; <c>a[1-2],b3</c> is a1, a2, b3. A range keeps the width of its lower bound
-    /// (<c>[08-10]</c> is 08, 09, 10); several bracket groups in one name multiply out.
-    /// </summary>
+    /// <summary>Expands Slurm's compressed host list (<see cref="SlurmHostList.Expand"/>).</summary>
     /// <exception cref="UsageException">The list is malformed.</exception>
     public static IReadOnlyList<string> ExpandNodeList(string list)
     {
-        var result = new List<string>();
-        foreach (string name in SplitTopLevel(list, list))
-            result.AddRange(ExpandName(name, list));
-        return result;
+        try
+        {
+            return SlurmHostList.Expand(list, NodeListVariable);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
-    /// <summary>Expands <c>2(x3),1</c> to 2, 2, 2, 1.</summary>
+    /// <summary>Expands <c>2(x3),1</c> to 2, 2, 2, 1 (<see cref="SlurmHostList.ExpandTasksPerNode"/>).</summary>
     /// <exception cref="UsageException">The text is malformed.</exception>
     public static IReadOnlyList<int> ExpandTasksPerNode(string text)
     {
-        var result = new List<int>();
-        UsageException Bad() => new($"{TasksPerNodeVariable}='{text}' is malformed (expected e.g. 2(x3),1)");
-        foreach (string part in text.Split(','))
+        try
         {
-            string item = part.Trim();
-            int repeat = 1;
-            int paren = item.IndexOf('(');
-            if (paren >= 0)
-            {
-                if (!item.EndsWith(')') || item.Length < paren + 4 || item[paren + 1] != 'x'
-                    || !int.TryParse(item.AsSpan(paren + 2, item.Length - paren - 3), NumberStyles.None, CultureInfo.InvariantCulture, out repeat)
-                    || repeat < 1)
-                    throw Bad();
-                item = item[..paren];
-            }
-            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
-                throw Bad();
-            for (int i = 0; i < repeat; i++)
-                result.Add(count);
+            return SlurmHostList.ExpandTasksPerNode(text, TasksPerNodeVariable);
         }
-        return result;
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
-
-    /// <summary>Splits at commas outside brackets.</summary>
-    private static List<string> SplitTopLevel(string text, string whole)
-    {
-        var parts = new List<string>();
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (c == '[')
-                depth++;
-            else if (c == ']' && --depth < 0)
-                throw Malformed(whole);
-            else if (c == ',' && depth == 0)
-            {
-                parts.Add(text[start..i]);
-                start = i + 1;
-            }
-        }
-        if (depth != 0)
-            throw Malformed(whole);
-        parts.Add(text[start..]);
-        foreach (string part in parts)
-        {
-            if (part.Trim().Length == 0)
-                throw Malformed(whole);
-        }
-        return [.. parts.Select(p => p.Trim())];
-    }
-
-    private static IEnumerable<string> ExpandName(string name, string whole)
-    {
-        int open = name.IndexOf('[');
-        if (open < 0)
-            return [name];
-        int close = name.IndexOf(']', open);
-        if (close < 0)
-            throw Malformed(whole);
-        string prefix = name[..open];
-        string ranges = name[(open + 1)..close];
-        string suffix = name[(close + 1)..];
-
-        var values = new List<string>();
-        foreach (string range in ranges.Split(','))
-        {
-            int dash = range.IndexOf('-');
-            string low = dash < 0 ? range : range[..dash];
-            string high = dash < 0 ? range : range[(dash + 1)..];
-            if (!IsDigits(low) || !IsDigits(high)
-                || !long.TryParse(low, NumberStyles.None, CultureInfo.InvariantCulture, out long from)
-                || !long.TryParse(high, NumberStyles.None, CultureInfo.InvariantCulture, out long to)
-                || to < from || to - from > 100_000)
-                throw Malformed(whole);
-            for (long n = from; n <= to; n++)
-                values.Add(n.ToString(CultureInfo.InvariantCulture).PadLeft(low.Length, '0'));
-        }
-        var expanded = new List<string>();
-        foreach (string value in values)
-        {
-            foreach (string rest in ExpandName(suffix, whole))
-                expanded.Add(new StringBuilder(prefix).Append(value).Append(rest).ToString());
-        }
-        return expanded;
-    }
-
-    private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
-
-    private static UsageException Malformed(string list) =>
-        new($"{NodeListVariable}='{list}' is not a Slurm host list (expected e.g. node[01-03,07])");
 }

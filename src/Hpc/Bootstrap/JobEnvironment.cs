@@ -42,15 +42,35 @@ public sealed record JobEnvironment(
     /// <summary>Path of a tuning file written by <c>hpc-bench tune</c> (<c>HPC_TUNE_FILE</c>).</summary>
     public const string TuningFileVariable = "HPC_TUNE_FILE";
 
-    /// <summary>True when the process was started by the launcher (a rendezvous address is set).</summary>
+    /// <summary>True when the process was started by the launcher or directly by another one (a rendezvous address is set).</summary>
     public bool IsLaunched => RendezvousAddress is not null;
+
+    /// <summary>
+    /// Where a directly launched rank's identity came from (a Slurm step, <c>HPC_COORDINATOR</c>),
+    /// for error messages; null under mpirun and for a singleton (<see cref="DirectLaunch"/>).
+    /// </summary>
+    public string? DirectLaunchSource { get; init; }
+
+    /// <summary>True when this rank hosts the job's rendezvous itself: rank 0 of a direct launch.</summary>
+    public bool HostsRendezvous => DirectLaunchSource is not null && Rank == 0;
+
+    /// <summary>The host name the external launcher placed this rank on (Slurm's <c>SLURMD_NODENAME</c>); null: the options' or the machine's.</summary>
+    public string? NodeName { get; init; }
+
+    /// <summary>
+    /// True when the rank's TCP listener should bind to the address its connection to the
+    /// coordinator left from (direct launch without <c>HPC_BIND_ADDRESS</c>): an address of this
+    /// host on the network the job's ranks share.
+    /// </summary>
+    public bool BindsWhereCoordinatorIsReached { get; init; }
 
     /// <summary>The contract of a process started alone: rank 0 of 1, no rendezvous.</summary>
     public static JobEnvironment Singleton { get; } =
         new(0, 1, 0, 1, null, "singleton-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), null);
 
     /// <summary>
-    /// Reads the contract from the process environment.
+    /// Reads the contract from the process environment: mpirun's variables, else a direct
+    /// launch's (<see cref="DirectLaunch"/>: a Slurm step or <c>HPC_COORDINATOR</c>), else a singleton.
     /// </summary>
     /// <exception cref="InvalidOperationException">A variable is present but malformed; the message names it.</exception>
     public static JobEnvironment FromEnvironment() => FromVariables(ProcessEnvironment.Lookup);
@@ -60,7 +80,7 @@ public sealed record JobEnvironment(
     {
         string? rendezvous = lookup(RendezvousVariable);
         if (string.IsNullOrEmpty(rendezvous))
-            return Singleton;
+            return DirectLaunch.FromVariables(lookup) ?? Singleton;
 
         int size = ReadInt(lookup, SizeVariable, min: 1);
         int rank = ReadInt(lookup, RankVariable, min: 0);

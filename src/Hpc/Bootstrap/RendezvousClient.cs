@@ -14,16 +14,28 @@ internal sealed class RendezvousClient : IDisposable
     private readonly int _rank;
     private volatile bool _finished;
 
-    private RendezvousClient(LineChannel channel, int rank)
+    private readonly string _host;
+
+    private RendezvousClient(LineChannel channel, int rank, string host)
     {
         _channel = channel;
         _rank = rank;
+        _host = host;
     }
 
-    /// <summary>Connects and authenticates to the launcher named in <paramref name="job"/>.</summary>
+    /// <summary>The address of this host the connection left from: one the rendezvous host reaches it at.</summary>
+    public System.Net.IPAddress? LocalAddress => _channel.LocalAddress;
+
+    /// <summary>
+    /// Connects and authenticates to the launcher named in <paramref name="job"/>. Under direct
+    /// launch rank 0 may not be listening yet: a refused connection is retried until <paramref name="timeout"/>.
+    /// </summary>
     public static RendezvousClient Connect(JobEnvironment job, TimeSpan timeout)
     {
-        LineChannel channel = LineChannel.Connect(job.RendezvousAddress!, timeout);
+        string host = job.DirectLaunchSource is null ? "mpirun" : "rank 0 (the rendezvous host at " + job.RendezvousAddress + ")";
+        LineChannel channel = job.DirectLaunchSource is null
+            ? LineChannel.Connect(job.RendezvousAddress!, timeout)
+            : ConnectRetrying(job, timeout);
         try
         {
             string challenge = channel.ReadLine() ?? throw new IOException("the launcher closed the rendezvous connection");
@@ -32,12 +44,34 @@ internal sealed class RendezvousClient : IDisposable
                 throw new IOException($"unexpected rendezvous greeting '{Shorten(challenge)}'");
             string proof = RendezvousProtocol.ComputeProof(job.Secret!, words[1], "rank:" + job.Rank.ToString(CultureInfo.InvariantCulture));
             channel.WriteLine($"HELLO {job.Rank} {proof}");
-            return new RendezvousClient(channel, job.Rank);
+            return new RendezvousClient(channel, job.Rank, host);
         }
         catch
         {
             channel.Dispose();
             throw;
+        }
+    }
+
+    private static LineChannel ConnectRetrying(JobEnvironment job, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            try
+            {
+                return LineChannel.Connect(job.RendezvousAddress!, left > TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : left);
+            }
+            catch (IOException e) when (DateTime.UtcNow < deadline)
+            {
+                _ = e;
+                Thread.Sleep(100);
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"rank 0 did not open the rendezvous at {job.RendezvousAddress} within {timeout.TotalSeconds:0} s ({job.DirectLaunchSource}): {e.Message}", e);
+            }
         }
     }
 
@@ -126,7 +160,7 @@ internal sealed class RendezvousClient : IDisposable
         }
         if (!_finished)
         {
-            Console.Error.WriteLine($"hpc: rank {_rank}: lost the connection to mpirun; exiting");
+            Console.Error.WriteLine($"hpc: rank {_rank}: lost the connection to {_host}; exiting");
             Environment.Exit(1);
         }
     }

@@ -68,6 +68,9 @@ public sealed class LineChannel : IDisposable
     /// <summary>Wraps <paramref name="stream"/>; the channel owns it.</summary>
     public LineChannel(Stream stream) => _stream = stream;
 
+    /// <summary>The local address of the socket under the channel, or null when it is not a socket.</summary>
+    public System.Net.IPAddress? LocalAddress => (_stream as NetworkStream)?.Socket.LocalEndPoint is System.Net.IPEndPoint endpoint ? endpoint.Address : null;
+
     /// <summary>Connects to <c>host:port</c> and returns a channel over the socket.</summary>
     public static LineChannel Connect(string address, TimeSpan timeout)
     {

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Hpc.Launcher;
+namespace Hpc.Bootstrap;
 
 /// <summary>
 /// The accept loop both of mpirun's listeners (rendezvous and daemons) run: every connection is

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hpc.Bootstrap;
 
-namespace Hpc.Launcher;
+namespace Hpc.Bootstrap;
 
 /// <summary>
 /// The launcher's side of the PMI-like wire-up (<see cref="RendezvousProtocol"/>): authenticates
@@ -13,7 +13,7 @@ namespace Hpc.Launcher;
 /// </summary>
 /// <remarks>
 /// Listens on loopback for a single-host job, and on the job's reachable address when ranks run
-/// on other hosts (<see cref="JobNetwork"/>). A connection that fails the challenge, speaks out of turn
+/// on other hosts (the launcher's <c>JobNetwork</c>; any interface under direct launch, <see cref="DirectLaunchHost"/>). A connection that fails the challenge, speaks out of turn
 /// or is too slow is dropped (logged with <c>-v</c>); nothing a peer sends can crash the server or make it allocate beyond one bounded line.
 /// </remarks>
 internal sealed class RendezvousServer : IDisposable
@@ -62,10 +62,16 @@ internal sealed class RendezvousServer : IDisposable
         lock (_lock) return _sessions[rank]?.Trace;
     }
 
-    /// <summary>Creates a server for a job of <paramref name="size"/> ranks sharing <paramref name="secret"/>.</summary>
-    public RendezvousServer(int size, string secret, Action<string> log, IPAddress? address = null)
+    /// <summary>A rank's connection closed (arguments: rank, whether it had sent FINALIZED).</summary>
+    public event Action<int, bool>? RankClosed;
+
+    /// <summary>
+    /// Creates a server for a job of <paramref name="size"/> ranks sharing <paramref name="secret"/>,
+    /// on <paramref name="port"/> (0: an ephemeral one, as mpirun's; direct launch's is fixed).
+    /// </summary>
+    public RendezvousServer(int size, string secret, Action<string> log, IPAddress? address = null, int port = 0)
     {
-        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        _listener = new TcpListener(address ?? IPAddress.Loopback, port);
         _size = size;
         _secret = secret;
         _log = log;
@@ -231,9 +237,17 @@ internal sealed class RendezvousServer : IDisposable
             if (holdsSlot)
                 _handshakeSlots.Release();
             if (session is null)
+            {
                 channel.Dispose();
+            }
             else
+            {
                 session.Close();
+                bool finalized;
+                lock (_lock) finalized = session.Finalized;
+                if (!_stop.IsCancellationRequested)
+                    RankClosed?.Invoke(session.Rank, finalized);
+            }
         }
     }
 
