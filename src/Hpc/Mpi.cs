@@ -67,7 +67,9 @@ public static class Mpi
             // The program let a failed Init end it: one line naming the rank, exit 1 (as MPI_ERRORS_ARE_FATAL).
             if (e.ExceptionObject is Exception failure && ReferenceEquals(failure, s_initFailure))
             {
-                string rank = ProcessEnvironment.Lookup(JobEnvironment.RankVariable) ?? "0";
+                // mpirun's rank, else torchrun's, else the Slurm task's (the names JobEnvironment reads).
+                string rank = ProcessEnvironment.Lookup(JobEnvironment.RankVariable) ?? ProcessEnvironment.Lookup("RANK")
+                    ?? ProcessEnvironment.Lookup("SLURM_PROCID") ?? "0";
                 Console.Error.WriteLine($"hpc: rank {rank}: Mpi.Init failed: {failure.Message}");
                 Console.Error.Flush();
                 Environment.Exit(1);

@@ -53,7 +53,13 @@ public sealed class DirectLaunchJobTests : IDisposable
                 start.Environment["HPC_JOB_ID"] = _jobId;
                 start.Environment["HPC_SECRET_FILE"] = Path.Combine(_directory, "job-secret");
                 foreach ((string name, string value) in extra?.Invoke(rank) ?? [])
-                    start.Environment[name] = value;
+                {
+                    // An empty value takes the variable away (to start ranks with other names for the same thing).
+                    if (value.Length == 0)
+                        start.Environment.Remove(name);
+                    else
+                        start.Environment[name] = value;
+                }
                 var output = outputs[rank] = new System.Text.StringBuilder();
                 var process = processes[rank] = new Process { StartInfo = start };
                 process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
@@ -120,6 +126,19 @@ public sealed class DirectLaunchJobTests : IDisposable
         Assert.Contains("ended before Finalize", results[0].Output);
         // Rank 1 ends by rank 0's KILL (137) or, if rank 0 is gone first, by its lost control channel.
         Assert.True(results[1].ExitCode == 137 || results[1].Output.Contains("lost the connection to rank 0"), results[1].Output);
+    }
+
+    [Fact]
+    public void An_Init_failure_of_a_rank_named_by_torchruns_variables_names_that_rank()
+    {
+        // torchrun's RANK / WORLD_SIZE instead of HPC_RANK / HPC_SIZE, and a setting Init refuses.
+        var results = RunRanks(2, "identity", rank =>
+            [("HPC_RANK", ""), ("HPC_SIZE", ""), ("RANK", rank.ToString()), ("WORLD_SIZE", "2"), ("HPC_EAGER_LIMIT", "lots")]);
+        for (int rank = 0; rank < 2; rank++)
+        {
+            Assert.True(results[rank].ExitCode == 1, results[rank].Output);
+            Assert.Matches($@"^hpc: rank {rank}: Mpi.Init failed: HPC_EAGER_LIMIT='lots' is not a byte count", results[rank].Output);
+        }
     }
 
     [Fact]
