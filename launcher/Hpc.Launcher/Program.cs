@@ -61,7 +61,7 @@ internal static class Program
             int localRanks = spec.Placement is { } placement
                 ? Enumerable.Range(0, spec.Ranks).Count(rank => network.IsLocal[placement.HostIndexOf(rank)])
                 : spec.Ranks;
-            binding = CpuBinding.Plan(spec.Binding?.Target ?? BindTo.None, localRanks, spec.Oversubscribe);
+            binding = CpuBinding.Plan(spec.Binding?.Target ?? BindTo.Auto, localRanks, spec.Oversubscribe);
         }
         catch (UsageException e)
         {

@@ -95,9 +95,13 @@ internal sealed class RankRuntime : IDisposable
         // The launcher names the host from its placement when it has one: machines (or network
         // namespaces) can share a host name without sharing memory.
         string host = options.HostName ?? job.NodeName ?? WireUp.HostName(options);
-        var engine = new Messenger(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds));
+        var engine = new Messenger(job.Rank, new Messaging.Waiting.WaitStrategy(job.LocalSize, options.SpinMicroseconds, job.HostCores));
         if (!job.IsLaunched)
             return new RankRuntime(0, 1, engine, [new InProcessLink(engine, job.Rank, long.MaxValue)], [host], job, options, null, null);
+
+        // Before wire-up starts the rank's own threads, so they inherit it from this one.
+        if (options.TimeSliceMicroseconds > 0)
+            Messaging.Waiting.TimeSlice.ApplyToProcess(options.TimeSliceMicroseconds);
 
         // Direct launch (srun, env://): rank 0 hosts the rendezvous mpirun would have.
         DirectLaunchHost? directHost = job.HostsRendezvous ? DirectLaunchHost.Start(job, options.Verbose) : null;

@@ -71,6 +71,31 @@ public sealed class LauncherOptionTests
             Assert.NotEqual(expected[0].ListText, expected[1].ListText);
     }
 
+    [Fact]
+    public void ByDefaultRanksArePinnedToACoreEachWhenTheHostHasOneForEach()
+    {
+        int cores = CoreCount();
+        int np = Math.Min(2, cores);
+        IReadOnlyList<CpuSet> expected = CpuBinding.Plan(BindTo.Core, np, oversubscribe: false);
+        // No --bind-to: each rank on a core of its own, told how many cores the host's ranks have.
+        MpirunResult pinned = Mpirun.Run("-np", np.ToString(), "sh", "-c",
+            "echo $HPC_RANK $(grep Cpus_allowed_list /proc/$$/status | cut -f2) $HPC_HOST_CORES");
+        Assert.True(pinned.ExitCode == 0, pinned.ToString());
+        Assert.Equal([.. Enumerable.Range(0, np).Select(r => $"{r} {expected[r].ListText} {np}")], pinned.StdoutLines.Order());
+
+        // More ranks than cores: nobody is pinned (no error either), and the ranks count the host's cores themselves.
+        string all = CpuBinding.FormatList([.. expected.SelectMany(c => c.Cpus).Concat(CpuBinding.Plan(BindTo.Core, cores, false).SelectMany(c => c.Cpus)).Distinct().Order()]);
+        MpirunResult unpinned = Mpirun.Run("--report-bindings", "-np", (cores + 1).ToString(), "sh", "-c",
+            "echo $(grep Cpus_allowed_list /proc/$$/status | cut -f2) cores=$HPC_HOST_CORES");
+        Assert.True(unpinned.ExitCode == 0, unpinned.ToString());
+        Assert.All(unpinned.StdoutLines, line => Assert.Equal($"{all} cores=", line));
+        Assert.Matches(@"mpirun: rank 0 \(pid \d+\) not bound\n", unpinned.Stderr);
+
+        MpirunResult none = Mpirun.Run("--bind-to", "none", "-np", np.ToString(), "sh", "-c", "grep Cpus_allowed_list /proc/$$/status | cut -f2");
+        Assert.True(none.ExitCode == 0, none.ToString());
+        Assert.All(none.StdoutLines, line => Assert.Equal(all, line));
+    }
+
     private static int CoreCount()
     {
         for (int n = 64; n > 1; n--)

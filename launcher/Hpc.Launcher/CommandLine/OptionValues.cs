@@ -115,7 +115,8 @@ internal static class OptionValues
     {
         BindTo target = options.BindTo?.ToLowerInvariant() switch
         {
-            null or "none" => BindTo.None,
+            null => BindTo.Auto,
+            "none" => BindTo.None,
             "core" => BindTo.Core,
             "socket" => BindTo.Socket,
             _ => throw new UsageException($"--bind-to must be core, socket or none (got '{options.BindTo}')"),

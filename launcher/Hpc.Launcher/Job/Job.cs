@@ -40,6 +40,8 @@ internal sealed partial class Job : IDisposable
     private readonly JobSpec _spec;
     private readonly IReadOnlyList<ResolvedProgram> _programs;
     private readonly IReadOnlyList<CpuSet> _binding;
+    // Distinct CPU sets among the pinned ranks: below their count when --oversubscribe wrapped around.
+    private readonly int _pinnedCores;
     private readonly RankOutput[] _outputs;
     private readonly OutputSink _sink;
     private readonly Action<string> _log;
@@ -70,6 +72,7 @@ internal sealed partial class Job : IDisposable
         _network = network ?? new JobNetwork([], System.Net.IPAddress.Loopback);
         _programs = programs;
         _binding = binding ?? [];
+        _pinnedCores = _binding.Select(cpus => cpus.ListText).Distinct(StringComparer.Ordinal).Count();
         _sink = sink;
         _outputs = [.. Enumerable.Range(0, spec.Ranks).Select(rank => new RankOutput(rank, spec.Output, sink))];
         _log = spec.Verbose ? sink.Message : static _ => { };
@@ -213,7 +216,7 @@ internal sealed partial class Job : IDisposable
         int local = _spec.Placement?.LocalRankOf(rank) ?? rank;
         CpuSet? cpus = local < _binding.Count ? _binding[local] : null;
         return new RankLaunch(rank, _programs[app], _spec.Apps[app].Args,
-            RankEnvironment.For(_spec, rank, _server.Address, JobId, _secret, _network), _spec.Apps[app].WorkingDirectory, cpus);
+            RankEnvironment.For(_spec, rank, _server.Address, JobId, _secret, _network, cpus is null ? null : _pinnedCores), _spec.Apps[app].WorkingDirectory, cpus);
     }
 
     /// <summary>

@@ -110,7 +110,12 @@ internal sealed record StdinTarget(bool All, int? Rank)
 /// <summary>What <c>--bind-to</c> pins every rank to.</summary>
 internal enum BindTo
 {
-    /// <summary>No pinning: the scheduler may move ranks (the default).</summary>
+    /// <summary>
+    /// The default, as Open MPI's: each rank to a core of its own when this host has a core for
+    /// every local rank, otherwise no pinning (never an error).
+    /// </summary>
+    Auto,
+    /// <summary>No pinning: the scheduler may move ranks.</summary>
     None,
     /// <summary>Each rank to one core (all its hardware threads), by local rank.</summary>
     Core,

@@ -18,8 +18,8 @@ namespace Hpc.Launcher;
 /// </remarks>
 internal static class RankEnvironment
 {
-    /// <summary>The additions for rank <paramref name="rank"/> of the job, in order (later wins).</summary>
-    public static List<KeyValuePair<string, string>> For(JobSpec spec, int rank, string rendezvous, string jobId, string secret, JobNetwork network)
+    /// <summary>The additions for rank <paramref name="rank"/> of the job, in order (later wins); <paramref name="pinnedCores"/>: the cores this host's ranks are pinned to, if any.</summary>
+    public static List<KeyValuePair<string, string>> For(JobSpec spec, int rank, string rendezvous, string jobId, string secret, JobNetwork network, int? pinnedCores = null)
     {
         static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
         int app = spec.AppIndexOf(rank);
@@ -58,6 +58,9 @@ internal static class RankEnvironment
             variables.Add(new(JobEnvironment.HostNameVariable, placement.HostOf(rank)));
         if (network.SpansHosts)
             variables.Add(new(JobEnvironment.BindAddressVariable, network.Address.ToString()));
+        // A pinned rank sees one core; its wait path needs to know how many the host's ranks have.
+        if (pinnedCores is int cores)
+            variables.Add(new(JobEnvironment.HostCoresVariable, Text(cores)));
         return variables;
     }
 }

@@ -13,7 +13,7 @@ internal sealed record CpuSet(IReadOnlyList<int> Cpus, string Description)
 }
 
 /// <summary>
-/// <c>--bind-to core|socket</c>: which CPUs each rank of this host gets, and starting a process
+/// <c>--bind-to core|socket</c> (and the default, <see cref="BindTo.Auto"/>): which CPUs each rank of this host gets, and starting a process
 /// already pinned to them. The units are read from <c>/sys/devices/system/cpu</c> (a core is the
 /// hardware threads sharing a core id on a package), restricted to the CPUs mpirun itself may
 /// use (a cpuset or <c>taskset</c> around mpirun is respected). Rank with local rank L gets unit L.
@@ -32,8 +32,16 @@ internal static partial class CpuBinding
     {
         if (target == BindTo.None || !OperatingSystem.IsLinux())
             return [];
-        List<CpuSet> units = Units(target);
+        List<CpuSet> units = Units(target == BindTo.Auto ? BindTo.Core : target);
         if (units.Count == 0)
+            return [];
+        // Pinning pays when every rank has a core: a rank woken by its peer runs at once on its own
+        // core (with its short time slice, even beside CPU-bound work) instead of being pulled onto
+        // its waker's core, where both ranks then wait for each other's turn. Measured 2026-12-07 on
+        // 2 cores beside two CPU-bound processes, np 2 ping-pong P50 0.6 µs pinned against 18-60 µs
+        // unpinned in most runs. With fewer cores than ranks the scheduler balances better than a
+        // fixed wrap-around.
+        if (target == BindTo.Auto && localRanks > units.Count)
             return [];
         if (localRanks > units.Count && !oversubscribe)
         {

@@ -24,6 +24,11 @@ public sealed record JobEnvironment(
     public const string LocalRankVariable = "HPC_LOCAL_RANK";
     /// <summary>Number of processes on this host (<c>HPC_LOCAL_SIZE</c>).</summary>
     public const string LocalSizeVariable = "HPC_LOCAL_SIZE";
+    /// <summary>
+    /// Cores the launcher pinned this host's ranks to (<c>HPC_HOST_CORES</c>; unset when it pinned
+    /// none): a pinned rank's own view of the machine (<see cref="Environment.ProcessorCount"/>) is its one core.
+    /// </summary>
+    public const string HostCoresVariable = "HPC_HOST_CORES";
     /// <summary><c>host:port</c> of the launcher's rendezvous endpoint (<c>HPC_RENDEZVOUS</c>).</summary>
     public const string RendezvousVariable = "HPC_RENDEZVOUS";
     /// <summary>Identifier of the job, unique per launch (<c>HPC_JOB_ID</c>).</summary>
@@ -64,6 +69,9 @@ public sealed record JobEnvironment(
     /// </summary>
     public bool BindsWhereCoordinatorIsReached { get; init; }
 
+    /// <summary>Cores this host's ranks were pinned to by the launcher (<c>HPC_HOST_CORES</c>); null when they were not pinned.</summary>
+    public int? HostCores { get; init; }
+
     /// <summary>The contract of a process started alone: rank 0 of 1, no rendezvous.</summary>
     public static JobEnvironment Singleton { get; } =
         new(0, 1, 0, 1, null, "singleton-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), null);
@@ -90,7 +98,8 @@ public sealed record JobEnvironment(
         int localRank = lookup(LocalRankVariable) is null ? rank : ReadInt(lookup, LocalRankVariable, min: 0);
         string jobId = lookup(JobIdVariable) ?? throw new InvalidOperationException($"{JobIdVariable} is not set.");
         string secret = lookup(SecretVariable) ?? throw new InvalidOperationException($"{SecretVariable} is not set.");
-        return new JobEnvironment(rank, size, localRank, localSize, rendezvous, jobId, secret);
+        int? hostCores = lookup(HostCoresVariable) is null ? null : ReadInt(lookup, HostCoresVariable, min: 1);
+        return new JobEnvironment(rank, size, localRank, localSize, rendezvous, jobId, secret) { HostCores = hostCores };
     }
 
     private static int ReadInt(Func<string, string?> lookup, string name, int min)

@@ -31,6 +31,8 @@ internal sealed record RuntimeOptions
     public const string EagerLimitVariable = "HPC_EAGER_LIMIT";
     /// <summary>Variable of <see cref="SpinMicroseconds"/>.</summary>
     public const string SpinVariable = "HPC_SPIN_US";
+    /// <summary>Variable of <see cref="TimeSliceMicroseconds"/>.</summary>
+    public const string TimeSliceVariable = "HPC_SLICE_US";
     /// <summary>Variable of <see cref="SingleCopy"/>.</summary>
     public const string SingleCopyVariable = "HPC_SINGLE_COPY";
     /// <summary>Variable of <see cref="Verbose"/>.</summary>
@@ -69,6 +71,13 @@ internal sealed record RuntimeOptions
     /// wait path adapt the budget to what recent waits cost (the default).
     /// </summary>
     public long? SpinMicroseconds { get; init; }
+
+    /// <summary>
+    /// The time slice every thread of a launched rank asks the kernel for, in microseconds
+    /// (<c>HPC_SLICE_US</c>, 100 to 100000, default 100; 0 keeps the kernel's default): a short slice
+    /// lets a rank woken by a message preempt a CPU-bound process on its core (see <c>TimeSlice</c>).
+    /// </summary>
+    public long TimeSliceMicroseconds { get; init; } = Messaging.Waiting.TimeSlice.DefaultMicroseconds;
 
     /// <summary>
     /// A blocked call with TCP peers sleeps in poll(2) on its sockets (and on its inbox's bell)
@@ -110,7 +119,7 @@ internal sealed record RuntimeOptions
     /// <summary>Every variable these options read, for documentation and the launcher.</summary>
     public static IReadOnlyList<string> Variables { get; } =
     [
-        TransportVariable, EagerLimitVariable, SpinVariable, DirectWakeVariable, SingleCopyVariable, VerboseVariable, SharedMemoryCollectivesVariable,
+        TransportVariable, EagerLimitVariable, SpinVariable, TimeSliceVariable, DirectWakeVariable, SingleCopyVariable, VerboseVariable, SharedMemoryCollectivesVariable,
         CheckVariable, ProfileVariable, TraceVariable, FlightRecorderVariable, JobEnvironment.BindAddressVariable, JobEnvironment.HostNameVariable,
         JobEnvironment.CollectiveOverridesVariable, JobEnvironment.TuningFileVariable,
     ];
@@ -137,6 +146,10 @@ internal sealed record RuntimeOptions
                 text => ParseLong(text) is long value && value is >= 0 and <= MaxEagerLimit ? value : null),
             SpinMicroseconds = ReadNullable(lookup, SpinVariable, "a number of microseconds from 0 to 1000000, or 'auto'",
                 text => ParseLong(text) is long value && value is >= 0 and <= 1_000_000 ? value : null, unsetWord: "auto"),
+            TimeSliceMicroseconds = ReadNullable(lookup, TimeSliceVariable,
+                $"a number of microseconds from {Messaging.Waiting.TimeSlice.MinMicroseconds} to {Messaging.Waiting.TimeSlice.MaxMicroseconds}, or 0 for the kernel's default",
+                text => ParseLong(text) is long value && (value == 0 || value is >= Messaging.Waiting.TimeSlice.MinMicroseconds and <= Messaging.Waiting.TimeSlice.MaxMicroseconds) ? value : null)
+                ?? Messaging.Waiting.TimeSlice.DefaultMicroseconds,
             DirectWake = ReadFlag(lookup, DirectWakeVariable, defaultValue: true),
             SingleCopy = ReadFlag(lookup, SingleCopyVariable, defaultValue: true),
             Verbose = ReadFlag(lookup, VerboseVariable, defaultValue: false),

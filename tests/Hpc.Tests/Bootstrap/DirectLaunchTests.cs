@@ -120,6 +120,16 @@ public sealed class DirectLaunchTests : IDisposable
     }
 
     [Fact]
+    public void Mpirun_says_how_many_cores_it_pinned_the_hosts_ranks_to()
+    {
+        (string, string)[] mpirun = [("HPC_RENDEZVOUS", "10.0.0.1:5000"), ("HPC_RANK", "1"), ("HPC_SIZE", "2"), ("HPC_JOB_ID", "hpc-1"), ("HPC_JOB_SECRET", "AB")];
+        Assert.Null(JobEnvironment.FromVariables(Lookup(mpirun)).HostCores);
+        Assert.Equal(2, JobEnvironment.FromVariables(Lookup([.. mpirun, ("HPC_HOST_CORES", "2")])).HostCores);
+        var error = Assert.Throws<InvalidOperationException>(() => JobEnvironment.FromVariables(Lookup([.. mpirun, ("HPC_HOST_CORES", "0")])));
+        Assert.Equal("HPC_HOST_CORES='0' is not an integer >= 1.", error.Message);
+    }
+
+    [Fact]
     public void Env_init_reads_hpc_names_then_torchrun_names()
     {
         JobEnvironment hpc = JobEnvironment.FromVariables(Lookup(("HPC_COORDINATOR", "127.0.0.1:29501"), ("HPC_RANK", "1"), ("HPC_SIZE", "3")));

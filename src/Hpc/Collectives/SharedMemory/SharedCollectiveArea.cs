@@ -218,7 +218,7 @@ internal sealed unsafe class SharedCollectiveArea
         // at a time up to 10 ms, then a millisecond at a time (with 1 ms sleeps right away a root
         // and a reader of small broadcasts fell into lock step, 2.1 ms per 16 broadcasts, np 2).
         bool woken = LinuxNative.HasFutex;
-        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin(wokenByArrival: woken);
+        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin();
         while (Volatile.Read(ref *published) < step)
         {
             _progress?.Invoke();
