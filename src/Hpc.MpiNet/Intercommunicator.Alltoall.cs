@@ -1,4 +1,6 @@
 #nullable disable
+using MPI.Internal;
+
 namespace MPI
 {
     // The intercommunicator's all-to-all collectives: each process's values go to the leader of
@@ -20,7 +22,7 @@ namespace MPI
         {
             T[] local = _local.Gather(inValue, 0);
             T[] theirs = IsLeader ? LeaderSwap(local) : null;
-            Deliver(ShareFromLeader(theirs, RemoteSize), ref outValues);
+            OutputArrays.Deliver(ShareFromLeader(theirs, RemoteSize), ref outValues);
         }
 
         /// <summary>Gives every process the other group's arrays of <paramref name="count"/> values each, concatenated in remote rank order.</summary>
@@ -37,7 +39,7 @@ namespace MPI
             int total = Total(counts, nameof(counts));
             T[] local = GatherAtLeader(inValues);
             T[] theirs = IsLeader ? LeaderSwap(local) : null;
-            Deliver(ShareFromLeader(theirs, total), ref outValues);
+            OutputArrays.Deliver(ShareFromLeader(theirs, total), ref outValues);
         }
 
         /// <summary>Sends <paramref name="values"/>[r] to remote process r; returns the value each remote process sent here (MPI_Alltoall).</summary>
@@ -89,7 +91,7 @@ namespace MPI
             _local.ScatterFromFlattened(regrouped, perDestination, 0, ref mine);
             if (mine.Length != receiveTotal)
                 throw new InvalidOperationException($"MPI.Intercommunicator.AlltoallFlattened: {mine.Length} values arrived for this process, recvCounts add up to {receiveTotal}");
-            Deliver(mine, ref outValues);
+            OutputArrays.Deliver(mine, ref outValues);
         }
 
         // The other group's data, one block per remote sender i holding its runs for each local

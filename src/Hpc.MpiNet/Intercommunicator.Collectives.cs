@@ -1,4 +1,6 @@
 #nullable disable
+using MPI.Internal;
+
 namespace MPI
 {
     // The intercommunicator's rooted collectives (broadcast, gather, scatter). Each is the local
@@ -40,10 +42,7 @@ namespace MPI
             int length = received?.Length ?? 0;
             _local.Broadcast(ref length, 0);
             received = ShareFromLeader(received, length);
-            if (values is not null && values.Length == length)
-                received.CopyTo(values, 0);
-            else
-                values = received;
+            OutputArrays.Deliver(received, ref values);
         }
 
         // ================================================================== gather
@@ -71,10 +70,7 @@ namespace MPI
                 T[] gathered = ReceiveRemote<T>(0);
                 if (gathered.Length != RemoteSize)
                     throw new InvalidOperationException($"MPI.Intercommunicator.Gather: {gathered.Length} values arrived, one from each of the {RemoteSize} remote processes expected");
-                if (outValues is not null && outValues.Length == RemoteSize)
-                    gathered.CopyTo(outValues, 0);
-                else
-                    outValues = gathered;
+                OutputArrays.Deliver(gathered, ref outValues);
                 return;
             }
             T[] local = _local.Gather(inValue, 0);
@@ -125,10 +121,7 @@ namespace MPI
             T[] gathered = ReceiveRemote<T>(0);
             if (gathered.Length != total)
                 throw new InvalidOperationException($"MPI.Intercommunicator.GatherFlattened: the remote group sent {gathered.Length} values, the counts add up to {total}");
-            if (outValues is not null && outValues.Length == total)
-                gathered.CopyTo(outValues, 0);
-            else
-                outValues = gathered;
+            OutputArrays.Deliver(gathered, ref outValues);
         }
 
         /// <summary>Root form of <see cref="GatherFlattened{T}(int[], ref T[])"/> returning the gathered values.</summary>
@@ -240,14 +233,6 @@ namespace MPI
             var counts = new int[length];
             Array.Fill(counts, count);
             return counts;
-        }
-
-        private static void Deliver<T>(T[] result, ref T[] outValues)
-        {
-            if (outValues is not null && outValues.Length == result.Length)
-                result.CopyTo(outValues, 0);
-            else
-                outValues = result;
         }
     }
 }

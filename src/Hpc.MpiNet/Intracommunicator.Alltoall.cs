@@ -24,8 +24,7 @@ namespace MPI
             ArgumentNullException.ThrowIfNull(inValues);
             if (inValues.Length != Size)
                 throw new ArgumentException($"Alltoall needs one value per process: inValues.Length ({inValues.Length}) != Communicator.Size ({Size})", nameof(inValues));
-            if (outValues is null || outValues.Length != inValues.Length)
-                outValues = new T[inValues.Length];
+            OutputArrays.Fit(ref outValues, inValues.Length);
             if (Blittable<T>.Ops is { } ops)
                 ops.Alltoall(Comm, inValues, outValues);
             else
@@ -64,8 +63,7 @@ namespace MPI
             int receiveTotal = Total(recvCounts, nameof(recvCounts));
             if (sendTotal > inValues.Length)
                 throw new ArgumentException($"Sum of sendCounts ({sendTotal}) > inValues.Length ({inValues.Length})", nameof(sendCounts));
-            if (outValues is null || outValues.Length < receiveTotal)
-                outValues = new T[receiveTotal];
+            OutputArrays.FitAtLeast(ref outValues, receiveTotal);
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Alltoallv(Comm, inValues, sendCounts, outValues, recvCounts);

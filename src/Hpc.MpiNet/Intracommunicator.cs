@@ -88,8 +88,8 @@ namespace MPI
         {
             CheckRoot(root);
             bool isRoot = Rank == root;
-            if (isRoot && (outValues is null || outValues.Length != Size))
-                outValues = new T[Size];
+            if (isRoot)
+                OutputArrays.Fit(ref outValues, Size);
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Gather(Comm, inValue, isRoot ? outValues : null, root);
@@ -137,8 +137,7 @@ namespace MPI
             if (isRoot)
             {
                 total = Total(counts, nameof(counts));
-                if (outValues is null || outValues.Length < total)
-                    outValues = new T[total];
+                OutputArrays.FitAtLeast(ref outValues, total);
             }
             if (Blittable<T>.Ops is { } ops)
             {
@@ -163,8 +162,7 @@ namespace MPI
         /// <summary>Collects every process's value into <paramref name="outValues"/> on every process, allocated when null or not of length Size (MPI_Allgather).</summary>
         public void Allgather<T>(T inValue, ref T[] outValues)
         {
-            if (outValues is null || outValues.Length != Size)
-                outValues = new T[Size];
+            OutputArrays.Fit(ref outValues, Size);
             if (Blittable<T>.Ops is { } ops)
                 ops.Allgather(Comm, inValue, outValues);
             else
@@ -199,8 +197,7 @@ namespace MPI
         {
             ArgumentNullException.ThrowIfNull(inValues);
             int total = Total(counts, nameof(counts));
-            if (outValues is null || outValues.Length != total)
-                outValues = new T[total];
+            OutputArrays.Fit(ref outValues, total);
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Allgatherv(Comm, inValues, outValues, counts);
@@ -279,8 +276,7 @@ namespace MPI
             }
             if (Blittable<T>.Ops is { } ops)
             {
-                if (outValues is null || outValues.Length != counts[Rank])
-                    outValues = new T[counts[Rank]];
+                OutputArrays.Fit(ref outValues, counts[Rank]);
                 ops.Scatterv(Comm, isRoot ? inValues : [], counts, outValues, root);
                 return;
             }
