@@ -10,19 +10,18 @@ namespace MPI
         // ================================================================== allgather and alltoall
 
         /// <summary>Gives every process the other group's values, indexed by remote rank (MPI_Allgather).</summary>
-        public T[] Allgather<T>(T value)
-        {
-            T[] result = null;
-            Allgather(value, ref result);
-            return result;
-        }
+        public T[] Allgather<T>(T value) => AllgatherFromRemote(value);
 
         /// <summary>As <see cref="Allgather{T}(T)"/>, into <paramref name="outValues"/> (replaced unless of length RemoteSize).</summary>
-        public void Allgather<T>(T inValue, ref T[] outValues)
+        public void Allgather<T>(T inValue, ref T[] outValues) => OutputArrays.Deliver(AllgatherFromRemote(inValue), ref outValues);
+
+        // Each collective here computes this process's result once; the overloads differ only in
+        // whether it is returned or delivered into the caller's array.
+        private T[] AllgatherFromRemote<T>(T inValue)
         {
             T[] local = _local.Gather(inValue, 0);
             T[] theirs = IsLeader ? LeaderSwap(local) : null;
-            OutputArrays.Deliver(ShareFromLeader(theirs, RemoteSize), ref outValues);
+            return ShareFromLeader(theirs, RemoteSize);
         }
 
         /// <summary>Gives every process the other group's arrays of <paramref name="count"/> values each, concatenated in remote rank order.</summary>
@@ -43,19 +42,16 @@ namespace MPI
         }
 
         /// <summary>Sends <paramref name="values"/>[r] to remote process r; returns the value each remote process sent here (MPI_Alltoall).</summary>
-        public T[] Alltoall<T>(T[] values)
-        {
-            T[] result = null;
-            Alltoall(values, ref result);
-            return result;
-        }
+        public T[] Alltoall<T>(T[] values) => AlltoallOneEach(values);
 
         /// <summary>As <see cref="Alltoall{T}(T[])"/>, into <paramref name="outValues"/>.</summary>
-        public void Alltoall<T>(T[] inValues, ref T[] outValues)
+        public void Alltoall<T>(T[] inValues, ref T[] outValues) => OutputArrays.Deliver(AlltoallOneEach(inValues), ref outValues);
+
+        private T[] AlltoallOneEach<T>(T[] inValues)
         {
             if (inValues is null || inValues.Length != RemoteSize)
                 throw new ArgumentException($"MPI.Intercommunicator.Alltoall: inValues must hold one value for each of the {RemoteSize} remote processes", nameof(inValues));
-            AlltoallFlattened(inValues, Uniform(1), Uniform(1), ref outValues);
+            return AlltoallExchange(inValues, Uniform(1), Uniform(1));
         }
 
         /// <summary>
@@ -63,7 +59,10 @@ namespace MPI
         /// to remote process r and receives <paramref name="recvCounts"/>[r] values from it, in
         /// remote rank order, into <paramref name="outValues"/> (MPI_Alltoallv).
         /// </summary>
-        public void AlltoallFlattened<T>(T[] inValues, int[] sendCounts, int[] recvCounts, ref T[] outValues)
+        public void AlltoallFlattened<T>(T[] inValues, int[] sendCounts, int[] recvCounts, ref T[] outValues) =>
+            OutputArrays.Deliver(AlltoallExchange(inValues, sendCounts, recvCounts), ref outValues);
+
+        private T[] AlltoallExchange<T>(T[] inValues, int[] sendCounts, int[] recvCounts)
         {
             CheckRemoteCounts(sendCounts, nameof(sendCounts));
             CheckRemoteCounts(recvCounts, nameof(recvCounts));
@@ -91,7 +90,7 @@ namespace MPI
             _local.ScatterFromFlattened(regrouped, perDestination, 0, ref mine);
             if (mine.Length != receiveTotal)
                 throw new InvalidOperationException($"MPI.Intercommunicator.AlltoallFlattened: {mine.Length} values arrived for this process, recvCounts add up to {receiveTotal}");
-            OutputArrays.Deliver(mine, ref outValues);
+            return mine;
         }
 
         // The other group's data, one block per remote sender i holding its runs for each local

@@ -52,42 +52,39 @@ namespace MPI
         /// rank (MPI_Gather); root conventions as in <see cref="Broadcast{T}(ref T, int)"/>.
         /// </summary>
         /// <returns>At the root, RemoteSize values; elsewhere null.</returns>
-        public T[] Gather<T>(T value, int root)
-        {
-            T[] result = null;
-            Gather(value, root, ref result);
-            return result;
-        }
+        public T[] Gather<T>(T value, int root) => GatherAtRoot(value, root);
 
         /// <summary>As <see cref="Gather{T}(T, int)"/>, into the root's <paramref name="outValues"/> (replaced unless of length RemoteSize).</summary>
         public void Gather<T>(T inValue, int root, ref T[] outValues)
         {
+            if (GatherAtRoot(inValue, root) is { } gathered)
+                OutputArrays.Deliver(gathered, ref outValues);
+        }
+
+        // The gathered values at the root, null elsewhere; the overloads differ only in where they go.
+        private T[] GatherAtRoot<T>(T inValue, int root)
+        {
             CheckRoot(root);
             if (root == Null)
-                return;
+                return null;
             if (root == Root)
             {
                 T[] gathered = ReceiveRemote<T>(0);
                 if (gathered.Length != RemoteSize)
                     throw new InvalidOperationException($"MPI.Intercommunicator.Gather: {gathered.Length} values arrived, one from each of the {RemoteSize} remote processes expected");
-                OutputArrays.Deliver(gathered, ref outValues);
-                return;
+                return gathered;
             }
             T[] local = _local.Gather(inValue, 0);
             if (IsLeader)
                 SendRemote(local, root);
+            return null;
         }
 
         /// <summary>Root form: gathers <paramref name="count"/> values from each remote process into <paramref name="outValues"/> (MPI_Gather).</summary>
-        public void GatherFlattened<T>(int count, ref T[] outValues) => GatherFlattened(Uniform(count), ref outValues);
+        public void GatherFlattened<T>(int count, ref T[] outValues) => OutputArrays.Deliver(GatherFlattenedAtRoot<T>(Uniform(count)), ref outValues);
 
         /// <summary>Root form: gathers <paramref name="count"/> values from each remote process (MPI_Gather).</summary>
-        public T[] GatherFlattened<T>(int count)
-        {
-            T[] result = null;
-            GatherFlattened(Uniform(count), ref result);
-            return result;
-        }
+        public T[] GatherFlattened<T>(int count) => GatherFlattenedAtRoot<T>(Uniform(count));
 
         /// <summary>
         /// Form for the other group: sends <paramref name="inValues"/> to the root, whose rank in the
@@ -114,22 +111,19 @@ namespace MPI
         /// Root form: gathers <paramref name="counts"/>[r] values from remote process r, in remote
         /// rank order, into <paramref name="outValues"/> (replaced unless of the total length) (MPI_Gatherv).
         /// </summary>
-        public void GatherFlattened<T>(int[] counts, ref T[] outValues)
+        public void GatherFlattened<T>(int[] counts, ref T[] outValues) => OutputArrays.Deliver(GatherFlattenedAtRoot<T>(counts), ref outValues);
+
+        /// <summary>Root form of <see cref="GatherFlattened{T}(int[], ref T[])"/> returning the gathered values.</summary>
+        public T[] GatherFlattened<T>(int[] counts) => GatherFlattenedAtRoot<T>(counts);
+
+        private T[] GatherFlattenedAtRoot<T>(int[] counts)
         {
             CheckRemoteCounts(counts, nameof(counts));
             int total = Total(counts, nameof(counts));
             T[] gathered = ReceiveRemote<T>(0);
             if (gathered.Length != total)
                 throw new InvalidOperationException($"MPI.Intercommunicator.GatherFlattened: the remote group sent {gathered.Length} values, the counts add up to {total}");
-            OutputArrays.Deliver(gathered, ref outValues);
-        }
-
-        /// <summary>Root form of <see cref="GatherFlattened{T}(int[], ref T[])"/> returning the gathered values.</summary>
-        public T[] GatherFlattened<T>(int[] counts)
-        {
-            T[] result = null;
-            GatherFlattened(counts, ref result);
-            return result;
+            return gathered;
         }
 
         // ================================================================== scatter
