@@ -1,7 +1,4 @@
 #nullable disable
-using HpcComm = Hpc.Communicator;
-using HpcInter = Hpc.Intercommunicator;
-
 namespace MPI
 {
     /// <summary>

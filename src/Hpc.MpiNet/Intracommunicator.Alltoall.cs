@@ -1,6 +1,5 @@
 #nullable disable
 using MPI.Internal;
-using HpcComm = Hpc.Communicator;
 
 namespace MPI
 {

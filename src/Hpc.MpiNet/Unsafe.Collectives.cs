@@ -1,6 +1,4 @@
 #nullable disable
-using HpcComm = Hpc.Communicator;
-
 namespace MPI
 {
     // MPI.Unsafe's collectives. A reduction is dispatched once on the datatype handle to Hpc's

@@ -1,6 +1,4 @@
 #nullable disable
-using HpcComm = Hpc.Communicator;
-
 namespace MPI
 {
     // Mapping MPI.Unsafe's integer handles (communicators, datatypes) onto Hpc; an unknown handle

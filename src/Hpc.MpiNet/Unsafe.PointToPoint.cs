@@ -1,5 +1,4 @@
 #nullable disable
-using HpcStatus = Hpc.Status;
 using Raw = System.Runtime.CompilerServices.Unsafe;
 
 namespace MPI

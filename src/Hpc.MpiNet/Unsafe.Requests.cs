@@ -1,7 +1,5 @@
 #nullable disable
 using System.Buffers;
-using HpcRequest = Hpc.Request;
-using HpcStatus = Hpc.Status;
 using Raw = System.Runtime.CompilerServices.Unsafe;
 
 namespace MPI
