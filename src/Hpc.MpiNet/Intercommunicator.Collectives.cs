@@ -222,11 +222,6 @@ namespace MPI
 
         private int[] Uniform(int count) => Uniform(RemoteSize, count);
 
-        private static int[] Uniform(int length, int count)
-        {
-            var counts = new int[length];
-            Array.Fill(counts, count);
-            return counts;
-        }
+        private static int[] Uniform(int length, int count) => Counts.Uniform(length, count);
     }
 }

@@ -271,26 +271,14 @@ namespace MPI
                 throw new ArgumentOutOfRangeException(nameof(root), root, $"root {root} is outside the communicator of {Size} processes");
         }
 
-        private int[] Uniform(int count)
-        {
-            var counts = new int[Size];
-            Array.Fill(counts, count);
-            return counts;
-        }
+        private int[] Uniform(int count) => Counts.Uniform(Size, count);
 
         private int Total(int[] counts, string parameter)
         {
             ArgumentNullException.ThrowIfNull(counts, parameter);
             if (counts.Length != Size)
                 throw new ArgumentException($"{parameter}.Length ({counts.Length}) != Communicator.Size ({Size})", parameter);
-            long total = 0;
-            foreach (int count in counts)
-            {
-                if (count < 0)
-                    throw new ArgumentException($"{parameter} holds a negative count ({count})", parameter);
-                total += count;
-            }
-            return checked((int)total);
+            return Counts.Total(counts, parameter);
         }
 
         /// <summary>Cuts <paramref name="values"/> into consecutive pieces of <paramref name="counts"/>[r] elements.</summary>
