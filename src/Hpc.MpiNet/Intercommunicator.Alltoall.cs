@@ -86,8 +86,7 @@ namespace MPI
                 regrouped = Regroup(theirs, theirCounts, perDestination);
             }
             _local.Broadcast(ref perDestination, 0);
-            T[] mine = null;
-            _local.ScatterFromFlattened(regrouped, perDestination, 0, ref mine);
+            T[] mine = _local.ScatterFromFlattened(regrouped, perDestination, 0);
             if (mine.Length != receiveTotal)
                 throw new InvalidOperationException($"MPI.Intercommunicator.AlltoallFlattened: {mine.Length} values arrived for this process, recvCounts add up to {receiveTotal}");
             return mine;
