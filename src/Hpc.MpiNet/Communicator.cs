@@ -1,9 +1,5 @@
 #nullable disable
 using MPI.Internal;
-using HpcComm = Hpc.Communicator;
-using HpcRequest = Hpc.Request;
-using HpcStatus = Hpc.Status;
-using HpcTruncated = Hpc.MessageTruncatedException;
 
 namespace MPI
 {

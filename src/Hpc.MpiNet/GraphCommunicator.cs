@@ -1,6 +1,4 @@
 #nullable disable
-using HpcComm = Hpc.Communicator;
-
 namespace MPI
 {
     /// <summary>

@@ -1,6 +1,5 @@
 #nullable disable
-using HpcComm = Hpc.Communicator;
-using HpcInter = Hpc.Intercommunicator;
+using MPI.Internal;
 
 namespace MPI
 {
@@ -189,18 +188,7 @@ namespace MPI
                     $"root {root} is neither Intercommunicator.Root ({Root}), Intercommunicator.Null ({Null}) nor a rank of the remote group (0 … {RemoteSize - 1})");
         }
 
-        private static int Total(int[] counts, string name)
-        {
-            ArgumentNullException.ThrowIfNull(counts, name);
-            long total = 0;
-            foreach (int count in counts)
-            {
-                if (count < 0)
-                    throw new ArgumentException($"{name} holds a negative count ({count})", name);
-                total += count;
-            }
-            return checked((int)total);
-        }
+        private static int Total(int[] counts, string name) => Counts.Total(counts, name);
 
         private void CheckRemoteCounts(int[] counts, string name)
         {

@@ -27,33 +27,34 @@ namespace MPI
         }
 
         /// <summary>Combines equal-length arrays element by element; the root gets the result, the others null (MPI_Reduce).</summary>
-        public T[] Reduce<T>(T[] values, ReductionOperation<T> op, int root)
-        {
-            T[] result = null;
-            Reduce(values, op, root, ref result);
-            return result;
-        }
+        public T[] Reduce<T>(T[] values, ReductionOperation<T> op, int root) => ReduceInto(values, op, root, null);
 
         /// <summary>
         /// Combines equal-length arrays element by element into the root's <paramref name="outValues"/>,
         /// allocated when null or of another length; unchanged on the other processes (MPI_Reduce).
         /// </summary>
-        public void Reduce<T>(T[] inValues, ReductionOperation<T> op, int root, ref T[] outValues)
+        public void Reduce<T>(T[] inValues, ReductionOperation<T> op, int root, ref T[] outValues) =>
+            outValues = ReduceInto(inValues, op, root, outValues);
+
+        // The array forms below each have one body, shared by the overload that returns a new array
+        // (outValues null) and the one that fills the caller's: it returns where the result is.
+        private T[] ReduceInto<T>(T[] inValues, ReductionOperation<T> op, int root, T[] outValues)
         {
             ArgumentNullException.ThrowIfNull(inValues);
             ArgumentNullException.ThrowIfNull(op);
             CheckRoot(root);
             bool isRoot = Rank == root;
-            if (isRoot && (outValues is null || outValues.Length != inValues.Length))
-                outValues = new T[inValues.Length];
+            if (isRoot)
+                OutputArrays.Fit(ref outValues, inValues.Length);
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Reduce(Comm, inValues, isRoot ? outValues : [], op, root);
-                return;
+                return outValues;
             }
             T[][] all = GatherSerialized(inValues, root);
             if (isRoot)
                 FoldArrays(all, op, outValues, "Reduce");
+            return outValues;
         }
 
         // ================================================================== allreduce
@@ -70,152 +71,81 @@ namespace MPI
         }
 
         /// <summary>Combines equal-length arrays element by element and returns the result on every process (MPI_Allreduce).</summary>
-        public T[] Allreduce<T>(T[] values, ReductionOperation<T> op)
-        {
-            T[] result = null;
-            Allreduce(values, op, ref result);
-            return result;
-        }
+        public T[] Allreduce<T>(T[] values, ReductionOperation<T> op) => AllreduceInto(values, op, null);
 
         /// <summary>Combines equal-length arrays element by element into <paramref name="outValues"/> on every process (MPI_Allreduce).</summary>
-        public void Allreduce<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues)
+        public void Allreduce<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues) =>
+            outValues = AllreduceInto(inValues, op, outValues);
+
+        private T[] AllreduceInto<T>(T[] inValues, ReductionOperation<T> op, T[] outValues)
         {
             ArgumentNullException.ThrowIfNull(inValues);
             ArgumentNullException.ThrowIfNull(op);
-            if (outValues is null || outValues.Length != inValues.Length)
-                outValues = new T[inValues.Length];
+            OutputArrays.Fit(ref outValues, inValues.Length);
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Allreduce(Comm, inValues, outValues, op);
-                return;
+                return outValues;
             }
-            T[] result = Rank == 0 ? outValues : null;
-            Reduce(inValues, op, 0, ref result);
+            T[] result = ReduceInto(inValues, op, 0, Rank == 0 ? outValues : null);
             BroadcastSerialized(ref result, 0);
             if (!ReferenceEquals(result, outValues))
                 result.CopyTo(outValues, 0);
+            return outValues;
         }
 
         // ================================================================== scan
 
         /// <summary>Inclusive prefix reduction: rank r gets <c>v0 op … op vr</c> (MPI_Scan).</summary>
-        public T Scan<T>(T value, ReductionOperation<T> op)
-        {
-            ArgumentNullException.ThrowIfNull(op);
-            if (Blittable<T>.Ops is { } ops)
-                return ops.Scan(Comm, value, op);
-            T[] all = GatherSerialized(value, 0);
-            if (Rank == 0)
-            {
-                for (int r = 1; r < Size; r++)
-                    all[r] = op(all[r - 1], all[r]);
-            }
-            return ScatterSerialized(all, 0);
-        }
+        public T Scan<T>(T value, ReductionOperation<T> op) => Prefix(value, op, exclusive: false);
 
         /// <summary>Inclusive prefix reduction of equal-length arrays, element by element (MPI_Scan).</summary>
-        public T[] Scan<T>(T[] values, ReductionOperation<T> op)
-        {
-            T[] result = null;
-            Scan(values, op, ref result);
-            return result;
-        }
+        public T[] Scan<T>(T[] values, ReductionOperation<T> op) => PrefixInto(values, op, null, exclusive: false);
 
         /// <summary>Inclusive prefix reduction of equal-length arrays into <paramref name="outValues"/> (MPI_Scan).</summary>
-        public void Scan<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues)
-        {
-            ArgumentNullException.ThrowIfNull(inValues);
-            ArgumentNullException.ThrowIfNull(op);
-            if (Blittable<T>.Ops is { } ops)
-            {
-                if (outValues is null || outValues.Length != inValues.Length)
-                    outValues = new T[inValues.Length];
-                ops.Scan(Comm, inValues, outValues, op);
-                return;
-            }
-            T[][] all = GatherSerialized(inValues, 0);
-            if (Rank == 0)
-            {
-                var accumulated = (T[])inValues.Clone();
-                for (int r = 0; r < Size; r++)
-                {
-                    CheckLength(all[r], inValues.Length, r, "Scan");
-                    if (r > 0)
-                    {
-                        for (int i = 0; i < accumulated.Length; i++)
-                            accumulated[i] = op(accumulated[i], all[r][i]);
-                    }
-                    all[r] = (T[])accumulated.Clone();
-                }
-            }
-            outValues = ScatterSerialized(all, 0);
-        }
+        public void Scan<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues) =>
+            outValues = PrefixInto(inValues, op, outValues, exclusive: false);
 
         /// <summary>
         /// Exclusive prefix reduction: rank r &gt; 0 gets <c>v0 op … op v(r−1)</c>, rank 0 the default
         /// value (MPI_Exscan).
         /// </summary>
-        public T ExclusiveScan<T>(T value, ReductionOperation<T> op)
-        {
-            ArgumentNullException.ThrowIfNull(op);
-            if (Blittable<T>.Ops is { } ops)
-            {
-                T result = ops.ExclusiveScan(Comm, value, op);
-                return Rank == 0 ? default : result;
-            }
-            T[] all = GatherSerialized(value, 0);
-            if (Rank == 0)
-            {
-                T accumulated = all[0];
-                all[0] = default;
-                for (int r = 1; r < Size; r++)
-                {
-                    T next = all[r];
-                    all[r] = accumulated;
-                    if (r < Size - 1)
-                        accumulated = op(accumulated, next);
-                }
-            }
-            return ScatterSerialized(all, 0);
-        }
+        public T ExclusiveScan<T>(T value, ReductionOperation<T> op) => Prefix(value, op, exclusive: true);
 
         /// <summary>Exclusive prefix reduction of equal-length arrays; rank 0 gets null (MPI_Exscan).</summary>
-        public T[] ExclusiveScan<T>(T[] values, ReductionOperation<T> op)
-        {
-            T[] result = null;
-            ExclusiveScan(values, op, ref result);
-            return result;
-        }
+        public T[] ExclusiveScan<T>(T[] values, ReductionOperation<T> op) => PrefixInto(values, op, null, exclusive: true);
 
         /// <summary>Exclusive prefix reduction of equal-length arrays into <paramref name="outValues"/>; rank 0's becomes null (MPI_Exscan).</summary>
-        public void ExclusiveScan<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues)
+        public void ExclusiveScan<T>(T[] inValues, ReductionOperation<T> op, ref T[] outValues) =>
+            outValues = PrefixInto(inValues, op, outValues, exclusive: true);
+
+        // Scan and ExclusiveScan differ only in whether rank r's prefix includes its own value; rank
+        // 0's exclusive prefix is the default value (null for arrays), whatever Hpc returns there.
+        private T Prefix<T>(T value, ReductionOperation<T> op, bool exclusive)
+        {
+            ArgumentNullException.ThrowIfNull(op);
+            if (Blittable<T>.Ops is not { } ops)
+                return PrefixSerialized(value, op, exclusive);
+            if (!exclusive)
+                return ops.Scan(Comm, value, op);
+            T result = ops.ExclusiveScan(Comm, value, op);
+            return Rank == 0 ? default : result;
+        }
+
+        private T[] PrefixInto<T>(T[] inValues, ReductionOperation<T> op, T[] outValues, bool exclusive)
         {
             ArgumentNullException.ThrowIfNull(inValues);
             ArgumentNullException.ThrowIfNull(op);
-            if (Blittable<T>.Ops is { } ops)
+            if (Blittable<T>.Ops is not { } ops)
+                return PrefixSerialized(inValues, op, exclusive);
+            OutputArrays.Fit(ref outValues, inValues.Length);
+            if (!exclusive)
             {
-                if (outValues is null || outValues.Length != inValues.Length)
-                    outValues = new T[inValues.Length];
-                ops.ExclusiveScan(Comm, inValues, outValues, op);
-                if (Rank == 0)
-                    outValues = null;
-                return;
+                ops.Scan(Comm, inValues, outValues, op);
+                return outValues;
             }
-            T[][] all = GatherSerialized(inValues, 0);
-            if (Rank == 0)
-            {
-                var accumulated = (T[])inValues.Clone();
-                all[0] = null;
-                for (int r = 1; r < Size; r++)
-                {
-                    T[] next = all[r];
-                    CheckLength(next, inValues.Length, r, "ExclusiveScan");
-                    all[r] = (T[])accumulated.Clone();
-                    for (int i = 0; i < accumulated.Length; i++)
-                        accumulated[i] = op(accumulated[i], next[i]);
-                }
-            }
-            outValues = ScatterSerialized(all, 0);
+            ops.ExclusiveScan(Comm, inValues, outValues, op);
+            return Rank == 0 ? null : outValues;
         }
 
         // ================================================================== reduce-scatter
@@ -224,19 +154,17 @@ namespace MPI
         /// Reduces equal-length arrays element by element and gives rank r the <paramref name="counts"/>[r]
         /// elements after those of ranks 0 … r−1 (MPI_Reduce_scatter).
         /// </summary>
-        public T[] ReduceScatter<T>(T[] values, ReductionOperation<T> op, int[] counts)
-        {
-            T[] result = null;
-            ReduceScatter(values, op, counts, ref result);
-            return result;
-        }
+        public T[] ReduceScatter<T>(T[] values, ReductionOperation<T> op, int[] counts) => ReduceScatterInto(values, op, counts, null);
 
         /// <summary>
         /// Reduces equal-length arrays element by element and gives rank r its <paramref name="counts"/>[r]
         /// elements in <paramref name="outValues"/> (MPI_Reduce_scatter).
         /// </summary>
         /// <exception cref="ArgumentException"><paramref name="inValues"/>.Length is not the sum of <paramref name="counts"/>.</exception>
-        public void ReduceScatter<T>(T[] inValues, ReductionOperation<T> op, int[] counts, ref T[] outValues)
+        public void ReduceScatter<T>(T[] inValues, ReductionOperation<T> op, int[] counts, ref T[] outValues) =>
+            outValues = ReduceScatterInto(inValues, op, counts, outValues);
+
+        private T[] ReduceScatterInto<T>(T[] inValues, ReductionOperation<T> op, int[] counts, T[] outValues)
         {
             ArgumentNullException.ThrowIfNull(inValues);
             ArgumentNullException.ThrowIfNull(op);
@@ -245,13 +173,74 @@ namespace MPI
                 throw new ArgumentException("inValues array must have enough values for all of the receivers", nameof(inValues));
             if (Blittable<T>.Ops is { } ops)
             {
-                if (outValues is null || outValues.Length != counts[Rank])
-                    outValues = new T[counts[Rank]];
+                OutputArrays.Fit(ref outValues, counts[Rank]);
                 ops.ReduceScatter(Comm, inValues, outValues, counts, op);
-                return;
+                return outValues;
             }
             T[] reduced = Reduce(inValues, op, 0);
-            outValues = ScatterSerialized(Rank == 0 ? Split(reduced, counts) : null, 0);
+            return ScatterSerialized(Rank == 0 ? Split(reduced, counts) : null, 0);
+        }
+
+        // ================================================================== serialized prefix reductions
+
+        // Scan and ExclusiveScan of serialized values: rank 0 gathers every value, builds the
+        // prefixes in rank order and scatters them back. The exclusive form hands rank r the prefix
+        // before its own value (rank 0 the default) and never combines the last value.
+        private T PrefixSerialized<T>(T value, ReductionOperation<T> op, bool exclusive)
+        {
+            T[] all = GatherSerialized(value, 0);
+            if (Rank == 0)
+            {
+                T accumulated = all[0];
+                if (exclusive)
+                    all[0] = default;
+                for (int r = 1; r < Size; r++)
+                {
+                    T next = all[r];
+                    if (!exclusive)
+                        all[r] = accumulated = op(accumulated, next);
+                    else
+                    {
+                        all[r] = accumulated;
+                        if (r < Size - 1)
+                            accumulated = op(accumulated, next);
+                    }
+                }
+            }
+            return ScatterSerialized(all, 0);
+        }
+
+        // The element-wise form; every rank's array must have rank 0's length. The exclusive form
+        // gives rank 0 null.
+        private T[] PrefixSerialized<T>(T[] inValues, ReductionOperation<T> op, bool exclusive)
+        {
+            string operation = exclusive ? "ExclusiveScan" : "Scan";
+            T[][] all = GatherSerialized(inValues, 0);
+            if (Rank == 0)
+            {
+                var accumulated = (T[])inValues.Clone();
+                if (exclusive)
+                {
+                    all[0] = null;
+                }
+                else
+                {
+                    CheckLength(all[0], inValues.Length, 0, operation);
+                    all[0] = (T[])accumulated.Clone();
+                }
+                for (int r = 1; r < Size; r++)
+                {
+                    T[] next = all[r];
+                    CheckLength(next, inValues.Length, r, operation);
+                    if (exclusive)
+                        all[r] = (T[])accumulated.Clone();
+                    for (int i = 0; i < accumulated.Length; i++)
+                        accumulated[i] = op(accumulated[i], next[i]);
+                    if (!exclusive)
+                        all[r] = (T[])accumulated.Clone();
+                }
+            }
+            return ScatterSerialized(all, 0);
         }
 
         // ================================================================== local combination

@@ -36,16 +36,7 @@ namespace MPI
             int[] counts = Comm.Gather(mine.Length, root);
             byte[] all = isRoot ? new byte[Sum(counts)] : [];
             Comm.Gatherv<byte>(mine, all, isRoot ? counts : [], root);
-            if (!isRoot)
-                return null;
-            var result = new T[Size];
-            int offset = 0;
-            for (int r = 0; r < Size; r++)
-            {
-                result[r] = r == root ? value : Deserialize<T>(all.AsSpan(offset, counts[r]), r, "Gather");
-                offset += counts[r];
-            }
-            return result;
+            return isRoot ? Unpack(all, counts, root, value, "Gather") : null;
         }
 
         /// <summary>Every process's value on every process, by rank.</summary>
@@ -55,14 +46,7 @@ namespace MPI
             int[] counts = Comm.Allgather(mine.Length);
             var all = new byte[Sum(counts)];
             Comm.Allgatherv<byte>(mine, all, counts);
-            var result = new T[Size];
-            int offset = 0;
-            for (int r = 0; r < Size; r++)
-            {
-                result[r] = r == Rank ? value : Deserialize<T>(all.AsSpan(offset, counts[r]), r, "Allgather");
-                offset += counts[r];
-            }
-            return result;
+            return Unpack(all, counts, Rank, value, "Allgather");
         }
 
         /// <summary>The root's <paramref name="values"/>[Rank] on each process (values used only at the root).</summary>
@@ -91,14 +75,7 @@ namespace MPI
             int[] receiveCounts = Comm.Alltoall<int>(sendCounts);
             var all = new byte[Sum(receiveCounts)];
             Comm.Alltoallv<byte>(packed, sendCounts, all, receiveCounts);
-            var result = new T[Size];
-            int offset = 0;
-            for (int r = 0; r < Size; r++)
-            {
-                result[r] = r == Rank ? values[r] : Deserialize<T>(all.AsSpan(offset, receiveCounts[r]), r, "Alltoall");
-                offset += receiveCounts[r];
-            }
-            return result;
+            return Unpack(all, receiveCounts, Rank, values[Rank], "Alltoall");
         }
 
         /// <summary>Serializes each value except the one at <paramref name="skip"/> (which stays local) into one buffer.</summary>
@@ -119,6 +96,22 @@ namespace MPI
                 offset += part.Length;
             }
             return (packed, counts);
+        }
+
+        /// <summary>
+        /// The inverse of <see cref="Pack{T}"/>: one value per rank out of the <paramref name="counts"/>[r]
+        /// bytes each sent, in rank order; rank <paramref name="own"/> sent nothing and gets <paramref name="ownValue"/>.
+        /// </summary>
+        private T[] Unpack<T>(byte[] all, int[] counts, int own, T ownValue, string operation)
+        {
+            var result = new T[Size];
+            int offset = 0;
+            for (int r = 0; r < Size; r++)
+            {
+                result[r] = r == own ? ownValue : Deserialize<T>(all.AsSpan(offset, counts[r]), r, operation);
+                offset += counts[r];
+            }
+            return result;
         }
 
         private static int Sum(int[] counts)

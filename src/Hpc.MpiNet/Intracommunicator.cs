@@ -1,6 +1,5 @@
 #nullable disable
 using MPI.Internal;
-using HpcComm = Hpc.Communicator;
 
 namespace MPI
 {
@@ -73,54 +72,48 @@ namespace MPI
         // ================================================================== gather
 
         /// <summary>Collects every process's value at <paramref name="root"/>, indexed by rank (MPI_Gather); null on the other processes.</summary>
-        public T[] Gather<T>(T value, int root)
-        {
-            T[] result = null;
-            Gather(value, root, ref result);
-            return result;
-        }
+        public T[] Gather<T>(T value, int root) => GatherInto(value, root, null);
 
         /// <summary>
         /// Collects every process's value into the root's <paramref name="outValues"/>, allocated when
         /// null or not of length <see cref="Communicator.Size"/> (MPI_Gather); unchanged elsewhere.
         /// </summary>
-        public void Gather<T>(T inValue, int root, ref T[] outValues)
+        public void Gather<T>(T inValue, int root, ref T[] outValues) => outValues = GatherInto(inValue, root, outValues);
+
+        // Each collective below that yields an array has one body, shared by the overload that
+        // returns a new array (outValues null) and the one that fills the caller's: it returns
+        // where the result is (outValues, a replacement, or null where the process gets nothing).
+        private T[] GatherInto<T>(T inValue, int root, T[] outValues)
         {
             CheckRoot(root);
             bool isRoot = Rank == root;
-            if (isRoot && (outValues is null || outValues.Length != Size))
-                outValues = new T[Size];
+            if (isRoot)
+                OutputArrays.Fit(ref outValues, Size);
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Gather(Comm, inValue, isRoot ? outValues : null, root);
-                return;
+                return outValues;
             }
             T[] gathered = GatherSerialized(inValue, root);
             if (isRoot)
                 gathered.CopyTo(outValues, 0);
+            return outValues;
         }
 
         /// <summary>Gathers equal-length arrays into one array at the root, in rank order (MPI_Gather); null elsewhere.</summary>
-        public T[] GatherFlattened<T>(T[] inValues, int root)
-        {
-            T[] result = null;
-            GatherFlattened(inValues, root, ref result);
-            return result;
-        }
+        public T[] GatherFlattened<T>(T[] inValues, int root) => GatherFlattenedInto(inValues, root, null);
 
         /// <summary>Gathers arrays of <paramref name="counts"/>[r] elements into one array at the root (MPI_Gatherv); null elsewhere.</summary>
-        public T[] GatherFlattened<T>(T[] inValues, int[] counts, int root)
-        {
-            T[] result = null;
-            GatherFlattened(inValues, counts, root, ref result);
-            return result;
-        }
+        public T[] GatherFlattened<T>(T[] inValues, int[] counts, int root) => GatherFlattenedInto(inValues, counts, root, null);
 
         /// <summary>Gathers equal-length arrays into the root's <paramref name="outValues"/> (MPI_Gather).</summary>
-        public void GatherFlattened<T>(T[] inValues, int root, ref T[] outValues)
+        public void GatherFlattened<T>(T[] inValues, int root, ref T[] outValues) =>
+            outValues = GatherFlattenedInto(inValues, root, outValues);
+
+        private T[] GatherFlattenedInto<T>(T[] inValues, int root, T[] outValues)
         {
             ArgumentNullException.ThrowIfNull(inValues);
-            GatherFlattened(inValues, Uniform(inValues.Length), root, ref outValues);
+            return GatherFlattenedInto(inValues, Uniform(inValues.Length), root, outValues);
         }
 
         /// <summary>
@@ -128,7 +121,10 @@ namespace MPI
         /// <paramref name="outValues"/>, allocated when null or too short (MPI_Gatherv).
         /// <paramref name="counts"/> is used only at the root.
         /// </summary>
-        public void GatherFlattened<T>(T[] inValues, int[] counts, int root, ref T[] outValues)
+        public void GatherFlattened<T>(T[] inValues, int[] counts, int root, ref T[] outValues) =>
+            outValues = GatherFlattenedInto(inValues, counts, root, outValues);
+
+        private T[] GatherFlattenedInto<T>(T[] inValues, int[] counts, int root, T[] outValues)
         {
             ArgumentNullException.ThrowIfNull(inValues);
             CheckRoot(root);
@@ -137,76 +133,64 @@ namespace MPI
             if (isRoot)
             {
                 total = Total(counts, nameof(counts));
-                if (outValues is null || outValues.Length < total)
-                    outValues = new T[total];
+                OutputArrays.FitAtLeast(ref outValues, total);
             }
             if (Blittable<T>.Ops is { } ops)
             {
                 ops.Gatherv(Comm, inValues, isRoot ? outValues : [], isRoot ? counts : [], root);
-                return;
+                return outValues;
             }
             T[][] gathered = GatherSerialized(inValues, root);
             if (isRoot)
                 Concatenate(gathered, counts, outValues, "GatherFlattened");
+            return outValues;
         }
 
         // ================================================================== allgather
 
         /// <summary>Collects every process's value on every process, indexed by rank (MPI_Allgather).</summary>
-        public T[] Allgather<T>(T value)
-        {
-            T[] result = null;
-            Allgather(value, ref result);
-            return result;
-        }
+        public T[] Allgather<T>(T value) => AllgatherInto(value, null);
 
         /// <summary>Collects every process's value into <paramref name="outValues"/> on every process, allocated when null or not of length Size (MPI_Allgather).</summary>
-        public void Allgather<T>(T inValue, ref T[] outValues)
+        public void Allgather<T>(T inValue, ref T[] outValues) => outValues = AllgatherInto(inValue, outValues);
+
+        private T[] AllgatherInto<T>(T inValue, T[] outValues)
         {
-            if (outValues is null || outValues.Length != Size)
-                outValues = new T[Size];
+            OutputArrays.Fit(ref outValues, Size);
             if (Blittable<T>.Ops is { } ops)
                 ops.Allgather(Comm, inValue, outValues);
             else
                 AllgatherSerialized(inValue).CopyTo(outValues, 0);
+            return outValues;
         }
 
         /// <summary>Concatenates every process's <paramref name="count"/> elements on every process, in rank order (MPI_Allgather).</summary>
-        public T[] AllgatherFlattened<T>(T[] inValues, int count)
-        {
-            T[] result = null;
-            AllgatherFlattened(inValues, count, ref result);
-            return result;
-        }
+        public T[] AllgatherFlattened<T>(T[] inValues, int count) => AllgatherFlattenedInto(inValues, Uniform(count), null);
 
         /// <summary>Concatenates every process's <paramref name="counts"/>[r] elements on every process (MPI_Allgatherv).</summary>
-        public T[] AllgatherFlattened<T>(T[] inValues, int[] counts)
-        {
-            T[] result = null;
-            AllgatherFlattened(inValues, counts, ref result);
-            return result;
-        }
+        public T[] AllgatherFlattened<T>(T[] inValues, int[] counts) => AllgatherFlattenedInto(inValues, counts, null);
 
         /// <summary>Concatenates every process's <paramref name="count"/> elements into <paramref name="outValues"/> (MPI_Allgather).</summary>
         public void AllgatherFlattened<T>(T[] inValues, int count, ref T[] outValues) =>
-            AllgatherFlattened(inValues, Uniform(count), ref outValues);
+            outValues = AllgatherFlattenedInto(inValues, Uniform(count), outValues);
 
         /// <summary>
         /// Concatenates every process's <paramref name="counts"/>[r] elements into
         /// <paramref name="outValues"/>, allocated when null or not of the total length (MPI_Allgatherv).
         /// </summary>
-        public void AllgatherFlattened<T>(T[] inValues, int[] counts, ref T[] outValues)
+        public void AllgatherFlattened<T>(T[] inValues, int[] counts, ref T[] outValues) =>
+            outValues = AllgatherFlattenedInto(inValues, counts, outValues);
+
+        private T[] AllgatherFlattenedInto<T>(T[] inValues, int[] counts, T[] outValues)
         {
             ArgumentNullException.ThrowIfNull(inValues);
             int total = Total(counts, nameof(counts));
-            if (outValues is null || outValues.Length != total)
-                outValues = new T[total];
+            OutputArrays.Fit(ref outValues, total);
             if (Blittable<T>.Ops is { } ops)
-            {
                 ops.Allgatherv(Comm, inValues, outValues, counts);
-                return;
-            }
-            Concatenate(AllgatherSerialized(inValues), counts, outValues, "AllgatherFlattened");
+            else
+                Concatenate(AllgatherSerialized(inValues), counts, outValues, "AllgatherFlattened");
+            return outValues;
         }
 
         // ================================================================== scatter
@@ -242,31 +226,24 @@ namespace MPI
         }
 
         /// <summary>Sends <paramref name="count"/> consecutive elements of the root's array to each process (MPI_Scatter).</summary>
-        public T[] ScatterFromFlattened<T>(T[] inValues, int count, int root)
-        {
-            T[] result = null;
-            ScatterFromFlattened(inValues, count, root, ref result);
-            return result;
-        }
+        public T[] ScatterFromFlattened<T>(T[] inValues, int count, int root) => ScatterFromFlattenedInto(inValues, Uniform(count), root, null);
 
         /// <summary>Sends <paramref name="counts"/>[r] consecutive elements of the root's array to rank r (MPI_Scatterv).</summary>
-        public T[] ScatterFromFlattened<T>(T[] inValues, int[] counts, int root)
-        {
-            T[] result = null;
-            ScatterFromFlattened(inValues, counts, root, ref result);
-            return result;
-        }
+        public T[] ScatterFromFlattened<T>(T[] inValues, int[] counts, int root) => ScatterFromFlattenedInto(inValues, counts, root, null);
 
         /// <summary>Sends <paramref name="count"/> consecutive elements of the root's array to each process into <paramref name="outValues"/> (MPI_Scatter).</summary>
         public void ScatterFromFlattened<T>(T[] inValues, int count, int root, ref T[] outValues) =>
-            ScatterFromFlattened(inValues, Uniform(count), root, ref outValues);
+            outValues = ScatterFromFlattenedInto(inValues, Uniform(count), root, outValues);
 
         /// <summary>
         /// Sends <paramref name="counts"/>[r] consecutive elements of the root's array to rank r,
         /// into <paramref name="outValues"/> (allocated when null or not of length counts[Rank]) (MPI_Scatterv).
         /// <paramref name="inValues"/> is used only at the root.
         /// </summary>
-        public void ScatterFromFlattened<T>(T[] inValues, int[] counts, int root, ref T[] outValues)
+        public void ScatterFromFlattened<T>(T[] inValues, int[] counts, int root, ref T[] outValues) =>
+            outValues = ScatterFromFlattenedInto(inValues, counts, root, outValues);
+
+        private T[] ScatterFromFlattenedInto<T>(T[] inValues, int[] counts, int root, T[] outValues)
         {
             CheckRoot(root);
             int total = Total(counts, nameof(counts));
@@ -279,12 +256,11 @@ namespace MPI
             }
             if (Blittable<T>.Ops is { } ops)
             {
-                if (outValues is null || outValues.Length != counts[Rank])
-                    outValues = new T[counts[Rank]];
+                OutputArrays.Fit(ref outValues, counts[Rank]);
                 ops.Scatterv(Comm, isRoot ? inValues : [], counts, outValues, root);
-                return;
+                return outValues;
             }
-            outValues = ScatterSerialized(isRoot ? Split(inValues, counts) : null, root);
+            return ScatterSerialized(isRoot ? Split(inValues, counts) : null, root);
         }
 
         // ================================================================== shared helpers
@@ -295,26 +271,14 @@ namespace MPI
                 throw new ArgumentOutOfRangeException(nameof(root), root, $"root {root} is outside the communicator of {Size} processes");
         }
 
-        private int[] Uniform(int count)
-        {
-            var counts = new int[Size];
-            Array.Fill(counts, count);
-            return counts;
-        }
+        private int[] Uniform(int count) => Counts.Uniform(Size, count);
 
         private int Total(int[] counts, string parameter)
         {
             ArgumentNullException.ThrowIfNull(counts, parameter);
             if (counts.Length != Size)
                 throw new ArgumentException($"{parameter}.Length ({counts.Length}) != Communicator.Size ({Size})", parameter);
-            long total = 0;
-            foreach (int count in counts)
-            {
-                if (count < 0)
-                    throw new ArgumentException($"{parameter} holds a negative count ({count})", parameter);
-                total += count;
-            }
-            return checked((int)total);
+            return Counts.Total(counts, parameter);
         }
 
         /// <summary>Cuts <paramref name="values"/> into consecutive pieces of <paramref name="counts"/>[r] elements.</summary>

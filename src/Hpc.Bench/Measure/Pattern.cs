@@ -34,25 +34,23 @@ internal static class Pattern
     }
 
     /// <summary>The first element of <paramref name="actual"/> that is not rank <paramref name="rank"/>'s value, or null.</summary>
-    public static Mismatch? CheckRank<T>(ReadOnlySpan<T> actual, int rank, long firstIndex, int iteration) where T : unmanaged, INumber<T>
-    {
-        for (int j = 0; j < actual.Length; j++)
-        {
-            T expected = T.CreateTruncating(Value(rank, firstIndex + j, iteration));
-            if (actual[j] != expected)
-                return new Mismatch(firstIndex + j, expected.ToString()!, actual[j].ToString()!);
-        }
-        return null;
-    }
+    public static Mismatch? CheckRank<T>(ReadOnlySpan<T> actual, int rank, long firstIndex, int iteration) where T : unmanaged, INumber<T> =>
+        FirstMismatch(actual, firstIndex, iteration, rank, summed: false);
 
     /// <summary>The first element of <paramref name="actual"/> that is not the sum over <paramref name="ranks"/> ranks, or null.</summary>
-    public static Mismatch? CheckSum<T>(ReadOnlySpan<T> actual, int ranks, long firstIndex, int iteration) where T : unmanaged, INumber<T>
+    public static Mismatch? CheckSum<T>(ReadOnlySpan<T> actual, int ranks, long firstIndex, int iteration) where T : unmanaged, INumber<T> =>
+        FirstMismatch(actual, firstIndex, iteration, ranks, summed: true);
+
+    // The one comparison loop: the expected value is rank's (Value) or, summed, that over ranks 0 … rank−1 (Sum).
+    private static Mismatch? FirstMismatch<T>(ReadOnlySpan<T> actual, long firstIndex, int iteration, int rank, bool summed)
+        where T : unmanaged, INumber<T>
     {
         for (int j = 0; j < actual.Length; j++)
         {
-            T expected = T.CreateTruncating(Sum(ranks, firstIndex + j, iteration));
+            long index = firstIndex + j;
+            T expected = T.CreateTruncating(summed ? Sum(rank, index, iteration) : Value(rank, index, iteration));
             if (actual[j] != expected)
-                return new Mismatch(firstIndex + j, expected.ToString()!, actual[j].ToString()!);
+                return new Mismatch(index, expected.ToString()!, actual[j].ToString()!);
         }
         return null;
     }

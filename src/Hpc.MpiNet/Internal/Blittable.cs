@@ -1,5 +1,4 @@
 using Hpc;
-using HpcComm = Hpc.Communicator;
 
 namespace MPI.Internal;
 

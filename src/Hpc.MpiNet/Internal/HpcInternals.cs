@@ -1,5 +1,3 @@
-using HpcComm = Hpc.Communicator;
-
 namespace MPI.Internal;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using HpcComm = Hpc.Communicator;
 
 namespace MPI.Internal;
 
@@ -62,31 +61,13 @@ internal abstract class ReceiveRequestBase(HpcComm comm) : ReceiveRequest
         set => _current = value;
     }
 
-    public override CompletedStatus Wait()
-    {
-        lock (_lock)
-        {
-            while (_status is null && _error is null)
-            {
-                try
-                {
-                    Hpc.Status status = Current.Wait();
-                    Advance(status);
-                }
-                catch (OperationCanceledException)
-                {
-                    _status = CompletedStatus.CancelledStatus();
-                }
-                catch (Exception e)
-                {
-                    _error = Errors.Translate(e);
-                }
-            }
-            return Result();
-        }
-    }
+    public override CompletedStatus Wait() => Progress(blocking: true)!;
 
-    public override CompletedStatus? Test()
+    public override CompletedStatus? Test() => Progress(blocking: false);
+
+    // Runs the stages in order: Wait blocks on each; Test takes only those already complete and
+    // returns null at the first that is not. A cancellation or error ends the chain either way.
+    private CompletedStatus? Progress(bool blocking)
     {
         lock (_lock)
         {
@@ -94,7 +75,10 @@ internal abstract class ReceiveRequestBase(HpcComm comm) : ReceiveRequest
             {
                 try
                 {
-                    if (!Current.Test(out Hpc.Status status))
+                    Hpc.Status status;
+                    if (blocking)
+                        status = Current.Wait();
+                    else if (!Current.Test(out status))
                         return null;
                     Advance(status);
                 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using HpcComm = Hpc.Communicator;
 
 namespace MPI.Internal;
 

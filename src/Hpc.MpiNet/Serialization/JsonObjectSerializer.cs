@@ -1,9 +1,5 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
+using Hpc.Serialization;
 
 namespace MPI;
 
@@ -29,9 +25,6 @@ namespace MPI;
 /// </remarks>
 public sealed class JsonObjectSerializer : ISerializer
 {
-    private const byte NullString = 0;
-    private const byte Utf8String = 1;
-
     /// <summary>The serializer every communicator starts with.</summary>
     public static JsonObjectSerializer Default { get; } = new();
 
@@ -53,43 +46,20 @@ public sealed class JsonObjectSerializer : ISerializer
     public void Serialize<T>(Stream stream, T value)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (typeof(T) == typeof(string))
-        {
-            string? text = System.Runtime.CompilerServices.Unsafe.As<T, string?>(ref value);
-            stream.WriteByte(text is null ? NullString : Utf8String);
-            if (text is not null)
-                stream.Write(Encoding.UTF8.GetBytes(text));
-            return;
-        }
-        JsonSerializer.Serialize(stream, value, Options);
+        ObjectJson.Serialize(stream, value, Options);
     }
 
     /// <inheritdoc />
     public T Deserialize<T>(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (typeof(T) == typeof(string))
-        {
-            int marker = stream.ReadByte();
-            string? text = null;
-            if (marker == Utf8String)
-            {
-                using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-                text = reader.ReadToEnd();
-            }
-            else if (marker != NullString)
-            {
-                throw new JsonException("the message does not hold a string (was it sent with another type?)");
-            }
-            return System.Runtime.CompilerServices.Unsafe.As<string?, T>(ref text);
-        }
-        return JsonSerializer.Deserialize<T>(stream, Options)!;
+        return ObjectJson.Deserialize<T>(stream, Options);
     }
 
     /// <summary>Fast paths for whole buffers (the layer's own calls).</summary>
-    internal byte[] SerializeToBytes<T>(T value) => Hpc.Serialization.ObjectJson.SerializeToBytes(value, Options);
+    internal byte[] SerializeToBytes<T>(T value) => ObjectJson.SerializeToBytes(value, Options);
 
-    internal T DeserializeFromBytes<T>(ReadOnlySpan<byte> bytes) => Hpc.Serialization.ObjectJson.DeserializeFromBytes<T>(bytes, Options);
+    internal T DeserializeFromBytes<T>(ReadOnlySpan<byte> bytes) => ObjectJson.DeserializeFromBytes<T>(bytes, Options);
 
-    private static JsonSerializerOptions CreateOptions() => Hpc.Serialization.ObjectJson.CreateOptions();
+    private static JsonSerializerOptions CreateOptions() => ObjectJson.CreateOptions();
 }

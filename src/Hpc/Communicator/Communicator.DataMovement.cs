@@ -69,9 +69,8 @@ public sealed partial class Communicator
     /// </exception>
     public void Gatherv<T>(ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root) where T : unmanaged
     {
-        int tag = PrepareRootedVector(counts, displacements, root, receive.Length, nameof(receive), send.Length, "the root sends");
-        // The root checks each rank's count against its counts[r] (only it knows them).
-        using CallTracker.Scope call = BeginCollective<T>(CallKind.Gatherv, tag, send.Length, root, vector: Rank == root ? counts : default);
+        using CallTracker.Scope call = BeginRootedVector<T>(CallKind.Gatherv, counts, displacements, root, receive.Length, nameof(receive),
+            send.Length, "the root sends", out int tag);
         LinearGather.Run(Collective, tag, send, receive, counts, displacements, root);
     }
 
@@ -118,8 +117,8 @@ public sealed partial class Communicator
     /// </summary>
     public void Scatterv<T>(ReadOnlySpan<T> send, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, Span<T> receive, int root) where T : unmanaged
     {
-        int tag = PrepareRootedVector(counts, displacements, root, send.Length, nameof(send), receive.Length, "the root's receive buffer holds");
-        using CallTracker.Scope call = BeginCollective<T>(CallKind.Scatterv, tag, receive.Length, root, vector: Rank == root ? counts : default);
+        using CallTracker.Scope call = BeginRootedVector<T>(CallKind.Scatterv, counts, displacements, root, send.Length, nameof(send),
+            receive.Length, "the root's receive buffer holds", out int tag);
         LinearScatter.Run(Collective, tag, send, counts, displacements, receive, root);
     }
 

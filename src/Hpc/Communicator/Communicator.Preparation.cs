@@ -1,3 +1,4 @@
+using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Reduction;
 using CollectiveKind = Hpc.Collective;
@@ -74,22 +75,30 @@ public sealed partial class Communicator
 
     private GatherCall PrepareGather<T>(int sendLength, int receiveLength, int root, GatherAlgorithm requested, bool blocking) where T : unmanaged
     {
-        CheckUsable();
-        CheckRoot(root);
-        if (Rank == root)
-            CheckRoom(receiveLength, (long)sendLength * Size, "receive", $"{Size} ranks × {sendLength} elements");
-        var algorithm = (GatherAlgorithm)Select(CollectiveKind.Gather, (int)requested, Bytes<T>(sendLength), commutative: true, blocking);
-        return new GatherCall(Collective.NextTag(), root, algorithm);
+        (int tag, int algorithm) = PrepareRootedBlocks<T>(CollectiveKind.Gather, sendLength, receiveLength, "receive", root, (int)requested, blocking);
+        return new GatherCall(tag, root, (GatherAlgorithm)algorithm);
     }
 
     private ScatterCall PrepareScatter<T>(int sendLength, int receiveLength, int root, ScatterAlgorithm requested, bool blocking) where T : unmanaged
     {
+        (int tag, int algorithm) = PrepareRootedBlocks<T>(CollectiveKind.Scatter, receiveLength, sendLength, "send", root, (int)requested, blocking);
+        return new ScatterCall(tag, root, (ScatterAlgorithm)algorithm);
+    }
+
+    /// <summary>
+    /// Gather and Scatter mirror each other: one equal <paramref name="block"/> per rank, collected
+    /// in or handed out from the root's <paramref name="rootBuffer"/>, which must hold all of them.
+    /// Returns the call's tag and algorithm (a value of the collective's algorithm enum).
+    /// </summary>
+    private (int Tag, int Algorithm) PrepareRootedBlocks<T>(CollectiveKind kind, int block, int rootBufferLength, string rootBuffer, int root,
+        int requested, bool blocking) where T : unmanaged
+    {
         CheckUsable();
         CheckRoot(root);
         if (Rank == root)
-            CheckRoom(sendLength, (long)receiveLength * Size, "send", $"{Size} ranks × {receiveLength} elements");
-        var algorithm = (ScatterAlgorithm)Select(CollectiveKind.Scatter, (int)requested, Bytes<T>(receiveLength), commutative: true, blocking);
-        return new ScatterCall(Collective.NextTag(), root, algorithm);
+            CheckRoom(rootBufferLength, (long)block * Size, rootBuffer, $"{Size} ranks × {block} elements");
+        int algorithm = Select(kind, requested, Bytes<T>(block), commutative: true, blocking);
+        return (Collective.NextTag(), algorithm);
     }
 
     private AllgatherCall PrepareAllgather<T>(int sendLength, int receiveLength, AllgatherAlgorithm requested, bool blocking) where T : unmanaged
@@ -127,12 +136,14 @@ public sealed partial class Communicator
     }
 
     /// <summary>
-    /// Prepares a Gatherv or Scatterv and returns its tag. The checks happen at the root only, the
-    /// one rank that knows the counts: one count per rank, each block inside the root's
-    /// <paramref name="buffer"/>, and the root's own block matching <paramref name="ownLength"/>.
+    /// Prepares and begins a Gatherv or Scatterv (<paramref name="kind"/>): returns the call's
+    /// scope and, in <paramref name="tag"/>, its tag. The checks happen at the root only, the one
+    /// rank that knows the counts: one count per rank, each block inside the root's
+    /// <paramref name="buffer"/>, and the root's own block matching <paramref name="ownLength"/>;
+    /// for the same reason only the root's record (and --check comparison) carries the counts.
     /// </summary>
-    private int PrepareRootedVector(ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root, int bufferLength, string buffer,
-        int ownLength, string ownDescription)
+    private CallTracker.Scope BeginRootedVector<T>(CallKind kind, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements, int root,
+        int bufferLength, string buffer, int ownLength, string ownDescription, out int tag) where T : unmanaged
     {
         CheckUsable();
         CheckRoot(root);
@@ -143,7 +154,8 @@ public sealed partial class Communicator
             if (counts[root] != ownLength)
                 throw new ArgumentException($"{nameof(counts)}[{root}] is {counts[root]} but {ownDescription} {ownLength} elements", nameof(counts));
         }
-        return Collective.NextTag();
+        tag = Collective.NextTag();
+        return BeginCollective<T>(kind, tag, ownLength, root, vector: Rank == root ? counts : default);
     }
 
     /// <summary>The packed displacements of <paramref name="counts"/> at the root (checked there), none elsewhere.</summary>

@@ -40,15 +40,5 @@ internal sealed record RankProfile(int Rank, string Host, double WallSeconds, IR
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     /// <summary>Reads <see cref="ToJson"/>'s output; null when it is not a profile.</summary>
-    public static RankProfile? FromJson(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<RankProfile>(json, s_json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static RankProfile? FromJson(string json) => ControlJson.Read<RankProfile>(json, s_json);
 }

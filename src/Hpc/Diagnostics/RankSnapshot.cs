@@ -95,17 +95,7 @@ internal sealed record RankSnapshot(
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     /// <summary>Reads <see cref="ToJson"/>'s output; null when it is not a snapshot.</summary>
-    public static RankSnapshot? FromJson(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<RankSnapshot>(json, s_json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static RankSnapshot? FromJson(string json) => ControlJson.Read<RankSnapshot>(json, s_json);
 
     /// <summary>One line per thread in a call, or what the rank is doing otherwise.</summary>
     public string Describe()

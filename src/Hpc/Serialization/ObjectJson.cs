@@ -57,6 +57,34 @@ internal static class ObjectJson
         return JsonSerializer.Deserialize<T>(bytes, options)!;
     }
 
+    /// <summary>Writes to <paramref name="stream"/> what <see cref="SerializeToBytes{T}"/> returns.</summary>
+    public static void Serialize<T>(Stream stream, T value, JsonSerializerOptions options)
+    {
+        if (typeof(T) == typeof(string))
+            stream.Write(SerializeToBytes(value, options));
+        else
+            JsonSerializer.Serialize(stream, value, options);
+    }
+
+    /// <summary>Reads what <see cref="Serialize{T}(Stream, T, JsonSerializerOptions)"/> wrote, to the end of <paramref name="stream"/>.</summary>
+    public static T Deserialize<T>(Stream stream, JsonSerializerOptions options)
+    {
+        if (typeof(T) != typeof(string))
+            return JsonSerializer.Deserialize<T>(stream, options)!;
+        int marker = stream.ReadByte();
+        string? text = null;
+        if (marker == Utf8String)
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+            text = reader.ReadToEnd();
+        }
+        else if (marker != NullString)
+        {
+            throw new JsonException("the message does not hold a string (was it sent with another type?)");
+        }
+        return Unsafe.As<string?, T>(ref text);
+    }
+
     public static JsonSerializerOptions CreateOptions() => new()
     {
         IncludeFields = true,

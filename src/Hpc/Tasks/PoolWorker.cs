@@ -198,23 +198,7 @@ internal sealed class WorkerFunction<TArg, TResult>(Func<TArg, TResult> function
         {
             int bytes = count * Unsafe.SizeOf<TResult>();
             Span<TResult> results = RawBytes.As<TResult>(output.GetSpan(bytes)[..bytes]);
-            for (int i = 0; i < count; i++)
-            {
-                if (worker.IsCancelled(job))
-                {
-                    cancelled = true;
-                    break;
-                }
-                try
-                {
-                    results[i] = function(args[i]);
-                }
-                catch (Exception e)
-                {
-                    results[i] = default!;
-                    (errors ??= []).Add((i, e));
-                }
-            }
+            cancelled = Apply(worker, job, args, results, ref errors);
             output.Advance(bytes);
         }
         else
@@ -222,22 +206,11 @@ internal sealed class WorkerFunction<TArg, TResult>(Func<TArg, TResult> function
             if (_results.Length < count)
                 _results = new TResult[count];
             var failed = new bool[count];
-            for (int i = 0; i < count; i++)
+            cancelled = Apply(worker, job, args, _results.AsSpan(0, count), ref errors);
+            if (errors is not null)
             {
-                if (worker.IsCancelled(job))
-                {
-                    cancelled = true;
-                    break;
-                }
-                try
-                {
-                    _results[i] = function(args[i]);
-                }
-                catch (Exception e)
-                {
-                    failed[i] = true;
-                    (errors ??= []).Add((i, e));
-                }
+                foreach ((int offset, _) in errors)
+                    failed[offset] = true;
             }
             for (int i = 0; i < count && !cancelled; i++)
             {
@@ -267,5 +240,26 @@ internal sealed class WorkerFunction<TArg, TResult>(Func<TArg, TResult> function
                 PoolWorker.WriteError(output, offset, error);
         }
         return (cancelled, errors?.Count ?? 0);
+    }
+
+    // Runs the function on each argument in order, into results; stops early (returning true) once
+    // the job is cancelled. A task that throws gets the default result and an entry in errors.
+    private bool Apply(PoolWorker worker, int job, ReadOnlySpan<TArg> args, Span<TResult> results, ref List<(int Offset, Exception Error)>? errors)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (worker.IsCancelled(job))
+                return true;
+            try
+            {
+                results[i] = function(args[i]);
+            }
+            catch (Exception e)
+            {
+                results[i] = default!;
+                (errors ??= []).Add((i, e));
+            }
+        }
+        return false;
     }
 }

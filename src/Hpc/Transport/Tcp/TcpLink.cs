@@ -206,6 +206,17 @@ internal sealed class TcpLink : IPeerLink
 
     private enum ReceiveOutcome { Nothing, Data, EndOfStream }
 
+    /// <summary>One non-blocking receive into <paramref name="target"/>: Data (with the byte count), Nothing or EndOfStream; a socket error throws.</summary>
+    private ReceiveOutcome ReceiveOnce(Span<byte> target, out int received)
+    {
+        received = _socket.Receive(target, SocketFlags.None, out SocketError error);
+        if (error == SocketError.WouldBlock)
+            return ReceiveOutcome.Nothing;
+        if (error != SocketError.Success)
+            throw new SocketException((int)error);
+        return received == 0 ? ReceiveOutcome.EndOfStream : ReceiveOutcome.Data;
+    }
+
     private void Fail(Exception e)
     {
         _dead = true;
@@ -225,26 +236,18 @@ internal sealed class TcpLink : IPeerLink
             // Bulk data goes straight from the socket into the user's buffer: no copy through
             // the pipe, and reads as large as the kernel will give.
             Span<byte> target = _sink.RendezvousTarget(_dataReceiver, _dataOffset, _dataRemaining);
-            int direct = _socket.Receive(target, SocketFlags.None, out SocketError directError);
-            if (directError == SocketError.WouldBlock)
-                return ReceiveOutcome.Nothing;
-            if (directError != SocketError.Success)
-                throw new SocketException((int)directError);
-            if (direct == 0)
-                return ReceiveOutcome.EndOfStream;
+            ReceiveOutcome directOutcome = ReceiveOnce(target, out int direct);
+            if (directOutcome != ReceiveOutcome.Data)
+                return directOutcome;
             _dataOffset += direct;
             _dataRemaining -= direct;
             _sink.RendezvousBytesWritten(_dataReceiver, direct);
             return ReceiveOutcome.Data;
         }
         PipeWriter writer = _pipe.Writer;
-        int received = _socket.Receive(writer.GetSpan(64 * 1024), SocketFlags.None, out SocketError error);
-        if (error == SocketError.WouldBlock)
-            return ReceiveOutcome.Nothing;
-        if (error != SocketError.Success)
-            throw new SocketException((int)error);
-        if (received == 0)
-            return ReceiveOutcome.EndOfStream;
+        ReceiveOutcome outcome = ReceiveOnce(writer.GetSpan(64 * 1024), out int received);
+        if (outcome != ReceiveOutcome.Data)
+            return outcome;
         writer.Advance(received);
         writer.FlushAsync().GetAwaiter().GetResult();
         PipeReader reader = _pipe.Reader;
