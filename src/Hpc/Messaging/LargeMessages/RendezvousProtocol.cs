@@ -25,9 +25,10 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
     /// by memory bandwidth). Below it the receiver pulls alone: a split copy needs both ranks on a
     /// core at the same moment, and beside CPU-bound work one of them often is not (measured
     /// 2026-12-07, np 2 pinned beside two CPU-bound processes: 256 KiB ping-pongs 375-480 µs split,
-    /// 122-136 µs pulled; quiet, 4 MiB 300-350 µs split, 410-590 µs pulled).
+    /// 122-136 µs pulled, 1 MiB 560-600 µs split, 245-270 µs pulled; quiet, 1 MiB 90-122 µs pulled,
+    /// about as split, and 4 MiB 226-250 µs split, 410-590 µs pulled).
     /// </summary>
-    public const long SplitCopyBytes = 1024 * 1024;
+    public const long SplitCopyBytes = 2 * 1024 * 1024;
 
     private readonly object _lock = new();
     private readonly Dictionary<long, SendRequest> _pendingSends = new();
