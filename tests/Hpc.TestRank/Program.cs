@@ -231,7 +231,7 @@ static void NodeAware(Communicator world)
 static void PointToPoint(Communicator world)
 {
     int right = (world.Rank + 1) % world.Size, left = (world.Rank + world.Size - 1) % world.Size;
-    // Sizes on both sides of the eager limits (shared memory 16 KiB, TCP 64 KiB) and the chunk size.
+    // Sizes on both sides of the eager limits (shared memory and TCP 64 KiB; 16 KiB with more than 16 ranks) and the chunk size.
     foreach (int n in new[] { 0, 1, 1000, 5000, 20_000, 300_000, 3_000_000 })
     {
         long[] mine = [.. Enumerable.Range(0, n).Select(i => (long)world.Rank * 1_000_000_000 + i)];
@@ -290,7 +290,7 @@ static void PointToPoint(Communicator world)
 }
 
 // Every size class on both sides of each protocol boundary: the shared-memory eager limit
-// (16 KiB), the TCP eager limit (64 KiB), the shared-memory ring chunk (131,008 bytes with a
+// (64 KiB; 16 KiB above 16 ranks), the TCP eager limit (64 KiB), the shared-memory ring chunk (131,008 bytes with a
 // 256 KiB ring) and the TCP chunk (1 MiB); each once with the receive posted before the
 // message arrives and once after (the unexpected-message path).
 static void SizeClasses(Communicator world)

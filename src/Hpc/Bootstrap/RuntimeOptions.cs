@@ -61,7 +61,7 @@ internal sealed record RuntimeOptions
 
     /// <summary>
     /// Bytes up to which messages travel eagerly (<c>HPC_EAGER_LIMIT</c>); null leaves each transport
-    /// its own default (TCP 64 KiB, shared memory 16 KiB). Shared memory caps it at what one ring
+    /// its own default (TCP 64 KiB, shared memory 64 KiB, 16 KiB with more than 16 ranks). Shared memory caps it at what one ring
     /// record holds.
     /// </summary>
     public long? EagerLimit { get; init; }

@@ -12,8 +12,14 @@ namespace Hpc.Transport.SharedMemory;
 /// </summary>
 internal sealed unsafe class SharedMemoryLink : IPeerLink
 {
-    /// <summary>Messages up to this size are copied through the ring; larger ones use rendezvous.</summary>
-    public const long DefaultEagerLimit = 16 * 1024;
+    /// <summary>
+    /// Messages up to this size are copied through the ring by default (a quarter of the ring at
+    /// most, so several fit in flight); larger ones use rendezvous. Two copies of 64 KiB cost less
+    /// than a rendezvous's round trip and single copy: measured 2026-12-07, np 2 pinned, 64 KiB
+    /// ping-pong 4.8-5.7 µs eager against 8.7-10 µs by rendezvous (Open MPI 6.5-7.2 µs), and beside
+    /// two CPU-bound processes 5-16 µs against 36-51 µs.
+    /// </summary>
+    public static long DefaultEagerLimit(long ringBytes) => Math.Min(64 * 1024, ringBytes / 4);
 
     private readonly IFrameSink _sink;
     private readonly ProgressEngine _progress;
@@ -54,7 +60,7 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         _peerBell = new InboxBellRinger(peerSegment.Path);
         MaxChunkBytes = Math.Min(RendezvousProtocol.ChunkBytes, _outbound.MaxRecordBytes - FrameHeader.Size) & ~63L;
         // HPC_EAGER_LIMIT applies here too, capped at what one ring record holds.
-        EagerLimit = Math.Min(eagerLimit ?? DefaultEagerLimit, MaxChunkBytes);
+        EagerLimit = Math.Min(eagerLimit ?? DefaultEagerLimit(inbox.RingBytes), MaxChunkBytes);
         _limits = new FrameLimits(EagerLimit, MaxChunkBytes);
         Verbose = verbose;
         if (!singleCopy && verbose && Interlocked.Exchange(ref s_pullFailureLogged, 1) == 0)
