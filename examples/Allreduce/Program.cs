@@ -5,6 +5,8 @@
 // --algorithm, with mpirun --coll allreduce=NAME, or let the runtime choose by size.
 //
 //   dotnet mpirun -np 8 examples/Allreduce -- --algorithm ring
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Hpc;
 
 AllreduceAlgorithm requested = AllreduceAlgorithm.Auto;
@@ -48,9 +50,9 @@ for (int i = 0; i < gradients.Length; i++)
     gradients[i] = (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 4)));
 world.Allreduce(gradients, ReduceOp.Sum, requested);
 
-ulong hash = 14695981039346656037; // FNV-1a over the result's bytes
-foreach (byte b in System.Runtime.InteropServices.MemoryMarshal.AsBytes(gradients.AsSpan()))
-    hash = (hash ^ b) * 1099511628211;
+// XxHash3 over the result's bytes: ranks whose results differ in any bit get different hashes
+// (but for a chance of 1 in 2^64).
+ulong hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(gradients.AsSpan()));
 ulong[] hashes = world.Allgather(hash);
 if (hashes.Any(h => h != hash))
 {

@@ -14,6 +14,7 @@
 //   dotnet mpirun -np 4 examples/DataParallelTraining [--algorithm ring|tree] [--steps N]
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Hpc;
 
@@ -114,7 +115,7 @@ for (int step = 0; step < steps; step++)
 double seconds = clock.Elapsed.TotalSeconds;
 
 // Are the replicas identical? Every rank hashes its weight bytes; all hashes must be equal.
-ulong[] hashes = world.Allgather(Fnv1a(MemoryMarshal.AsBytes(weights.AsSpan())));
+ulong[] hashes = world.Allgather(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(weights.AsSpan())));
 bool identical = hashes.All(h => h == hashes[0]);
 bool learned = lastLoss < 0.8 * firstLoss;
 if (world.Rank == 0)
@@ -136,11 +137,3 @@ if (!identical || !learned)
 return 0;
 
 static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
-
-static ulong Fnv1a(ReadOnlySpan<byte> bytes)
-{
-    ulong hash = 14695981039346656037;
-    foreach (byte b in bytes)
-        hash = (hash ^ b) * 1099511628211;
-    return hash;
-}

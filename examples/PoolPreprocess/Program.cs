@@ -2,7 +2,7 @@
 // Rank 0 writes FILES files of doubles whose sizes fall from large to small (as a directory
 // sorted by name often does: the big recordings first). Every file is preprocessed the same
 // way: read, normalize to zero mean and unit variance, smooth with a 5-point moving average
-// (PASSES times), write <file>.out, return a checksum of the output.
+// (PASSES times), write <file>.out, return a checksum of the output (XxHash3 of its bytes).
 //
 //  - static: Scatterv deals each rank a contiguous run of file indices (what ParallelPreprocess
 //    does with rows); the rank that got the big files finishes last and everyone waits for it.
@@ -16,6 +16,7 @@
 //
 //   dotnet mpirun -np 4 examples/PoolPreprocess [FILES] [PASSES]
 using System.Globalization;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Hpc;
 using Hpc.Tasks;
@@ -49,15 +50,15 @@ try
     int[] counts = [.. Enumerable.Range(0, world.Size).Select(r => (int)((long)files * (r + 1) / world.Size - (long)files * r / world.Size))];
     var mine = new int[counts[world.Rank]];
     world.Scatterv<int>(world.Rank == 0 ? [.. Enumerable.Range(0, files)] : [], counts, mine, root: 0);
-    double[] myChecksums = [.. mine.Select(i => Files.Preprocess(paths[i]))];
-    var staticChecksums = new double[world.Rank == 0 ? files : 0];
-    world.Gatherv<double>(myChecksums, staticChecksums, counts, root: 0);
+    ulong[] myChecksums = [.. mine.Select(i => Files.Preprocess(paths[i]))];
+    var staticChecksums = new ulong[world.Rank == 0 ? files : 0];
+    world.Gatherv<ulong>(myChecksums, staticChecksums, counts, root: 0);
     double staticSeconds = Mpi.Wtime() - start;
 
     // ---- dynamic: one file per task to whichever worker is idle.
     world.Barrier();
     start = Mpi.Wtime();
-    double[] poolChecksums = [];
+    ulong[] poolChecksums = [];
     using (TaskPool? pool = TaskPool.Create(world))
     {
         if (pool is not null)
@@ -71,7 +72,7 @@ try
 
     if (world.Rank == 0)
     {
-        int differ = Enumerable.Range(0, files).Count(i => BitConverter.DoubleToInt64Bits(poolChecksums[i]) != BitConverter.DoubleToInt64Bits(staticChecksums[i]));
+        int differ = Enumerable.Range(0, files).Count(i => poolChecksums[i] != staticChecksums[i]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"pool-preprocess: {files} files of {Files.Bytes(files - 1, files) / 1024} KiB to {Files.Bytes(0, files) / 1024} KiB; " +
             $"static Scatterv over {world.Size} ranks {staticSeconds * 1e3:F0} ms, dynamic pool over {world.Size - 1} workers {poolSeconds * 1e3:F0} ms " +
@@ -116,8 +117,8 @@ internal static class Files
         return directory;
     }
 
-    /// <summary>Read, normalize, smooth, write &lt;path&gt;.out; returns the sum of the output.</summary>
-    public static double Preprocess(string path)
+    /// <summary>Read, normalize, smooth, write &lt;path&gt;.out; returns the XxHash3 of the output's bytes.</summary>
+    public static ulong Preprocess(string path)
     {
         int passes = int.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, PassesFile)), CultureInfo.InvariantCulture);
         double[] x = MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(path)).ToArray();
@@ -138,11 +139,11 @@ internal static class Files
             }
             (x, y) = (y, x);
         }
-        File.WriteAllBytes(path + ".out", MemoryMarshal.AsBytes(x.AsSpan()).ToArray());
-        double checksum = 0;
-        foreach (double v in x)
-            checksum += v;
-        return checksum;
+        ReadOnlySpan<byte> output = MemoryMarshal.AsBytes(x.AsSpan());
+        File.WriteAllBytes(path + ".out", output);
+        // A hash of the bytes, not a sum of the values: a sum misses outputs whose values are
+        // reordered or whose differences cancel, and rounds away differences in the last bits.
+        return XxHash3.HashToUInt64(output);
     }
 }
 
