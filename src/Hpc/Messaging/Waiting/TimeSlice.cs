@@ -33,11 +33,15 @@ internal static unsafe partial class TimeSlice
     private const int SchedOther = 0;
     private const int SchedBatch = 3;
 
-    // The system call numbers differ by architecture (x86-64's table, and the generic table of arm64).
-    private static readonly long SysSchedSetattr = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 274 : 314;
+    // sched_setattr by architecture (x86-64's table, and the generic table of arm64); sched_getattr follows it.
+    private static readonly long SysSchedSetattr = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 314,
+        Architecture.Arm64 => 274,
+        _ => -1,
+    };
     private static readonly long SysSchedGetattr = SysSchedSetattr + 1;
-    private static readonly bool s_available = OperatingSystem.IsLinux()
-        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+    private static readonly bool s_available = OperatingSystem.IsLinux() && SysSchedSetattr > 0;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct SchedAttr
@@ -54,11 +58,10 @@ internal static unsafe partial class TimeSlice
         public uint UtilMax;
     }
 
+    // One import for both calls: sched_getattr takes (tid, attr, size, flags), sched_setattr
+    // (tid, attr, flags) and ignores the last argument.
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long tid, SchedAttr* attr, long flags);
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long tid, SchedAttr* attr, long size, long flags);
+    private static partial long Syscall(long number, long tid, SchedAttr* attr, long arg3, long arg4);
 
     /// <summary>
     /// Requests a slice of <paramref name="microseconds"/> for every thread of this process; the
@@ -112,6 +115,6 @@ internal static unsafe partial class TimeSlice
         attr.Runtime = (ulong)(microseconds * 1000);
         attr.Deadline = 0;
         attr.Period = 0;
-        return Syscall(SysSchedSetattr, tid, &attr, 0) == 0;
+        return Syscall(SysSchedSetattr, tid, &attr, 0, 0) == 0;
     }
 }
