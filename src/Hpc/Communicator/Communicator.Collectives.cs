@@ -219,13 +219,13 @@ public sealed partial class Communicator
                 TreeAllreduce.Run(Collective, tag, data, kernel);
                 break;
             case AllreduceAlgorithm.Rabenseifner:
-                RabenseifnerAllreduce.Run(Collective, tag, data, kernel);
+                PowerOfTwoFold.Run<T, RabenseifnerAllreduce>(Collective, tag, data, kernel);
                 break;
             case AllreduceAlgorithm.Hierarchical:
                 HierarchicalAllreduce.Run(Hierarchy, data, kernel);
                 break;
             default:
-                RecursiveDoublingAllreduce.Run(Collective, tag, data, kernel);
+                PowerOfTwoFold.Run<T, RecursiveDoublingAllreduce>(Collective, tag, data, kernel);
                 break;
         }
     }
