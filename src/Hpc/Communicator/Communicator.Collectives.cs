@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Collectives.Allreduce;

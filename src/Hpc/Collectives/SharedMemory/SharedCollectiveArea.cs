@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hpc.Interop;
 using Hpc.Transport.SharedMemory;
 

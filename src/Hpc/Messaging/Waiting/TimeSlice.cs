@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hpc.Interop;
 
 namespace Hpc.Messaging.Waiting;
