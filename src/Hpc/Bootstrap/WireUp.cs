@@ -1,7 +1,7 @@
 using System.Net;
+using Hpc.Interop;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
-using Hpc.Interop;
 using Hpc.Transport.SharedMemory;
 using Hpc.Transport.Tcp;
 

@@ -46,9 +46,13 @@ internal readonly struct BinomialTree
     public bool TryChild(int mask, out int rank, out int subtree)
     {
         int child = Relative + mask;
-        rank = child < Size ? RealRank(child) : -1;
-        subtree = child < Size ? Math.Min(mask, Size - child) : 0;
-        return child < Size;
+        if (child >= Size)
+        {
+            (rank, subtree) = (-1, 0);
+            return false;
+        }
+        (rank, subtree) = (RealRank(child), Math.Min(mask, Size - child));
+        return true;
     }
 
     /// <summary>

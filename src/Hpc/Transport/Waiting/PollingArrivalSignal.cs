@@ -1,5 +1,5 @@
-using Hpc.Messaging.Waiting;
 using Hpc.Interop;
+using Hpc.Messaging.Waiting;
 using Hpc.Transport.SharedMemory;
 using Hpc.Transport.Tcp;
 
