@@ -81,7 +81,8 @@ public sealed class LauncherOptionTests
         MpirunResult pinned = Mpirun.Run("-np", np.ToString(), "sh", "-c",
             "echo $HPC_RANK $(grep Cpus_allowed_list /proc/$$/status | cut -f2) $HPC_HOST_CORES");
         Assert.True(pinned.ExitCode == 0, pinned.ToString());
-        Assert.Equal([.. Enumerable.Range(0, np).Select(r => $"{r} {expected[r].ListText} {np}")], pinned.StdoutLines.Order());
+        int hostCpus = expected.SelectMany(c => c.Cpus).Distinct().Count();
+        Assert.Equal([.. Enumerable.Range(0, np).Select(r => $"{r} {expected[r].ListText} {hostCpus}")], pinned.StdoutLines.Order());
 
         // More ranks than cores: nobody is pinned (no error either), and the ranks count the host's cores themselves.
         string all = CpuBinding.FormatList([.. expected.SelectMany(c => c.Cpus).Concat(CpuBinding.Plan(BindTo.Core, cores, false).SelectMany(c => c.Cpus)).Distinct().Order()]);

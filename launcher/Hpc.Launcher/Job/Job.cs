@@ -72,7 +72,9 @@ internal sealed partial class Job : IDisposable
         _network = network ?? new JobNetwork([], System.Net.IPAddress.Loopback);
         _programs = programs;
         _binding = binding ?? [];
-        _pinnedCores = _binding.Select(cpus => cpus.ListText).Distinct(StringComparer.Ordinal).Count();
+        // What the wait path compares its ranks with, as Environment.ProcessorCount would count them
+        // unpinned: the CPUs the host's ranks may use together (a socket binding shares them).
+        _pinnedCores = _binding.SelectMany(cpus => cpus.Cpus).Distinct().Count();
         _sink = sink;
         _outputs = [.. Enumerable.Range(0, spec.Ranks).Select(rank => new RankOutput(rank, spec.Output, sink))];
         _log = spec.Verbose ? sink.Message : static _ => { };

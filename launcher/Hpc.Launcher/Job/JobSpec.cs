@@ -111,8 +111,8 @@ internal sealed record StdinTarget(bool All, int? Rank)
 internal enum BindTo
 {
     /// <summary>
-    /// The default, as Open MPI's: each rank to a core of its own when this host has a core for
-    /// every local rank, otherwise no pinning (never an error).
+    /// The default, as Open MPI's: up to two ranks on a host, each to a core of its own; more, each
+    /// to the socket of its core; more ranks than cores, no pinning (never an error). See CpuBinding.PlanAuto.
     /// </summary>
     Auto,
     /// <summary>No pinning: the scheduler may move ranks.</summary>

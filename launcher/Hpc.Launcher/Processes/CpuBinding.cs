@@ -32,16 +32,10 @@ internal static partial class CpuBinding
     {
         if (target == BindTo.None || !OperatingSystem.IsLinux())
             return [];
-        List<CpuSet> units = Units(target == BindTo.Auto ? BindTo.Core : target);
+        if (target == BindTo.Auto)
+            return PlanAuto(Units(BindTo.Core), Units(BindTo.Socket), localRanks);
+        List<CpuSet> units = Units(target);
         if (units.Count == 0)
-            return [];
-        // Pinning pays when every rank has a core: a rank woken by its peer runs at once on its own
-        // core (with its short time slice, even beside CPU-bound work) instead of being pulled onto
-        // its waker's core, where both ranks then wait for each other's turn. Measured 2026-12-07 on
-        // 2 cores beside two CPU-bound processes, np 2 ping-pong P50 0.6 µs pinned against 18-60 µs
-        // unpinned in most runs. With fewer cores than ranks the scheduler balances better than a
-        // fixed wrap-around.
-        if (target == BindTo.Auto && localRanks > units.Count)
             return [];
         if (localRanks > units.Count && !oversubscribe)
         {
@@ -49,6 +43,40 @@ internal static partial class CpuBinding
             throw new UsageException($"--bind-to {noun}: {localRanks} ranks on this host but only {units.Count} {noun}{(units.Count == 1 ? "" : "s")} to bind to (use fewer ranks, --bind-to none or --oversubscribe)");
         }
         return [.. Enumerable.Range(0, localRanks).Select(l => units[l % units.Count])];
+    }
+
+    /// <summary>Ranks per host up to which the default binds each rank to a core (Open MPI's rule: core for 2 or fewer, package above).</summary>
+    public const int AutoCoreBindingRanks = 2;
+
+    /// <summary>
+    /// The default binding, Open MPI's: up to <see cref="AutoCoreBindingRanks"/> local ranks, each to
+    /// a core of its own; more, each to the socket (package) of the core it maps to, so a rank's
+    /// own threads (the .NET thread pool, the GC, a task pool's client, a Parallel.For) are not
+    /// squeezed onto one core; more ranks than cores, no binding (never an error).
+    /// </summary>
+    /// <remarks>
+    /// Core binding pays for a pair of ranks: a rank woken by its peer runs at once on its own core
+    /// (with its short time slice, even beside CPU-bound work) instead of being pulled onto its
+    /// waker's core, where both then wait for each other's turn. Measured 2026-12-07 on 2 cores beside
+    /// two CPU-bound processes, np 2 ping-pong P50 0.6 µs pinned against 18-60 µs unpinned in most runs.
+    /// It costs a rank that runs threads of its own: the same day, np 2 task pool with 1 MiB tasks
+    /// (hpc-bench tasks map_1mib), 48-84 tasks/s core-bound against 137-163 unbound (a loaded machine:
+    /// every run of each, same minutes). With fewer cores than ranks the scheduler balances better
+    /// than a fixed wrap-around.
+    /// </remarks>
+    public static IReadOnlyList<CpuSet> PlanAuto(IReadOnlyList<CpuSet> cores, IReadOnlyList<CpuSet> sockets, int localRanks)
+    {
+        if (cores.Count == 0 || localRanks > cores.Count)
+            return [];
+        if (localRanks <= AutoCoreBindingRanks)
+            return [.. cores.Take(localRanks)];
+        var plan = new List<CpuSet>(localRanks);
+        for (int l = 0; l < localRanks; l++)
+        {
+            int firstCpu = cores[l].Cpus[0];
+            plan.Add(sockets.FirstOrDefault(s => s.Cpus.Contains(firstCpu)) ?? cores[l]);
+        }
+        return plan;
     }
 
     /// <summary>Runs <paramref name="start"/> with the calling thread pinned to <paramref name="cpus"/>, so what it forks inherits the pinning.</summary>
@@ -91,7 +119,7 @@ internal static partial class CpuBinding
     }
 
     /// <summary>Cores or sockets of this machine among the CPUs this process may use, in CPU order.</summary>
-    private static List<CpuSet> Units(BindTo target)
+    internal static List<CpuSet> Units(BindTo target)
     {
         var allowed = AllowedCpus();
         var groups = new Dictionary<(int Package, int Core), List<int>>();
