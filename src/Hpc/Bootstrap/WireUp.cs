@@ -123,11 +123,26 @@ internal static class WireUp
             }
             using TcpTransport tcp = TcpTransport.Listen(options.BindAddress, log);
             (string Host, string Endpoint)[] table = control.Exchange(host, PeerEndpoint.Publish(tcp.Endpoint, inbox?.Path, MachineIdentity.Kernel), job.Size);
-            PeerEndpoint[] peers = [.. table.Select((entry, rank) => new PeerEndpoint(rank, entry.Host, entry.Endpoint))];
+            // Plain loops, not LINQ: generic code over PeerEndpoint (a struct of this assembly) has no
+            // precompiled form in the framework's images, and every rank would JIT-compile ~40
+            // methods of it at start-up.
+            var peers = new PeerEndpoint[job.Size];
+            for (int rank = 0; rank < peers.Length; rank++)
+                peers[rank] = new PeerEndpoint(rank, table[rank].Host, table[rank].Endpoint);
             PeerEndpoint self = peers[job.Rank];
-            TransportKind[] kinds = [.. peers.Select(peer => Choose(self, peer, inbox is not null, options.Transport))];
+            var kinds = new TransportKind[peers.Length];
+            var tcpEndpoints = new string[peers.Length];
+            var needsTcp = new bool[peers.Length];
+            var hosts = new string[peers.Length];
+            for (int rank = 0; rank < peers.Length; rank++)
+            {
+                kinds[rank] = Choose(self, peers[rank], inbox is not null, options.Transport);
+                tcpEndpoints[rank] = peers[rank].TcpEndpoint;
+                needsTcp[rank] = kinds[rank] == TransportKind.Tcp;
+                hosts[rank] = peers[rank].Host;
+            }
 
-            IPeerLink?[] tcpLinks = tcp.ConnectAll([.. peers.Select(p => p.TcpEndpoint)], [.. kinds.Select(k => k == TransportKind.Tcp)],
+            IPeerLink?[] tcpLinks = tcp.ConnectAll(tcpEndpoints, needsTcp,
                 job.Rank, job.Secret!, messenger, messenger.Progress, options.EagerLimit ?? RankRuntime.DefaultEagerLimit, Timeout);
             long segmentBytes = SharedMemoryInbox.SegmentBytes(job.Size, SharedMemoryInbox.RingBytesFor(job.Size));
             for (int peer = 0; peer < job.Size; peer++)
@@ -139,7 +154,7 @@ internal static class WireUp
                     _ => tcpLinks[peer],
                 };
             }
-            return new WiredLinks(links!, [.. peers.Select(p => p.Host)], inbox, RanksSharingCores(peers, self));
+            return new WiredLinks(links!, hosts, inbox, RanksSharingCores(peers, self));
         }
         catch
         {
@@ -154,8 +169,13 @@ internal static class WireUp
     /// The ranks that run on <paramref name="self"/>'s kernel, itself included: they compete for
     /// its cores whether or not they share its host name (and so its shared memory).
     /// </summary>
-    public static int RanksSharingCores(IEnumerable<PeerEndpoint> peers, PeerEndpoint self) =>
-        peers.Count(peer => peer.Kernel == self.Kernel);
+    public static int RanksSharingCores(PeerEndpoint[] peers, PeerEndpoint self)
+    {
+        int count = 0;
+        foreach (PeerEndpoint peer in peers)
+            count += peer.Kernel == self.Kernel ? 1 : 0;
+        return count;
+    }
 
     private static SharedMemoryLink OpenSharedMemoryLink(PeerEndpoint peer, SharedMemoryInbox inbox, long segmentBytes, JobEnvironment job,
         RuntimeOptions options, Messenger messenger)

@@ -55,7 +55,9 @@ internal sealed class TcpTransport : IDisposable
         int expectedAccepts = 0;
         for (int peer = myRank + 1; peer < size; peer++)
             expectedAccepts += needsTcp[peer] ? 1 : 0;
-        Task acceptTask = Task.Run(() => AcceptPeers(expectedAccepts, accepted, secret, myRank, size, cts.Token));
+        // No higher rank to accept (every peer on shared memory, or the last rank): no thread-pool work.
+        Task acceptTask = expectedAccepts == 0 ? Task.CompletedTask
+            : Task.Run(() => AcceptPeers(expectedAccepts, accepted, secret, myRank, size, cts.Token));
 
         try
         {
@@ -118,7 +120,7 @@ internal sealed class TcpTransport : IDisposable
     /// rank's CPU time during 1 MiB ping-pongs, on a 2-core host). The links are read only by
     /// their own non-blocking receives and poll(2), so the engine has nothing to do for them.
     /// </summary>
-    private static void ConnectWithoutAsyncEngine(Socket socket, IPEndPoint address, CancellationToken token)
+    internal static void ConnectWithoutAsyncEngine(Socket socket, IPEndPoint address, CancellationToken token)
     {
         socket.Blocking = false;
         try
