@@ -25,6 +25,24 @@ public class SpawnTests
         Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
+    /// <summary>
+    /// The even world ranks spawn (root: the last of them, so ranks in the spawning communicator
+    /// are not world ranks); at np 4 the children spawn a grandchild in turn.
+    /// </summary>
+    [Theory]
+    [InlineData(3, "split spawn ok: 2 parents, 2 children")]
+    [InlineData(4, "split spawn ok: 2 parents, 2 children, 1 grandchild")]
+    public void ASplitOfTheWorldSpawnsAndSpawnedWorldsSpawnInTurn(int np, string expected)
+    {
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), RankPrograms.TestRank, "spawn-sub"], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(expected, result.Stdout);
+        Assert.Contains("split child 0 ok", result.Stdout);
+        Assert.Contains("split child 1 ok", result.Stdout);
+        Assert.Equal(np == 4, result.Stdout.Contains("grandchild ok"));
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+    }
+
     [Fact]
     public void AFailingChildEndsTheJobNamingIt()
     {

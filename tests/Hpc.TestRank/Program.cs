@@ -163,6 +163,12 @@ switch (scenario)
     case "spawn-missing":
         SpawnScenarios.Missing(world);
         break;
+    case "spawn-sub":
+        SpawnScenarios.FromASplit(world);
+        break;
+    case "spawn-sub-child":
+        SpawnScenarios.SplitsChild(mpi, args.Length > 1 ? args[1] : "");
+        break;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'");
         return 2;

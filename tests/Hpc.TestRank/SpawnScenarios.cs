@@ -105,6 +105,69 @@ internal static class SpawnScenarios
         world.Barrier();
     }
 
+    /// <summary>
+    /// Spawn over a part of the world: the even world ranks spawn 2 children with the last of them
+    /// as root (so the parents' world ranks are not their ranks in the spawning communicator);
+    /// with "nested", child 0's world then spawns 1 grandchild of its own.
+    /// </summary>
+    public static void FromASplit(Communicator world)
+    {
+        string mode = world.Size > 3 ? "nested" : "";
+        using Communicator evens = world.Split(world.Rank % 2, world.Rank)!;
+        if (world.Rank % 2 == 0)
+        {
+            string self = typeof(SpawnScenarios).Assembly.Location;
+            using Intercommunicator children = evens.Spawn(self, ["spawn-sub-child", mode], 2, root: evens.Size - 1);
+            Check(children.RemoteSize == 2 && children.Size == evens.Size, $"split's intercommunicator {children.Size} / {children.RemoteSize}");
+            for (int c = 0; c < 2; c++)
+                children.Send(world.Rank, c, tag: 3);
+            int fromChildren = children.Allreduce(1, ReduceOp.Sum);
+            Check(fromChildren == 2, $"allreduce over the children gave {fromChildren}");
+            using Communicator merged = children.Merge(high: true);
+            Check(merged.Rank == 2 + evens.Rank && merged.Size == 2 + evens.Size, $"merged rank {merged.Rank} of {merged.Size}");
+            int[] ranks = new int[merged.Size];
+            merged.Allgather<int>([merged.Rank], ranks);
+            Check(ranks.SequenceEqual(Enumerable.Range(0, merged.Size)), "merged allgather");
+        }
+        world.Barrier();
+        if (world.Rank == 0)
+            Console.WriteLine($"split spawn ok: {(world.Size + 1) / 2} parents, 2 children{(mode == "nested" ? ", 1 grandchild" : "")}");
+    }
+
+    public static void SplitsChild(MpiSession mpi, string mode)
+    {
+        Communicator world = mpi.World;
+        Intercommunicator parents = mpi.Parent ?? throw new InvalidOperationException("a spawned world has no parent");
+        if (mode == "grandchild")
+        {
+            Check(world.Size == 1 && parents.RemoteSize == 2, $"grandchild: world {world.Size}, {parents.RemoteSize} parents");
+            for (int p = 0; p < parents.RemoteSize; p++)
+                parents.Send(77 + p, p, tag: 9);
+            Console.WriteLine("grandchild ok");
+            return;
+        }
+        int sum = 0;
+        for (int p = 0; p < parents.RemoteSize; p++)
+            sum += parents.Receive<int>(p, tag: 3);
+        int expected = Enumerable.Range(0, parents.RemoteSize).Sum(p => 2 * p);
+        Check(sum == expected, $"child {world.Rank}: the parents' world ranks add up to {sum}, {expected} expected");
+        int fromParents = parents.Allreduce(1, ReduceOp.Sum);
+        Check(fromParents == parents.RemoteSize, $"allreduce over the parents gave {fromParents}");
+        using Communicator merged = parents.Merge(high: false);
+        Check(merged.Rank == world.Rank, $"merged rank {merged.Rank}");
+        int[] ranks = new int[merged.Size];
+        merged.Allgather<int>([merged.Rank], ranks);
+        Check(ranks.SequenceEqual(Enumerable.Range(0, merged.Size)), "merged allgather");
+        if (mode == "nested")
+        {
+            // A spawned world spawns in turn: its processes are parents now.
+            using Intercommunicator grandchild = world.Spawn(typeof(SpawnScenarios).Assembly.Location, ["spawn-sub-child", "grandchild"], 1, root: 0);
+            int value = grandchild.Receive<int>(0, tag: 9);
+            Check(value == 77 + world.Rank, $"child {world.Rank} got {value} from the grandchild");
+        }
+        Console.WriteLine($"split child {world.Rank} ok");
+    }
+
     private static void Check(bool condition, string what)
     {
         if (!condition)

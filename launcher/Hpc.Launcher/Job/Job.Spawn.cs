@@ -30,6 +30,8 @@ internal sealed partial class Job
         public RankOutput[] Outputs { get; } = outputs;
         public IRankProcess?[] Processes { get; } = new IRankProcess?[outputs.Length];
         public int CleanExits;
+        /// <summary>Set when not every process could be started: the started ones are killed, and their deaths are no failure of the job.</summary>
+        public volatile bool Abandoned;
     }
 
     /// <summary>The CONNECT lines of one spawn's members, until all have arrived.</summary>
@@ -117,13 +119,28 @@ internal sealed partial class Job
         lock (_lock)
             _spawned.Add(world);
         _log($"spawn {number} ({id}): {count} process(es) of {program.Description}; rendezvous at {server.Address}");
-        for (int rank = 0; rank < count; rank++)
+        try
         {
-            var launch = new RankLaunch(rank, program, arguments, SpawnedEnvironment(world, rank, count), directory);
-            RankProcess process = RankProcess.Start(launch, world.Outputs[rank], RankStdin.Closed);
-            world.Processes[rank] = process;
-            _log($"started spawned rank {rank} of spawn {number} as pid {process.Pid}");
-            _ = WatchSpawnedAsync(world, process);
+            for (int rank = 0; rank < count; rank++)
+            {
+                var launch = new RankLaunch(rank, program, arguments, SpawnedEnvironment(world, rank, count), directory);
+                RankProcess process = RankProcess.Start(launch, world.Outputs[rank], RankStdin.Closed);
+                world.Processes[rank] = process;
+                _log($"started spawned rank {rank} of spawn {number} as pid {process.Pid}");
+                _ = WatchSpawnedAsync(world, process);
+            }
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+        {
+            // The parents are told Spawn failed and go on: the world must not outlive that answer,
+            // nor keep the job from completing.
+            world.Abandoned = true;
+            lock (_lock)
+                _spawned.Remove(world);
+            foreach (IRankProcess? started in world.Processes)
+                started?.Kill();
+            server.Dispose();
+            throw new IOException($"cannot start '{program.FileName}': {e.Message}", e);
         }
     }
 
@@ -169,6 +186,8 @@ internal sealed partial class Job
     private async Task WatchSpawnedAsync(SpawnedWorld world, IRankProcess process)
     {
         await process.Exited.ConfigureAwait(false);
+        if (world.Abandoned)
+            return;
         int code = process.ExitCode;
         _log($"spawned rank {process.Rank} of spawn {world.Number} (pid {process.Pid}) exited with code {code}");
         await world.Server.WaitClosedAsync(process.Rank, LastWordsLimit).ConfigureAwait(false);
