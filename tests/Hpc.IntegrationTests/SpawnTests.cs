@@ -57,6 +57,25 @@ public class SpawnTests
     }
 
     [Fact]
+    public void AChildThatAbortsEndsTheJobWithItsCode()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", RankPrograms.TestRank, "spawn", "abort"], Limit);
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Matches(@"mpirun: spawned rank 2 of spawn 1 \(host [^,]+, pid \d+\) called Abort\(3\): child 2 gives up", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+    }
+
+    [Fact]
+    public void TheTimeoutReportShowsWhatTheChildrenWaitFor()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", "--timeout", "8", RankPrograms.TestRank, "spawn", "hang"], Limit);
+        Assert.True(result.ExitCode == 124, result.ToString());
+        Assert.Contains("spawn 1 (3 processes, ranks of their own world) states:", result.Stderr);
+        Assert.Contains("mpirun:   rank 0: Receive(source=1, tag=99, count=1, int) on world, waiting for rank 1", result.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+    }
+
+    [Fact]
     public void SpawningAMissingProgramThrowsOnEveryParentAndTheJobGoesOn()
     {
         MpirunResult result = Mpirun.Run(["-np", "2", RankPrograms.TestRank, "spawn-missing"], Limit);

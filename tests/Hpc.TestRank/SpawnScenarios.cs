@@ -57,6 +57,10 @@ internal static class SpawnScenarios
         Check(world.Size == Children && parents.Size == Children && parents.Rank == world.Rank, $"child world of {world.Size}");
         if (mode == "fail" && world.Rank == 1)
             throw new InvalidOperationException("child 1 fails on purpose");
+        if (mode == "abort" && world.Rank == 2)
+            world.Abort(3, "child 2 gives up");
+        if (mode == "hang" && world.Rank == 0)
+            world.Receive<int>(1, tag: 99); // never sent: the job's --timeout reports it
         int parentCount = parents.RemoteSize;
 
         for (int p = 0; p < parentCount; p++)

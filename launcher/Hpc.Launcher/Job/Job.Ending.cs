@@ -19,6 +19,8 @@ internal sealed partial class Job
             {
                 foreach (string line in HangReport.Lines($"job timed out after {_spec.TimeoutText} s; rank states:", await QueryRanksAsync().ConfigureAwait(false)))
                     _sink.Message(line);
+                foreach (string line in await SpawnedStatesAsync().ConfigureAwait(false))
+                    _sink.Message(line);
                 await TerminateAsync("timeout").ConfigureAwait(false);
                 await DrainAsync().ConfigureAwait(false);
                 return TimeoutExitCode;

@@ -257,6 +257,24 @@ internal sealed partial class Job
         await Task.WhenAll(complete.Members.Select(m => m!.Value.Server.SendLinesAsync(m.Value.Rank, table))).ConfigureAwait(false);
     }
 
+    /// <summary>The hang report's part for the spawned worlds (<c>--timeout</c>): each world's processes, as the ranks'.</summary>
+    private async Task<List<string>> SpawnedStatesAsync()
+    {
+        var lines = new List<string>();
+        foreach (SpawnedWorld world in SpawnedWorlds())
+        {
+            string?[] answers = await world.Server.QueryAsync(QueryWait).ConfigureAwait(false);
+            Hpc.Diagnostics.RankSnapshot[] states = HangReport.Snapshots(answers, rank => world.Processes[rank] switch
+            {
+                null => (false, false, 0),
+                { HasExited: true } process => (true, true, process.ExitCode),
+                _ => (true, false, 0),
+            });
+            lines.AddRange(HangReport.Lines($"spawn {world.Number.ToString(CultureInfo.InvariantCulture)} ({world.Processes.Length.ToString(CultureInfo.InvariantCulture)} processes, ranks of their own world) states:", states));
+        }
+        return lines;
+    }
+
     private string WhoSpawned(int number, int rank)
     {
         SpawnedWorld? world = SpawnedWorlds().FirstOrDefault(w => w.Number == number);
