@@ -1,5 +1,3 @@
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Cli;
 
 /// <summary>What hpc-bench was asked to do.</summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Reflection;
 using CommandLine;
-using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Cli;
 

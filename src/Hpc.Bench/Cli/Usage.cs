@@ -1,5 +1,3 @@
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Cli;
 
 /// <summary>The --help text; the option list comes from <see cref="BenchArguments"/>'s attributes.</summary>

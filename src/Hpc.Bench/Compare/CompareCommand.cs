@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text;
 using Hpc.Bench.Cli;
-using Hpc.Bench.Model;
 using Hpc.Bench.Output;
 
 namespace Hpc.Bench.Compare;

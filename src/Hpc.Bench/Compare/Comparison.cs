@@ -1,4 +1,3 @@
-using Hpc.Bench.Model;
 using Hpc.Bench.Output;
 
 namespace Hpc.Bench.Compare;

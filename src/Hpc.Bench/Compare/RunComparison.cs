@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Hpc.Bench.Model;
 using Hpc.Bench.Output;
 
 namespace Hpc.Bench.Compare;

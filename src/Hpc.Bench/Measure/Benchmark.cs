@@ -1,4 +1,3 @@
-using Hpc.Bench.Model;
 using Hpc.Bench.Statistics;
 
 namespace Hpc.Bench.Measure;

@@ -1,7 +1,5 @@
-using System.Numerics;
 using Hpc.Bench.Measure.Collectives;
 using Hpc.Bench.Measure.PointToPoint;
-using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Measure;
 

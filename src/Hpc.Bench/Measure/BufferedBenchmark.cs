@@ -1,6 +1,3 @@
-using System.Numerics;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Measure;
 
 /// <summary>

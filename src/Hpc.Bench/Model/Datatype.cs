@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Hpc.Bench.Model;
 
 /// <summary>Code that runs for one element type, chosen at run time by <c>-T</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Output;
 

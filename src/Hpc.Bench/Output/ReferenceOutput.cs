@@ -1,6 +1,3 @@
-using System.Globalization;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Output;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Hpc.Bench.Cli;
-using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Output;
 

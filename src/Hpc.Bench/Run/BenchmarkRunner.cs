@@ -1,7 +1,5 @@
-using System.Globalization;
 using Hpc.Bench.Cli;
 using Hpc.Bench.Measure;
-using Hpc.Bench.Model;
 using Hpc.Bench.Output;
 using Hpc.Bench.Statistics;
 

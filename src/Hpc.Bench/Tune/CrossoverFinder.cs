@@ -1,5 +1,3 @@
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Tune;
 
 /// <summary>A line of a tuning file: from <paramref name="MinBytes"/> up, on at least <paramref name="Ranks"/> ranks, use <paramref name="Algorithm"/>.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Tune;
 

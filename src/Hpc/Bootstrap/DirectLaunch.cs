@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Hpc.Bootstrap;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -11,20 +10,14 @@ namespace Hpc.Bootstrap;
 /// sends <c>KILL</c>, names the rank and exits, and the others exit when their control channel
 /// closes. The wire-up itself is the ordinary one (<see cref="WireUp"/>).
 /// </summary>
-internal sealed class DirectLaunchHost : IDisposable
+/// <param name="server">The rendezvous, listening (<see cref="Start"/> makes the host).</param>
+/// <param name="size">How many ranks the job has.</param>
+internal sealed class DirectLaunchHost(RendezvousServer server, int size) : IDisposable
 {
     /// <summary>How long rank 0 keeps the rendezvous open at Finalize for the others to finish theirs.</summary>
     public static readonly TimeSpan FinalizeGrace = TimeSpan.FromSeconds(10);
 
-    private readonly RendezvousServer _server;
-    private readonly int _size;
     private int _ending;
-
-    private DirectLaunchHost(RendezvousServer server, int size)
-    {
-        _server = server;
-        _size = size;
-    }
 
     /// <summary>Starts listening on the port of <paramref name="job"/>'s coordinator address, on every interface.</summary>
     /// <exception cref="HpcException">The port is taken (one line naming it and how to choose another).</exception>
@@ -64,12 +57,12 @@ internal sealed class DirectLaunchHost : IDisposable
     {
         Interlocked.Exchange(ref _ending, 1);
         DateTime deadline = DateTime.UtcNow + FinalizeGrace;
-        for (int rank = 0; rank < _size; rank++)
+        for (int rank = 0; rank < size; rank++)
         {
             TimeSpan left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
                 break;
-            _server.WaitClosedAsync(rank, left).GetAwaiter().GetResult();
+            server.WaitClosedAsync(rank, left).GetAwaiter().GetResult();
         }
     }
 
@@ -80,7 +73,7 @@ internal sealed class DirectLaunchHost : IDisposable
         Console.Out.Flush();
         Console.Error.WriteLine("hpc: " + reason);
         Console.Error.Flush();
-        _server.SendKillAsync(reason, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+        server.SendKillAsync(reason, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
         Environment.Exit(code);
     }
 
@@ -88,6 +81,6 @@ internal sealed class DirectLaunchHost : IDisposable
     public void Dispose()
     {
         Interlocked.Exchange(ref _ending, 1);
-        _server.Dispose();
+        server.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Hpc.Bootstrap;
 

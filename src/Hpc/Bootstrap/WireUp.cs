@@ -1,4 +1,5 @@
 using System.Net;
+using Hpc.Interop;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
 using Hpc.Transport.SharedMemory;

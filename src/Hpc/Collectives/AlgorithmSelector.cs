@@ -33,34 +33,19 @@ internal static class AlgorithmSelector
         throw new InvalidOperationException($"the selection table has no row for every {input.Collective} call"); // IndexRules rules this out
     }
 
-    // Typed forms for ranks without a shared area (the communicator selects with its own topology).
-
-    public static AllreduceAlgorithm Allreduce(int ranks, long bytes, bool commutative, AllreduceAlgorithm requested, CollectiveConfiguration configuration) =>
-        (AllreduceAlgorithm)Select((int)requested, new SelectionInput(Collective.Allreduce, bytes, commutative, CollectiveTopology.Unshared(ranks)), configuration);
-
-    public static BroadcastAlgorithm Broadcast(int ranks, long bytes, BroadcastAlgorithm requested, CollectiveConfiguration configuration) =>
-        (BroadcastAlgorithm)Select((int)requested, Unshared(Collective.Broadcast, ranks, bytes), configuration);
-
-    public static ReduceAlgorithm Reduce(int ranks, long bytes, ReduceAlgorithm requested, CollectiveConfiguration configuration) =>
-        (ReduceAlgorithm)Select((int)requested, Unshared(Collective.Reduce, ranks, bytes), configuration);
-
-    public static GatherAlgorithm Gather(int ranks, long blockBytes, GatherAlgorithm requested, CollectiveConfiguration configuration) =>
-        (GatherAlgorithm)Select((int)requested, Unshared(Collective.Gather, ranks, blockBytes), configuration);
-
-    public static ScatterAlgorithm Scatter(int ranks, long blockBytes, ScatterAlgorithm requested, CollectiveConfiguration configuration) =>
-        (ScatterAlgorithm)Select((int)requested, Unshared(Collective.Scatter, ranks, blockBytes), configuration);
-
-    public static AllgatherAlgorithm Allgather(int ranks, long totalBytes, AllgatherAlgorithm requested, CollectiveConfiguration configuration) =>
-        (AllgatherAlgorithm)Select((int)requested, Unshared(Collective.Allgather, ranks, totalBytes), configuration);
-
-    public static AlltoallAlgorithm Alltoall(int ranks, long blockBytes, AlltoallAlgorithm requested, CollectiveConfiguration configuration) =>
-        (AlltoallAlgorithm)Select((int)requested, Unshared(Collective.Alltoall, ranks, blockBytes), configuration);
-
-    public static ReduceScatterAlgorithm ReduceScatter(int ranks, long totalBytes, bool commutative, ReduceScatterAlgorithm requested, CollectiveConfiguration configuration) =>
-        (ReduceScatterAlgorithm)Select((int)requested, new SelectionInput(Collective.ReduceScatter, totalBytes, commutative, CollectiveTopology.Unshared(ranks)), configuration);
-
-    public static BarrierAlgorithm Barrier(int ranks, BarrierAlgorithm requested, CollectiveConfiguration configuration) =>
-        (BarrierAlgorithm)Select((int)requested, Unshared(Collective.Barrier, ranks, 0), configuration);
+    /// <summary>
+    /// The typed form for ranks without a shared area (the communicator selects with its own
+    /// topology): the <typeparamref name="TAlgorithm"/> collective on <paramref name="ranks"/>
+    /// ranks. <paramref name="bytes"/> is what the collective's table rows measure: a rank's block
+    /// for Gather, Scatter and Alltoall, the whole vector for the others.
+    /// </summary>
+    public static TAlgorithm Unshared<TAlgorithm>(int ranks, long bytes, TAlgorithm requested, CollectiveConfiguration configuration,
+        bool commutative = true) where TAlgorithm : struct, Enum
+    {
+        Collective collective = CollectiveCatalog.OfAlgorithmType(typeof(TAlgorithm)).Collective;
+        var input = new SelectionInput(collective, bytes, commutative, CollectiveTopology.Unshared(ranks));
+        return (TAlgorithm)Enum.ToObject(typeof(TAlgorithm), Select(Convert.ToInt32(requested, CultureInfo.InvariantCulture), input, configuration));
+    }
 
     /// <summary>Whether a forced <paramref name="algorithm"/> can run <paramref name="input"/>; one that cannot gives way to the table.</summary>
     private static bool CanRun(CollectiveCatalog.Entry entry, int algorithm, in SelectionInput input) =>
@@ -70,9 +55,6 @@ internal static class AlgorithmSelector
     /// <summary>Name of the algorithm Auto resolves to for <paramref name="input"/> (the public query).</summary>
     public static string NameFor(in SelectionInput input, CollectiveConfiguration configuration) =>
         CollectiveCatalog.Of(input.Collective).AlgorithmNames[Select(0, input, configuration)];
-
-    private static SelectionInput Unshared(Collective collective, int ranks, long bytes) =>
-        new(collective, bytes, Commutative: true, CollectiveTopology.Unshared(ranks));
 
     private static SelectionRule[][] IndexRules()
     {

@@ -9,16 +9,19 @@ namespace Hpc.Collectives;
 internal readonly struct BinomialTree
 {
     private readonly int _root;
-    private readonly int _size;
 
-    public BinomialTree(int rank, int root, int size)
+    /// <summary>The tree of <paramref name="context"/>'s ranks rooted at <paramref name="root"/>, seen from this rank.</summary>
+    public BinomialTree(CollectiveContext context, int root)
     {
         _root = root;
-        _size = size;
-        Relative = Blocks.Mod(rank - root, size);
+        Size = context.Size;
+        Relative = Blocks.Mod(context.Rank - root, Size);
         LowBit = Relative & -Relative;
-        Subtree = Relative == 0 ? size : Math.Min(LowBit, size - Relative);
+        Subtree = Relative == 0 ? Size : Math.Min(LowBit, Size - Relative);
     }
+
+    /// <summary>How many ranks the whole tree holds.</summary>
+    public int Size { get; }
 
     /// <summary>This rank's number relative to the root (0 at the root).</summary>
     public int Relative { get; }
@@ -33,5 +36,42 @@ internal readonly struct BinomialTree
     public int Parent => RealRank(Relative - LowBit);
 
     /// <summary>The real rank of relative rank <paramref name="relative"/>.</summary>
-    public int RealRank(int relative) => (relative + _root) % _size;
+    public int RealRank(int relative) => (relative + _root) % Size;
+
+    /// <summary>
+    /// The child <paramref name="mask"/> below this rank (relative rank Relative + mask, for a
+    /// mask below <see cref="LowBit"/>): false where that is past the last rank; otherwise its
+    /// real <paramref name="rank"/> and how many ranks its <paramref name="subtree"/> holds.
+    /// </summary>
+    public bool TryChild(int mask, out int rank, out int subtree)
+    {
+        int child = Relative + mask;
+        if (child >= Size)
+        {
+            (rank, subtree) = (-1, 0);
+            return false;
+        }
+        (rank, subtree) = (RealRank(child), Math.Min(mask, Size - child));
+        return true;
+    }
+
+    /// <summary>
+    /// Copies all ranks' blocks of <paramref name="block"/> elements from relative-rank order
+    /// (<paramref name="relative"/>, block i of relative rank i) into rank order in
+    /// <paramref name="ranked"/>: a rotation by the root's blocks.
+    /// </summary>
+    public void ToRankOrder<T>(ReadOnlySpan<T> relative, Span<T> ranked, int block)
+    {
+        int tail = (Size - _root) * block;
+        relative[..tail].CopyTo(ranked[(_root * block)..]);
+        relative[tail..(Size * block)].CopyTo(ranked);
+    }
+
+    /// <summary>The inverse of <see cref="ToRankOrder"/>: all ranks' blocks from rank order into relative-rank order.</summary>
+    public void ToRelativeOrder<T>(ReadOnlySpan<T> ranked, Span<T> relative, int block)
+    {
+        int tail = (Size - _root) * block;
+        ranked.Slice(_root * block, tail).CopyTo(relative);
+        ranked[..(_root * block)].CopyTo(relative[tail..]);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Hpc.Messaging;
 
 namespace Hpc.Collectives;

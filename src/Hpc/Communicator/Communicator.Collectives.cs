@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hpc.Diagnostics;
 using Hpc.Collectives;
 using Hpc.Collectives.Allreduce;
@@ -219,13 +218,13 @@ public sealed partial class Communicator
                 TreeAllreduce.Run(Collective, tag, data, kernel);
                 break;
             case AllreduceAlgorithm.Rabenseifner:
-                RabenseifnerAllreduce.Run(Collective, tag, data, kernel);
+                PowerOfTwoFold.Run<T, RabenseifnerAllreduce>(Collective, tag, data, kernel);
                 break;
             case AllreduceAlgorithm.Hierarchical:
                 HierarchicalAllreduce.Run(Hierarchy, data, kernel);
                 break;
             default:
-                RecursiveDoublingAllreduce.Run(Collective, tag, data, kernel);
+                PowerOfTwoFold.Run<T, RecursiveDoublingAllreduce>(Collective, tag, data, kernel);
                 break;
         }
     }

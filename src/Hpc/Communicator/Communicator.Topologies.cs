@@ -1,4 +1,3 @@
-using System.Text;
 using Hpc.Reduction;
 
 namespace Hpc;

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Text;
 using Hpc.Diagnostics;
 using Hpc.Messaging;
 using Hpc.Reduction;

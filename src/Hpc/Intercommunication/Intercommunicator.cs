@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Hpc.Messaging;
 using Hpc.Reduction;
 

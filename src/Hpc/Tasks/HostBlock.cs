@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Hpc.Transport.SharedMemory;
 
 namespace Hpc.Tasks;
@@ -78,12 +77,23 @@ internal sealed unsafe class HostBlock
                 error = e.Message;
             }
         }
-        address = host.Broadcast(address, root: 0);
-        if (address == 0)
-            throw new HpcException(host.Rank == 0
-                ? $"cannot allocate a shared array of {bytes} bytes: {error}"
-                : $"rank {host.WorldRankOf(0)} (the host's leader) could not allocate a shared array of {bytes} bytes");
+        address = FromLeader(host, address, error, $"allocate a shared array of {bytes} bytes");
         return new HostBlock(host, (byte*)address, bytes, null, ownsNativeMemory: host.Rank == 0);
+    }
+
+    /// <summary>
+    /// Collective: hands the host leader's <paramref name="value"/> to every rank of
+    /// <paramref name="host"/>, or, where the leader could not <paramref name="what"/> (0, with its
+    /// <paramref name="error"/>), throws on every rank, so none hangs.
+    /// </summary>
+    private static long FromLeader(Communicator host, long value, string? error, string what)
+    {
+        value = host.Broadcast(value, root: 0);
+        if (value == 0)
+            throw new HpcException(host.Rank == 0
+                ? $"cannot {what}: {error}"
+                : $"rank {host.WorldRankOf(0)} (the host's leader) could not {what}");
+        return value;
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -107,11 +117,7 @@ internal sealed unsafe class HostBlock
                 error = e.Message;
             }
         }
-        serial = host.Broadcast(serial, root: 0);
-        if (serial == 0)
-            throw new HpcException(host.Rank == 0
-                ? $"cannot create a shared array of {bytes} bytes in /dev/shm: {error}"
-                : $"rank {leader} (the host's leader) could not create a shared array of {bytes} bytes in /dev/shm");
+        serial = FromLeader(host, serial, error, $"create a shared array of {bytes} bytes in /dev/shm");
 
         string path = SharedMemoryInbox.HostBlockPathFor(jobId, leader, serial);
         if (host.Rank != 0)

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 using Hpc.Tasks.Wire;
 
 namespace Hpc.Tasks;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Hpc.Tasks.Wire;
 
 namespace Hpc.Tasks;

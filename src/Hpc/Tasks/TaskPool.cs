@@ -1,6 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Hpc.Tasks.Wire;
 
 namespace Hpc.Tasks;

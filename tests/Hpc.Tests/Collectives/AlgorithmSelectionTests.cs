@@ -101,10 +101,10 @@ public class AlgorithmSelectionTests
                 _ => null,
             });
             // Per call beats HPC_COLL, which beats the tuning file, which beats the table.
-            Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Allreduce(8, 16, true, AllreduceAlgorithm.Rabenseifner, configuration));
-            Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Allreduce(8, 16, true, AllreduceAlgorithm.Auto, configuration));
-            Assert.Equal(BroadcastAlgorithm.ScatterAllgather, AlgorithmSelector.Broadcast(8, 16, BroadcastAlgorithm.Auto, configuration));
-            Assert.Equal(GatherAlgorithm.Linear, AlgorithmSelector.Gather(8, 16, GatherAlgorithm.Auto, configuration));
+            Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 16, AllreduceAlgorithm.Rabenseifner, configuration, commutative: true));
+            Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 16, AllreduceAlgorithm.Auto, configuration, commutative: true));
+            Assert.Equal(BroadcastAlgorithm.ScatterAllgather, AlgorithmSelector.Unshared<BroadcastAlgorithm>(8, 16, BroadcastAlgorithm.Auto, configuration));
+            Assert.Equal(GatherAlgorithm.Linear, AlgorithmSelector.Unshared<GatherAlgorithm>(8, 16, GatherAlgorithm.Auto, configuration));
         }
         finally
         {
@@ -116,35 +116,35 @@ public class AlgorithmSelectionTests
     public void BuiltInTableFollowsTheDocumentedThresholds()
     {
         CollectiveConfiguration table = CollectiveConfiguration.BuiltIn;
-        Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Allreduce(8, 2048, true, default, table));
-        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Allreduce(8, 2049, true, default, table));
-        Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Allreduce(8, 512 * 1024, true, default, table));
-        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Allreduce(8, 64 << 20, false, default, table));
-        Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Allreduce(8, 100, false, default, table));
+        Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 2048, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 2049, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 512 * 1024, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 64 << 20, default, table, commutative: false));
+        Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 100, default, table, commutative: false));
 
-        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Broadcast(7, 1 << 24, default, table));
-        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Broadcast(8, 12287, default, table));
-        Assert.Equal(BroadcastAlgorithm.ScatterAllgather, AlgorithmSelector.Broadcast(8, 12288, default, table));
+        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(7, 1 << 24, default, table));
+        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(8, 12287, default, table));
+        Assert.Equal(BroadcastAlgorithm.ScatterAllgather, AlgorithmSelector.Unshared<BroadcastAlgorithm>(8, 12288, default, table));
 
-        Assert.Equal(GatherAlgorithm.Linear, AlgorithmSelector.Gather(8, 100, default, table));
-        Assert.Equal(GatherAlgorithm.Binomial, AlgorithmSelector.Gather(11, 100, default, table));
-        Assert.Equal(GatherAlgorithm.Linear, AlgorithmSelector.Gather(100, 6001, default, table));
-        Assert.Equal(ScatterAlgorithm.Binomial, AlgorithmSelector.Scatter(11, 299, default, table));
-        Assert.Equal(ScatterAlgorithm.Linear, AlgorithmSelector.Scatter(11, 300, default, table));
+        Assert.Equal(GatherAlgorithm.Linear, AlgorithmSelector.Unshared<GatherAlgorithm>(8, 100, default, table));
+        Assert.Equal(GatherAlgorithm.Binomial, AlgorithmSelector.Unshared<GatherAlgorithm>(11, 100, default, table));
+        Assert.Equal(GatherAlgorithm.Linear, AlgorithmSelector.Unshared<GatherAlgorithm>(100, 6001, default, table));
+        Assert.Equal(ScatterAlgorithm.Binomial, AlgorithmSelector.Unshared<ScatterAlgorithm>(11, 299, default, table));
+        Assert.Equal(ScatterAlgorithm.Linear, AlgorithmSelector.Unshared<ScatterAlgorithm>(11, 300, default, table));
 
-        Assert.Equal(AllgatherAlgorithm.Bruck, AlgorithmSelector.Allgather(6, 81919, default, table));
-        Assert.Equal(AllgatherAlgorithm.Ring, AlgorithmSelector.Allgather(6, 81920, default, table));
-        Assert.Equal(AllgatherAlgorithm.Bruck, AlgorithmSelector.Allgather(8, 500_000, default, table));
-        Assert.Equal(AllgatherAlgorithm.Ring, AlgorithmSelector.Allgather(8, 524288, default, table));
+        Assert.Equal(AllgatherAlgorithm.Bruck, AlgorithmSelector.Unshared<AllgatherAlgorithm>(6, 81919, default, table));
+        Assert.Equal(AllgatherAlgorithm.Ring, AlgorithmSelector.Unshared<AllgatherAlgorithm>(6, 81920, default, table));
+        Assert.Equal(AllgatherAlgorithm.Bruck, AlgorithmSelector.Unshared<AllgatherAlgorithm>(8, 500_000, default, table));
+        Assert.Equal(AllgatherAlgorithm.Ring, AlgorithmSelector.Unshared<AllgatherAlgorithm>(8, 524288, default, table));
 
-        Assert.Equal(AlltoallAlgorithm.Bruck, AlgorithmSelector.Alltoall(8, 256, default, table));
-        Assert.Equal(AlltoallAlgorithm.Pairwise, AlgorithmSelector.Alltoall(7, 16, default, table));
-        Assert.Equal(AlltoallAlgorithm.Pairwise, AlgorithmSelector.Alltoall(8, 257, default, table));
+        Assert.Equal(AlltoallAlgorithm.Bruck, AlgorithmSelector.Unshared<AlltoallAlgorithm>(8, 256, default, table));
+        Assert.Equal(AlltoallAlgorithm.Pairwise, AlgorithmSelector.Unshared<AlltoallAlgorithm>(7, 16, default, table));
+        Assert.Equal(AlltoallAlgorithm.Pairwise, AlgorithmSelector.Unshared<AlltoallAlgorithm>(8, 257, default, table));
 
-        Assert.Equal(ReduceScatterAlgorithm.ReduceThenScatter, AlgorithmSelector.ReduceScatter(8, 12 * 1024, true, default, table));
-        Assert.Equal(ReduceScatterAlgorithm.Ring, AlgorithmSelector.ReduceScatter(8, 12 * 1024 + 1, true, default, table));
-        Assert.Equal(ReduceScatterAlgorithm.ReduceThenScatter, AlgorithmSelector.ReduceScatter(8, 1 << 24, false, default, table));
-        Assert.Equal(BarrierAlgorithm.Dissemination, AlgorithmSelector.Barrier(8, default, table));
+        Assert.Equal(ReduceScatterAlgorithm.ReduceThenScatter, AlgorithmSelector.Unshared<ReduceScatterAlgorithm>(8, 12 * 1024, default, table, commutative: true));
+        Assert.Equal(ReduceScatterAlgorithm.Ring, AlgorithmSelector.Unshared<ReduceScatterAlgorithm>(8, 12 * 1024 + 1, default, table, commutative: true));
+        Assert.Equal(ReduceScatterAlgorithm.ReduceThenScatter, AlgorithmSelector.Unshared<ReduceScatterAlgorithm>(8, 1 << 24, default, table, commutative: false));
+        Assert.Equal(BarrierAlgorithm.Dissemination, AlgorithmSelector.Unshared<BarrierAlgorithm>(8, 0, default, table));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Xunit;
 using System.Diagnostics;
+using Hpc.Interop;
 using Hpc.Transport.SharedMemory;
 using Hpc.Transport.Waiting;
 
@@ -84,7 +85,7 @@ public sealed class PollingArrivalSignalTests
 
     private static bool Readable(InboxBell bell, int timeoutMilliseconds)
     {
-        Span<PollNative.PollDescriptor> one = [new PollNative.PollDescriptor { Descriptor = bell.Descriptor, Events = PollNative.PollIn }];
-        return PollNative.Poll(one, timeoutMilliseconds) > 0 && (one[0].ReturnedEvents & PollNative.PollIn) != 0;
+        Span<LinuxNative.PollDescriptor> one = [new LinuxNative.PollDescriptor { Descriptor = bell.Descriptor, Events = LinuxNative.PollIn }];
+        return LinuxNative.Poll(one, timeoutMilliseconds) > 0 && (one[0].ReturnedEvents & LinuxNative.PollIn) != 0;
     }
 }

@@ -1,6 +1,3 @@
-using System.Numerics;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Allreduce, sum, out of place (send → receive), as ompi_bench calls it.</summary>

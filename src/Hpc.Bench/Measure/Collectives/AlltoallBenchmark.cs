@@ -1,6 +1,3 @@
-using System.Numerics;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Alltoall; the size is one rank's whole send array (a block for every rank).</summary>

@@ -1,6 +1,3 @@
-using System.Numerics;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Barrier: no data, nothing to check but that every rank gets through.</summary>

@@ -1,6 +1,3 @@
-using System.Numerics;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Gather to rank 0; the size is the whole gathered array.</summary>

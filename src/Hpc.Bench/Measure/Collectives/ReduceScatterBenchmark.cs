@@ -1,6 +1,3 @@
-using System.Numerics;
-using Hpc.Bench.Model;
-
 namespace Hpc.Bench.Measure.Collectives;
 
 /// <summary>MPI_Reduce_scatter_block, sum; the size is the whole reduced array (all blocks).</summary>

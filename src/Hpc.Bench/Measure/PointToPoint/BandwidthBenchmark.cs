@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
-using Hpc.Bench.Model;
 
 namespace Hpc.Bench.Measure.PointToPoint;
 

@@ -19,9 +19,6 @@ namespace Hpc.Collectives.Allreduce;
 /// </remarks>
 internal sealed class RabenseifnerAllreduce : IPowerOfTwoAlgorithm
 {
-    public static void Run<T>(CollectiveContext context, int tag, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged =>
-        PowerOfTwoFold.Run<T, RabenseifnerAllreduce>(context, tag, data, kernel);
-
     /// <inheritdoc />
     public static void RunFolded<T>(CollectiveContext context, int tag, Span<T> data, Span<T> incoming, ReduceKernel<T> kernel, FoldedRanks ranks)
         where T : unmanaged

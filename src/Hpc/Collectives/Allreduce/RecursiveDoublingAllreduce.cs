@@ -23,9 +23,6 @@ namespace Hpc.Collectives.Allreduce;
 /// </remarks>
 internal sealed class RecursiveDoublingAllreduce : IPowerOfTwoAlgorithm
 {
-    public static void Run<T>(CollectiveContext context, int tag, Span<T> data, ReduceKernel<T> kernel) where T : unmanaged =>
-        PowerOfTwoFold.Run<T, RecursiveDoublingAllreduce>(context, tag, data, kernel);
-
     /// <inheritdoc />
     public static void RunFolded<T>(CollectiveContext context, int tag, Span<T> data, Span<T> incoming, ReduceKernel<T> kernel, FoldedRanks ranks)
         where T : unmanaged

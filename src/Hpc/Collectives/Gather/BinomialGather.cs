@@ -13,10 +13,8 @@ internal static class BinomialGather
     /// </remarks>
     public static void Run<T>(CollectiveContext context, int tag, ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
     {
-        int size = context.Size;
-        int rank = context.Rank;
+        var tree = new BinomialTree(context, root);
         int block = send.Length;
-        var tree = new BinomialTree(rank, root, size);
         if (tree.Subtree == 1)
         {
             if (tree.Relative != 0)
@@ -27,30 +25,21 @@ internal static class BinomialGather
         }
 
         // Blocks are collected in relative-rank order; only a root other than 0 must rotate them.
-        bool direct = rank == root && root == 0;
+        bool direct = tree.Relative == 0 && root == 0;
         using PooledBuffer<T> scratch = PooledBuffer<T>.Rent(direct ? 0 : tree.Subtree * block);
-        Span<T> collected = direct ? receive[..(size * block)] : scratch.Span;
+        Span<T> collected = direct ? receive[..(tree.Size * block)] : scratch.Span;
         send.CopyTo(collected);
-        for (int mask = 1; mask < size; mask <<= 1)
+        for (int mask = 1; mask < tree.Size; mask <<= 1)
         {
             if ((tree.Relative & mask) != 0)
             {
                 context.Send(tree.Parent, tag, (ReadOnlySpan<T>)collected);
                 return;
             }
-            int child = tree.Relative + mask;
-            if (child < size)
-            {
-                int blocks = Math.Min(mask, size - child);
-                context.Receive(tree.RealRank(child), tag, collected.Slice(mask * block, blocks * block));
-            }
+            if (tree.TryChild(mask, out int child, out int subtree))
+                context.Receive(child, tag, collected.Slice(mask * block, subtree * block));
         }
         if (!direct)
-        {
-            // Relative block i belongs to rank (i + root) mod n.
-            int tail = (size - root) * block;
-            collected[..tail].CopyTo(receive[(root * block)..]);
-            collected[tail..].CopyTo(receive);
-        }
+            tree.ToRankOrder(collected, receive, block);
     }
 }

@@ -13,10 +13,8 @@ internal static class BinomialScatter
     /// </remarks>
     public static void Run<T>(CollectiveContext context, int tag, ReadOnlySpan<T> send, Span<T> receive, int root) where T : unmanaged
     {
-        int size = context.Size;
-        int rank = context.Rank;
+        var tree = new BinomialTree(context, root);
         int block = receive.Length;
-        var tree = new BinomialTree(rank, root, size);
         if (tree.Subtree == 1 && tree.Relative != 0)
         {
             context.Receive(tree.Parent, tag, receive);
@@ -31,18 +29,15 @@ internal static class BinomialScatter
         {
             if (root == 0)
             {
-                blocks = send[..(size * block)];
+                blocks = send[..(tree.Size * block)];
             }
             else
             {
-                Span<T> rotated = scratch.Span;
-                int tail = (size - root) * block;
-                send.Slice(root * block, tail).CopyTo(rotated);
-                send[..(root * block)].CopyTo(rotated[tail..]);
-                blocks = rotated;
+                tree.ToRelativeOrder(send, scratch.Span, block);
+                blocks = scratch.Span;
             }
             mask = 1;
-            while (mask < size)
+            while (mask < tree.Size)
                 mask <<= 1;
         }
         else
@@ -54,9 +49,8 @@ internal static class BinomialScatter
 
         for (mask >>= 1; mask > 0; mask >>= 1)
         {
-            int child = tree.Relative + mask;
-            if (child < size)
-                context.Send(tree.RealRank(child), tag, blocks.Slice(mask * block, Math.Min(mask, size - child) * block));
+            if (tree.TryChild(mask, out int child, out int subtree))
+                context.Send(child, tag, blocks.Slice(mask * block, subtree * block));
         }
         blocks[..block].CopyTo(receive);
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Hpc.Interop;
 using Hpc.Transport.SharedMemory;
 
 namespace Hpc.Collectives.SharedMemory;

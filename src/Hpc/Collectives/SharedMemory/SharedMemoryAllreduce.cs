@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Hpc.Reduction;
 
 namespace Hpc.Collectives.SharedMemory;

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
+using Hpc.Interop;
 
 namespace Hpc.Messaging.Waiting;
 
@@ -19,7 +18,7 @@ namespace Hpc.Messaging.Waiting;
 /// fair share and only hands it out in smaller pieces. Kernels without custom slices ignore or
 /// refuse the request; either way nothing else changes.
 /// </remarks>
-internal static unsafe partial class TimeSlice
+internal static class TimeSlice
 {
     /// <summary>The default slice of a rank's threads in microseconds.</summary>
     public const long DefaultMicroseconds = 100;
@@ -30,39 +29,6 @@ internal static unsafe partial class TimeSlice
     /// <summary>Longest slice the kernel accepts, in microseconds.</summary>
     public const long MaxMicroseconds = 100_000;
 
-    private const int SchedOther = 0;
-    private const int SchedBatch = 3;
-
-    // sched_setattr by architecture (x86-64's table, and the generic table of arm64); sched_getattr follows it.
-    private static readonly long SysSchedSetattr = RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 314,
-        Architecture.Arm64 => 274,
-        _ => -1,
-    };
-    private static readonly long SysSchedGetattr = SysSchedSetattr + 1;
-    private static readonly bool s_available = OperatingSystem.IsLinux() && SysSchedSetattr > 0;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SchedAttr
-    {
-        public uint Size;
-        public uint Policy;
-        public ulong Flags;
-        public int Nice;
-        public uint Priority;
-        public ulong Runtime;
-        public ulong Deadline;
-        public ulong Period;
-        public uint UtilMin;
-        public uint UtilMax;
-    }
-
-    // One import for both calls: sched_getattr takes (tid, attr, size, flags), sched_setattr
-    // (tid, attr, flags) and ignores the last argument.
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long tid, SchedAttr* attr, long arg3, long arg4);
-
     /// <summary>
     /// Requests a slice of <paramref name="microseconds"/> for every thread of this process; the
     /// threads it starts later inherit it from their creator. Threads with a real-time or idle
@@ -71,7 +37,7 @@ internal static unsafe partial class TimeSlice
     /// <returns>How many threads took the slice (0 where the kernel does not offer it).</returns>
     public static int ApplyToProcess(long microseconds)
     {
-        if (!s_available)
+        if (!LinuxNative.HasSchedAttr)
             return 0;
         string[] threads;
         try
@@ -93,28 +59,25 @@ internal static unsafe partial class TimeSlice
 
     /// <summary>Requests a slice of <paramref name="microseconds"/> for the calling thread only.</summary>
     /// <returns>False where the kernel does not offer it.</returns>
-    public static bool ApplyToCallingThread(long microseconds) => s_available && Apply(0, microseconds);
+    public static bool ApplyToCallingThread(long microseconds) => LinuxNative.HasSchedAttr && Apply(0, microseconds);
 
     /// <summary>The slice of the calling thread in microseconds, or null where it cannot be read (tests, diagnostics).</summary>
     public static double? OfCallingThread()
     {
-        if (!s_available)
+        if (!LinuxNative.HasSchedAttr)
             return null;
-        SchedAttr attr = default;
-        return Syscall(SysSchedGetattr, 0, &attr, sizeof(SchedAttr), 0) == 0 ? attr.Runtime / 1000.0 : null;
+        return LinuxNative.TryGetSchedAttr(0, out LinuxNative.SchedAttr attr) ? attr.Runtime / 1000.0 : null;
     }
 
     private static bool Apply(long tid, long microseconds)
     {
-        SchedAttr attr = default;
         // Read first: sched_setattr sets the policy and the nice value too, and both stay as they are.
-        if (Syscall(SysSchedGetattr, tid, &attr, sizeof(SchedAttr), 0) != 0 || attr.Policy is not (SchedOther or SchedBatch))
+        if (!LinuxNative.TryGetSchedAttr(tid, out LinuxNative.SchedAttr attr) || attr.Policy is not (LinuxNative.SchedOther or LinuxNative.SchedBatch))
             return false;
-        attr.Size = (uint)sizeof(SchedAttr);
         attr.Flags = 0;
         attr.Runtime = (ulong)(microseconds * 1000);
         attr.Deadline = 0;
         attr.Period = 0;
-        return Syscall(SysSchedSetattr, tid, &attr, 0, 0) == 0;
+        return LinuxNative.TrySetSchedAttr(tid, attr);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Hpc.Messaging.Waiting;
 
 /// <summary>

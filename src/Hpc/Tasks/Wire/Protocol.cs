@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Hpc.Tasks.Wire;
 
 // The pool's messages. They travel on the pool's own duplicate of the user's communicator, so

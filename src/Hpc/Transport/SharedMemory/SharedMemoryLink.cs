@@ -1,3 +1,4 @@
+using Hpc.Interop;
 using Hpc.Messaging;
 
 namespace Hpc.Transport.SharedMemory;

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using Hpc.Bootstrap;
 
 namespace Hpc.Transport.Tcp;

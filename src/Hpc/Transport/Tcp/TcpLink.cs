@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using Hpc.Interop;
 using Hpc.Messaging.Waiting;
 using Hpc.Transport.SharedMemory;
 using Hpc.Transport.Tcp;
@@ -34,7 +35,7 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
 
     private static int CreateEvent()
     {
-        int descriptor = PollNative.CreateEvent();
+        int descriptor = LinuxNative.CreateEvent();
         if (descriptor < 0)
             throw new HpcException("the kernel refused an eventfd for a waiting thread (too many open files?)");
         return descriptor;
@@ -56,16 +57,16 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
             if (request.IsCompleted || _inbox?.AnyData() == true)
                 return;
             int count = _sockets.Length + 1 + (_inbox is null ? 0 : 1);
-            Span<PollNative.PollDescriptor> descriptors = count <= 64 ? stackalloc PollNative.PollDescriptor[count] : new PollNative.PollDescriptor[count];
+            Span<LinuxNative.PollDescriptor> descriptors = count <= 64 ? stackalloc LinuxNative.PollDescriptor[count] : new LinuxNative.PollDescriptor[count];
             for (int i = 0; i < _sockets.Length; i++)
-                descriptors[i] = new PollNative.PollDescriptor { Descriptor = _sockets[i].PollDescriptor, Events = PollNative.PollIn };
-            descriptors[_sockets.Length] = new PollNative.PollDescriptor { Descriptor = ownEvent, Events = PollNative.PollIn };
+                descriptors[i] = new LinuxNative.PollDescriptor { Descriptor = _sockets[i].PollDescriptor, Events = LinuxNative.PollIn };
+            descriptors[_sockets.Length] = new LinuxNative.PollDescriptor { Descriptor = ownEvent, Events = LinuxNative.PollIn };
             if (_inbox is not null)
-                descriptors[^1] = new PollNative.PollDescriptor { Descriptor = _inbox.Bell!.Descriptor, Events = PollNative.PollIn };
-            if (PollNative.Poll(descriptors, timeoutMilliseconds) <= 0)
+                descriptors[^1] = new LinuxNative.PollDescriptor { Descriptor = _inbox.Bell!.Descriptor, Events = LinuxNative.PollIn };
+            if (LinuxNative.Poll(descriptors, timeoutMilliseconds) <= 0)
                 return;
             if (descriptors[_sockets.Length].ReturnedEvents != 0)
-                PollNative.Drain(ownEvent);
+                LinuxNative.DrainEvent(ownEvent);
             // Whoever drains a ring reads every link next (the caller's Progress), so a sleeper
             // that the drain sends back to sleep is woken again by its completed request.
             if (_inbox is not null && descriptors[^1].ReturnedEvents != 0)
@@ -85,7 +86,7 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
         lock (_sleepersLock)
         {
             foreach (int sleeper in _sleepers)
-                PollNative.Signal(sleeper);
+                LinuxNative.SignalEvent(sleeper);
         }
     }
 
@@ -95,7 +96,7 @@ internal sealed class PollingArrivalSignal : IArrivalSignal, IDisposable
         _disposed = true;
         WakeAll();
         foreach (int descriptor in _ownEvent.Values)
-            PollNative.Close(descriptor);
+            LinuxNative.Close(descriptor);
         _ownEvent.Dispose();
     }
 }

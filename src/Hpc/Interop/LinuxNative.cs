@@ -1,19 +1,39 @@
-using System.Runtime.InteropServices;
+namespace Hpc.Interop;
 
-namespace Hpc.Transport.SharedMemory;
-
-/// <summary>The few Linux system calls the shared-memory transport needs: futex wait/wake and single-copy reads.</summary>
+/// <summary>
+/// The Linux calls Hpc makes, in one place: futex wait/wake, naps and single-copy reads for the
+/// shared-memory transport, poll(2) and eventfd(2) for a thread sleeping on several descriptors,
+/// and sched_getattr/sched_setattr for the ranks' time slice.
+/// </summary>
 internal static unsafe partial class LinuxNative
 {
     private const int FutexWait = 0;
     private const int FutexWake = 1;
     private const int PrSetPtracer = 0x59616d61;
     private const long PrSetPtracerAny = -1;
+    private const int MadvPopulateWrite = 23;
+    private const int EventFdNonBlocking = 0x800;
+    private const int EventFdCloseOnExec = 0x80000;
 
-    private static readonly long FutexSyscall = RuntimeInformation.ProcessArchitecture switch
+    /// <summary>poll(2)'s event bit for "readable".</summary>
+    public const short PollIn = 0x001;
+
+    /// <summary>The ordinary scheduling policy, <c>SCHED_OTHER</c>.</summary>
+    public const int SchedOther = 0;
+
+    /// <summary>The batch scheduling policy, <c>SCHED_BATCH</c>.</summary>
+    public const int SchedBatch = 3;
+
+    // System call numbers by architecture: x86-64's table, and the generic table of arm64; -1
+    // (the calls are off) on any other. sched_getattr follows sched_setattr in both tables.
+    private static readonly long FutexSyscall = SyscallNumber(x64: 202, arm64: 98);
+    private static readonly long SchedSetattrSyscall = SyscallNumber(x64: 314, arm64: 274);
+    private static readonly long SchedGetattrSyscall = SchedSetattrSyscall + 1;
+
+    private static long SyscallNumber(long x64, long arm64) => RuntimeInformation.ProcessArchitecture switch
     {
-        Architecture.X64 => 202,
-        Architecture.Arm64 => 98,
+        Architecture.X64 => x64,
+        Architecture.Arm64 => arm64,
         _ => -1,
     };
 
@@ -42,8 +62,6 @@ internal static unsafe partial class LinuxNative
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int madvise(void* address, nuint length, int advice);
-
-    private const int MadvPopulateWrite = 23;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int prctl(int option, long arg2, long arg3, long arg4, long arg5);
@@ -151,4 +169,98 @@ internal static unsafe partial class LinuxNative
 
     /// <summary>errno of the last failed call, for verbose diagnostics.</summary>
     public static int LastError => Marshal.GetLastPInvokeError();
+
+    // ------------------------------------------------------------------ poll and eventfd
+
+    /// <summary>One entry of poll(2)'s array; a negative <see cref="Descriptor"/> is skipped by the kernel.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollDescriptor
+    {
+        public int Descriptor;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int poll(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int eventfd(uint initial, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint read(int descriptor, void* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint write(int descriptor, void* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int descriptor);
+
+    /// <summary>Sleeps until one of <paramref name="descriptors"/> is readable or the timeout passes; returns poll's result.</summary>
+    public static int Poll(Span<PollDescriptor> descriptors, int timeoutMilliseconds)
+    {
+        fixed (PollDescriptor* first = descriptors)
+            return poll(first, (nuint)descriptors.Length, timeoutMilliseconds);
+    }
+
+    /// <summary>A new non-blocking eventfd, or -1 when the kernel refuses one.</summary>
+    public static int CreateEvent() => eventfd(0, EventFdNonBlocking | EventFdCloseOnExec);
+
+    /// <summary>Makes <paramref name="eventDescriptor"/> readable (wakes a thread polling it).</summary>
+    public static void SignalEvent(int eventDescriptor)
+    {
+        ulong one = 1;
+        write(eventDescriptor, &one, sizeof(ulong));
+    }
+
+    /// <summary>Resets <paramref name="eventDescriptor"/> to not readable.</summary>
+    public static void DrainEvent(int eventDescriptor)
+    {
+        ulong count;
+        read(eventDescriptor, &count, sizeof(ulong));
+    }
+
+    /// <summary>Closes a descriptor <see cref="CreateEvent"/> created.</summary>
+    public static void Close(int descriptor) => close(descriptor);
+
+    // ------------------------------------------------------------------ scheduling attributes
+
+    /// <summary>The kernel's <c>struct sched_attr</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SchedAttr
+    {
+        public uint Size;
+        public uint Policy;
+        public ulong Flags;
+        public int Nice;
+        public uint Priority;
+        public ulong Runtime;
+        public ulong Deadline;
+        public ulong Period;
+        public uint UtilMin;
+        public uint UtilMax;
+    }
+
+    /// <summary>True when sched_getattr and sched_setattr can be called (Linux on x64 or arm64).</summary>
+    public static bool HasSchedAttr => OperatingSystem.IsLinux() && SchedSetattrSyscall > 0;
+
+    // One import for both calls: sched_getattr takes (tid, attr, size, flags), sched_setattr
+    // (tid, attr, flags) and ignores the last argument.
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long SchedSyscall(long number, long tid, SchedAttr* attr, long arg3, long arg4);
+
+    /// <summary>Reads the scheduling attributes of thread <paramref name="tid"/> (0: the calling thread); false when the kernel refuses.</summary>
+    public static bool TryGetSchedAttr(long tid, out SchedAttr attr)
+    {
+        attr = default;
+        fixed (SchedAttr* pointer = &attr)
+            return SchedSyscall(SchedGetattrSyscall, tid, pointer, sizeof(SchedAttr), 0) == 0;
+    }
+
+    /// <summary>Sets the scheduling attributes of thread <paramref name="tid"/> (0: the calling thread); false when the kernel refuses.</summary>
+    public static bool TrySetSchedAttr(long tid, SchedAttr attr)
+    {
+        attr.Size = (uint)sizeof(SchedAttr);
+        return SchedSyscall(SchedSetattrSyscall, tid, &attr, 0, 0) == 0;
+    }
 }
