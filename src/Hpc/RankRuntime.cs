@@ -60,7 +60,7 @@ internal sealed partial class RankRuntime : IDisposable
     public int WorldRank { get; }
     public int WorldSize { get; }
     public Messenger Engine { get; }
-    /// <summary>Host name of every world rank.</summary>
+    /// <summary>Host name of every process this rank has a link to, by process index: the world ranks, then the processes of groups connected later (<see cref="AddPeers"/>).</summary>
     public string[] Hosts { get; private set; }
 
     /// <summary>What each of this rank's threads is doing inside Hpc, for mpirun's <c>--timeout</c> report.</summary>
