@@ -86,6 +86,8 @@ namespace MPI
             }
             Communicator.world = Intracommunicator.Wrap(world, predefined: true);
             Communicator.self = Intracommunicator.Wrap(self, predefined: true);
+            // A spawned world's side of the parents' Spawn: made now, as the parents wait for it.
+            Communicator.SetParent(Hpc.Mpi.Parent is { } parent ? Intercommunicator.FromSpawn(parent, world) : null);
             s_mainThread = Thread.CurrentThread;
             s_initialized = true;
         }

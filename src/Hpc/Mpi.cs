@@ -34,9 +34,11 @@ public static class Mpi
             if (s_finalized)
                 throw new InvalidOperationException("the runtime was finalized; Mpi.Init cannot be called again.");
             RankRuntime runtime;
+            MpiSession session;
             try
             {
                 runtime = RankRuntime.Start(JobEnvironment.FromEnvironment(), RuntimeOptions.FromEnvironment());
+                session = new MpiSession(runtime, OnFinalized);
             }
             catch (Exception e)
             {
@@ -45,7 +47,7 @@ public static class Mpi
                 AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
                 throw;
             }
-            s_session = new MpiSession(runtime, OnFinalized);
+            s_session = session;
             AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
             return s_session;
         }
@@ -111,6 +113,12 @@ public static class Mpi
     /// <summary>The communicator holding only this rank (MPI_COMM_SELF).</summary>
     public static Communicator Self => Session.Self;
 
+    /// <summary>
+    /// The intercommunicator to the processes that spawned this world (MPI_Comm_get_parent; see
+    /// <see cref="Communicator.Spawn"/>), or null when mpirun started it.
+    /// </summary>
+    public static Intercommunicator? Parent => Session.Parent;
+
     private static MpiSession Session
     {
         get
@@ -146,7 +154,12 @@ public sealed class MpiSession : IDisposable
         _onFinalized = onFinalized;
         World = new Communicator(runtime, RankRuntime.WorldContext, [.. Enumerable.Range(0, runtime.WorldSize)], runtime.WorldRank, "world");
         Self = new Communicator(runtime, RankRuntime.SelfContext, [runtime.WorldRank], 0, "self");
+        // A spawned world connects to its parents before Init returns: they wait in Spawn meanwhile.
+        Parent = runtime.Job.SpawnId is null ? null : DynamicProcesses.ConnectToParents(World);
     }
+
+    /// <summary>The intercommunicator to the parents of a spawned world, or null (MPI_Comm_get_parent).</summary>
+    public Intercommunicator? Parent { get; }
 
     /// <summary>The communicator of every rank in the job (MPI_COMM_WORLD).</summary>
     public Communicator World { get; }

@@ -12,12 +12,12 @@ namespace Hpc;
 /// control channel to the launcher. One per process in a real job; one per thread in the
 /// ranks-as-threads worlds the tests build.
 /// </summary>
-internal sealed class RankRuntime : IDisposable
+internal sealed partial class RankRuntime : IDisposable
 {
     /// <summary>Default size above which messages switch from eager to rendezvous.</summary>
     public const long DefaultEagerLimit = 64 * 1024;
 
-    private readonly IPeerLink[] _links;
+    private IPeerLink[] _links;
     private readonly RendezvousClient? _control;
     private int _nextContext = FirstFreeContext;
     private int _disposed;
@@ -60,8 +60,8 @@ internal sealed class RankRuntime : IDisposable
     public int WorldRank { get; }
     public int WorldSize { get; }
     public Messenger Engine { get; }
-    /// <summary>Host name of every world rank.</summary>
-    public string[] Hosts { get; }
+    /// <summary>Host name of every process this rank has a link to, by process index: the world ranks, then the processes of groups connected later (<see cref="AddPeers"/>).</summary>
+    public string[] Hosts { get; private set; }
 
     /// <summary>What each of this rank's threads is doing inside Hpc, for mpirun's <c>--timeout</c> report.</summary>
     public CallTracker Calls { get; }
@@ -391,6 +391,7 @@ internal sealed class RankRuntime : IDisposable
         foreach (IPeerLink link in _links)
             link.Dispose();
         _pollingSignal?.Dispose();
+        DisposeRetiredSignals();
         _control?.Dispose();
         _directHost?.WaitForOthers();
         _directHost?.Dispose();

@@ -56,6 +56,26 @@ public class MpiNetTests
         Assert.All(verdicts, l => Assert.Contains("Passed == True", l));
     }
 
+    /// <summary>
+    /// MPI.NET's own Tests/SpawnTest, compiled unchanged: the world spawns 4 SpawnChild processes
+    /// by the Windows-style relative path "..\..\SpawnChild\bin\Debug\SpawnChild.exe" (so the
+    /// job runs in SpawnTest's bin/&lt;configuration&gt;), each child says hello and both sides meet in
+    /// a Barrier over the intercommunicator.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MpiNetsSpawnTestPasses(int np)
+    {
+        string program = Upstream("SpawnTest");
+        // bin/<configuration>/net10.0/MpiNetUpstream.SpawnTest.dll: the test looks for the child from bin/<configuration>.
+        string directory = Path.GetDirectoryName(Path.GetDirectoryName(program))!;
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), program], Limit, workingDirectory: directory);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        for (int child = 0; child < 4; child++)
+            Assert.Contains($"Hello, from process number {child} of 4", result.Stdout);
+    }
+
     /// <summary>MPI.NET's own Tests/EnvironmentDisposalThrowsTest, compiled unchanged: a second Run after the first finalized throws.</summary>
     [Theory]
     [InlineData(1)]

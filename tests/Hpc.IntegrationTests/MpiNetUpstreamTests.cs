@@ -9,6 +9,8 @@ namespace Hpc.IntegrationTests;
 /// process, so the exit code is the verdict (UnitTestOutcomeTest broken on purpose shows it can fail).
 /// IntercommunicatorTest at 2, 7 and 8 and EnvironmentDisposalThrowsTest at 1 and 2 run in
 /// <see cref="MpiNetTests"/> with their verdict lines checked; here they get the remaining counts.
+/// SpawnTest runs only in <see cref="MpiNetTests"/> (at 1 and 2), from its bin/&lt;configuration&gt;,
+/// where the relative path it spawns its child by resolves.
 /// </summary>
 public class MpiNetUpstreamTests
 {
@@ -56,12 +58,12 @@ public class MpiNetUpstreamTests
         Assert.Contains("rank 2", result.Stderr);
     }
 
-    /// <summary>Every MPI.NET test program of release 1.4 is here, except SpawnTest (dynamic processes).</summary>
+    /// <summary>Every MPI.NET test program of release 1.4 is here; SpawnTest runs in <see cref="MpiNetTests"/>.</summary>
     [Fact]
     public void TheScheduleCoversEveryVendoredProgram()
     {
         string root = Path.Combine(RankPrograms.RepositoryRoot, "tests", "MpiNetUpstream");
-        string[] vendored = [.. Directory.GetDirectories(root, "*Test").Select(Path.GetFileName).Order()!];
+        string[] vendored = [.. Directory.GetDirectories(root, "*Test").Select(Path.GetFileName).Where(name => name != "SpawnTest").Order()!];
         Assert.Equal(vendored, Schedule.Select(s => s.Program).Order());
     }
 

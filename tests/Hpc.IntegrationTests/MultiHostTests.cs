@@ -144,6 +144,21 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
         hosts.AssertNoProcessLeft();
     }
 
+    /// <summary>
+    /// Communicator.Spawn in a job over three hosts: the children start on mpirun's host (outside
+    /// every namespace, on the bridge) and connect to the parents in the three namespaces over TCP.
+    /// </summary>
+    [NetnsFact]
+    public void ParentsOnThreeHostsSpawnChildrenOnMpirunsHost()
+    {
+        hosts.EnsureUp();
+        MpirunResult result = Run(JobArgs("--map-by", "node", "--tag-output", "-np", "3", RankPrograms.TestRank, "spawn"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 3 parents, 3 children", result.Stdout);
+        for (int child = 0; child < 3; child++)
+            Assert.Contains($"[2,{child}]<stdout>:child {child} of 3 ok: 3 parents", result.Stdout);
+    }
+
     [Fact]
     public void ALaunchAgentThatCannotRunIsReportedWithTheHost()
     {

@@ -154,6 +154,21 @@ switch (scenario)
     case "shared-array":
         SharedArrays(world, holdUntilKilled: args.Length > 1 && args[1] == "hold");
         break;
+    case "spawn":
+        SpawnScenarios.Parents(world, args.Length > 1 ? args[1] : "");
+        break;
+    case "spawn-child":
+        SpawnScenarios.Child(mpi, args.Length > 1 ? args[1] : "");
+        break;
+    case "spawn-missing":
+        SpawnScenarios.Missing(world);
+        break;
+    case "spawn-sub":
+        SpawnScenarios.FromASplit(world);
+        break;
+    case "spawn-sub-child":
+        SpawnScenarios.SplitsChild(mpi, args.Length > 1 ? args[1] : "");
+        break;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'");
         return 2;

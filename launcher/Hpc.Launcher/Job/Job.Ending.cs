@@ -19,6 +19,8 @@ internal sealed partial class Job
             {
                 foreach (string line in HangReport.Lines($"job timed out after {_spec.TimeoutText} s; rank states:", await QueryRanksAsync().ConfigureAwait(false)))
                     _sink.Message(line);
+                foreach (string line in await SpawnedStatesAsync().ConfigureAwait(false))
+                    _sink.Message(line);
                 await TerminateAsync("timeout").ConfigureAwait(false);
                 await DrainAsync().ConfigureAwait(false);
                 return TimeoutExitCode;
@@ -26,13 +28,13 @@ internal sealed partial class Job
 
             default:
             {
-                bool othersRunning = _ranks.Any(r => r is { HasExited: false });
+                bool othersRunning = _ranks.Any(r => r is { HasExited: false }) || SpawnedProcesses().Any(p => !p.HasExited);
                 await TerminateAsync("job failed").ConfigureAwait(false);
                 // The cause goes last, after the ranks' own output, where a reader looks first.
                 await DrainAsync().ConfigureAwait(false);
                 (string message, int exitCode) = Describe(ending);
                 // Only an unexpected death needs the consequence spelled out; Abort and signals imply it.
-                bool explain = othersRunning && ending is RankExited or LeftBeforeWireUp or StartFailed or HostLost;
+                bool explain = othersRunning && ending is RankExited or LeftBeforeWireUp or StartFailed or HostLost or ChildExited or ChildLeftBeforeWireUp;
                 _sink.Message(message + (explain ? "; terminating the job" : ""));
                 return exitCode;
             }
@@ -60,6 +62,14 @@ internal sealed partial class Job
                 return ($"cannot start rank {rank} ('{_programs[_spec.AppIndexOf(rank)].FileName}'): {reason}", CannotExecuteExitCode);
             case HostLost(_, string message, int code):
                 return (message, code);
+            case ChildExited(int spawn, int rank, int code):
+                return Signals.Of(code) is int childSignal
+                    ? ($"{WhoSpawned(spawn, rank)} was killed by signal {childSignal} ({Signals.Name(childSignal)})", code)
+                    : ($"{WhoSpawned(spawn, rank)} exited with code {code}", code);
+            case ChildAborted(int spawn, int rank, int code, string text):
+                return ($"{WhoSpawned(spawn, rank)} called Abort({code}): {text}", code is >= 1 and <= 255 ? code : 1);
+            case ChildLeftBeforeWireUp(int spawn, int rank):
+                return ($"{WhoSpawned(spawn, rank)} exited with code 0 without connecting to its parents, so they cannot go on", 1);
             default:
                 return ($"job ended: {ending}", 1);
         }

@@ -18,9 +18,12 @@ internal sealed partial class Job
 
     private async Task TerminateCoreAsync(string reason)
     {
-        IRankProcess[] ranks = [.. _ranks.Where(r => r is not null).Select(r => r!)];
+        IRankProcess[] ranks = [.. _ranks.Where(r => r is not null).Select(r => r!), .. SpawnedProcesses()];
         if (ranks.Any(r => !r.HasExited))
-            await _server.SendKillAsync(reason, TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
+        {
+            await Task.WhenAll(SpawnedWorlds().Select(world => world.Server.SendKillAsync(reason, TimeSpan.FromMilliseconds(200)))
+                .Append(_server.SendKillAsync(reason, TimeSpan.FromMilliseconds(200)))).ConfigureAwait(false);
+        }
         // Each daemon ends its host's ranks (and whatever they left behind) and then disconnects.
         foreach (RemoteHost host in _remoteHosts.Values)
             host.SendKill(reason);
@@ -46,12 +49,12 @@ internal sealed partial class Job
     /// <summary>SIGKILLs every live descendant and reaps orphaned zombies until none is left.</summary>
     private Task KillRemainingAsync() =>
         // Children that Process objects wait for (local ranks, launch agents) must not be reaped here.
-        ProcessTree.KillDescendantsAsync(new HashSet<int>(_ranks.OfType<RankProcess>().Select(r => r.Pid)
+        ProcessTree.KillDescendantsAsync(new HashSet<int>(_ranks.OfType<RankProcess>().Concat(SpawnedProcesses().OfType<RankProcess>()).Select(r => r.Pid)
             .Concat(_remoteHosts.Values.Select(h => h.AgentPid))), _log);
 
     private async Task DrainAsync()
     {
-        Task[] drains = [.. _ranks.Where(r => r is not null).Select(r => r!.OutputDrained),
+        Task[] drains = [.. _ranks.Where(r => r is not null).Select(r => r!.OutputDrained), .. SpawnedProcesses().Select(p => p.OutputDrained),
             .. _remoteHosts.Values.Select(h => h.AgentOutputDrained)];
         Task all = Task.WhenAll(drains);
         if (await Task.WhenAny(all, Task.Delay(DrainLimit)).ConfigureAwait(false) != all)

@@ -100,6 +100,8 @@ internal sealed partial class Job : IDisposable
             host.SendKill("mpirun is failing");
         foreach (IRankProcess? rank in _ranks)
             rank?.Kill();
+        foreach (IRankProcess child in SpawnedProcesses())
+            child.Kill();
         KillRemainingAsync().Wait(TimeSpan.FromSeconds(2));
         CleanSharedMemory();
     }
@@ -116,6 +118,14 @@ internal sealed partial class Job : IDisposable
             rank?.Dispose();
         foreach (RankOutput output in _outputs)
             output.Dispose();
+        foreach (SpawnedWorld world in SpawnedWorlds())
+        {
+            world.Server.Dispose();
+            foreach (IRankProcess? child in world.Processes)
+                child?.Dispose();
+            foreach (RankOutput output in world.Outputs)
+                output.Dispose();
+        }
         _stopTimer.Dispose();
     }
 
@@ -136,6 +146,7 @@ internal sealed partial class Job : IDisposable
             _server.RankConnected += OnRankConnected;
             _server.AbortRequested += (rank, code, text) => _ending.TrySetResult(new Aborted(rank, code, text));
             _server.FailRequested += (rank, text) => _ending.TrySetResult(new Failed(rank, text));
+            ServeSpawns(_server);
             _server.Start();
             bool subreaper = ProcessTree.BecomeSubreaper();
             _log($"job {JobId}: {_spec.Ranks} rank(s) of {string.Join(", ", _programs.Select(p => p.Description))}; rendezvous at {_server.Address}"
@@ -303,8 +314,8 @@ internal sealed partial class Job : IDisposable
             }
         }
 
-        if (Interlocked.Increment(ref _cleanExits) == _spec.Ranks)
-            _ending.TrySetResult(new Completed());
+        Interlocked.Increment(ref _cleanExits);
+        CompleteIfAllExited();
     }
 
     private void OnRankConnected(int rank)

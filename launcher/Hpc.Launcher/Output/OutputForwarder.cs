@@ -17,12 +17,12 @@ internal static class OutputForwarder
 
     /// <summary>
     /// Open MPI's tag for <c>--tag-output</c>: <c>[jobid,rank]&lt;stream&gt;:</c>. Open MPI's job
-    /// number for the first (and here only) application job is 1, so the prefix is
+    /// number for the first application job is 1 (worlds it spawns are 2, 3, …), so the prefix is
     /// <c>[1,3]&lt;stdout&gt;:</c> with no space after the colon, exactly as Open MPI prints it,
     /// so scripts that parse Open MPI output work unchanged.
     /// </summary>
-    public static byte[] Tag(int rank, OutputStream stream) =>
-        Encoding.ASCII.GetBytes($"[1,{rank}]<{(stream == OutputStream.Stdout ? "stdout" : "stderr")}>:");
+    public static byte[] Tag(int rank, OutputStream stream, int jobNumber = 1) =>
+        Encoding.ASCII.GetBytes($"[{jobNumber},{rank}]<{(stream == OutputStream.Stdout ? "stdout" : "stderr")}>:");
 
     /// <summary>Starts forwarding <paramref name="source"/> until its EOF.</summary>
     public static Task Start(Stream source, ILineSink sink, OutputStream stream, byte[] prefix) =>

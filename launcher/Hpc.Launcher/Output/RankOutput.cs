@@ -17,21 +17,27 @@ namespace Hpc.Launcher;
 internal sealed class RankOutput : ILineSink, IDisposable
 {
     private readonly int _rank;
+    private readonly int _jobNumber;
     private readonly OutputOptions _options;
     private readonly ILineSink _console;
     private readonly object _fileLock = new();
     private readonly FileStream?[] _files = new FileStream?[2];
 
-    /// <summary>Prepares rank <paramref name="rank"/>'s output; creates its directory when writing to files.</summary>
+    /// <summary>
+    /// Prepares rank <paramref name="rank"/>'s output; creates its directory when writing to files.
+    /// <paramref name="jobNumber"/> is Open MPI's job number in the tag and the directory: 1 for
+    /// mpirun's ranks, 2 and up for the worlds they spawn.
+    /// </summary>
     /// <exception cref="IOException">The output directory cannot be created.</exception>
-    public RankOutput(int rank, OutputOptions options, ILineSink console)
+    public RankOutput(int rank, OutputOptions options, ILineSink console, int jobNumber = 1)
     {
         _rank = rank;
+        _jobNumber = jobNumber;
         _options = options;
         _console = console;
         if (options.Directory is { } root)
         {
-            string directory = Path.Combine(root, "1", "rank." + rank.ToString(CultureInfo.InvariantCulture));
+            string directory = Path.Combine(root, jobNumber.ToString(CultureInfo.InvariantCulture), "rank." + rank.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(directory);
             _files[0] = new FileStream(Path.Combine(directory, "stdout"), FileMode.Create, FileAccess.Write, FileShare.Read);
             if (!options.MergeStderr)
@@ -83,7 +89,7 @@ internal sealed class RankOutput : ILineSink, IDisposable
         if (_options.Timestamp)
             text.Append('[').Append(DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)).Append(']');
         byte[] head = Encoding.ASCII.GetBytes(text.ToString());
-        byte[] tag = _options.Tag ? OutputForwarder.Tag(_rank, stream) : [];
+        byte[] tag = _options.Tag ? OutputForwarder.Tag(_rank, stream, _jobNumber) : [];
         return [.. head, .. tag, .. given];
     }
 

@@ -45,6 +45,17 @@ public sealed record JobEnvironment(
     /// <summary>Path of a tuning file written by <c>hpc-bench tune</c> (<c>HPC_TUNE_FILE</c>).</summary>
     public const string TuningFileVariable = "HPC_TUNE_FILE";
 
+    /// <summary>Identifier of the spawn that started this process (<c>HPC_SPAWN_ID</c>); unset in a job mpirun started directly.</summary>
+    public const string SpawnIdVariable = "HPC_SPAWN_ID";
+    /// <summary>Number of processes that spawned this process's world (<c>HPC_SPAWN_PARENTS</c>), with <see cref="SpawnIdVariable"/>.</summary>
+    public const string SpawnParentsVariable = "HPC_SPAWN_PARENTS";
+
+    /// <summary>The spawn that started this world (<see cref="SpawnIdVariable"/>), or null when it was not spawned.</summary>
+    public string? SpawnId { get; init; }
+
+    /// <summary>Number of parent processes of a spawned world; 0 when it was not spawned.</summary>
+    public int SpawnParents { get; init; }
+
     /// <summary>True when the process was started by the launcher or directly by another one (a rendezvous address is set).</summary>
     public bool IsLaunched => RendezvousAddress is not null;
 
@@ -97,7 +108,14 @@ public sealed record JobEnvironment(
         string jobId = lookup(JobIdVariable) ?? throw new InvalidOperationException($"{JobIdVariable} is not set.");
         string secret = lookup(SecretVariable) ?? throw new InvalidOperationException($"{SecretVariable} is not set.");
         int? hostCores = lookup(HostCoresVariable) is null ? null : ReadInt(lookup, HostCoresVariable, min: 1);
-        return new JobEnvironment(rank, size, localRank, localSize, rendezvous, jobId, secret) { HostCores = hostCores };
+        string? spawnId = lookup(SpawnIdVariable);
+        int spawnParents = string.IsNullOrEmpty(spawnId) ? 0 : ReadInt(lookup, SpawnParentsVariable, min: 1);
+        return new JobEnvironment(rank, size, localRank, localSize, rendezvous, jobId, secret)
+        {
+            HostCores = hostCores,
+            SpawnId = string.IsNullOrEmpty(spawnId) ? null : spawnId,
+            SpawnParents = spawnParents,
+        };
     }
 
     private static int ReadInt(Func<string, string?> lookup, string name, int min)

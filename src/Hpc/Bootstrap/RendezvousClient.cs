@@ -6,7 +6,7 @@ namespace Hpc.Bootstrap;
 /// the launcher asks it what the rank is waiting for, and if the launcher disappears the rank
 /// notices the closed connection and exits instead of running on as an orphan.
 /// </summary>
-internal sealed class RendezvousClient : IDisposable
+internal sealed partial class RendezvousClient : IDisposable
 {
     private readonly LineChannel _channel;
     private readonly int _rank;
@@ -146,6 +146,8 @@ internal sealed class RendezvousClient : IDisposable
                     SendLong("STATUS", describe());
                 else if (line.StartsWith("KILL", StringComparison.Ordinal))
                     Environment.Exit(137);
+                else
+                    TakeReply(line);
             }
         }
         catch (Exception) when (_finished)

@@ -116,7 +116,7 @@ internal sealed partial class RendezvousServer
                 session.AddPart(rest, _log);
                 continue;
             }
-            if (command is "STATUS" or "PROFILE" or "TRACE")
+            if (command is "STATUS" or "PROFILE" or "TRACE" or "SPAWN")
                 rest = session.JoinParts(rest);
             switch (command)
             {
@@ -136,6 +136,12 @@ internal sealed partial class RendezvousServer
                     break;
                 case "FAIL":
                     FailRequested?.Invoke(session.Rank, rest);
+                    break;
+                case "SPAWN":
+                    SpawnRequested?.Invoke(this, session.Rank, rest);
+                    break;
+                case "CONNECT":
+                    ConnectRequested?.Invoke(this, session.Rank, rest);
                     break;
                 case "FINALIZED":
                     lock (_lock) session.Finalized = true;

@@ -36,7 +36,7 @@ public sealed unsafe class Intercommunicator : IDisposable
     private int _sequence;
     private bool _disposed;
 
-    private Intercommunicator(Communicator local, int[] remoteWorldRanks, int context, bool lowGroup)
+    internal Intercommunicator(Communicator local, int[] remoteWorldRanks, int context, bool lowGroup)
     {
         _local = local;
         _remoteWorldRanks = remoteWorldRanks;

@@ -43,10 +43,13 @@ internal sealed class TcpTransport : IDisposable
 
     /// <summary>
     /// Connects to every other rank of <paramref name="endpoints"/> and returns the links,
-    /// indexed by world rank (the own entry stays null).
+    /// indexed by world rank (the own entry stays null). <paramref name="processIndexOf"/>, when
+    /// given, maps a position in <paramref name="endpoints"/> to the process index the link reports
+    /// its frames from (a spawn's wire-up numbers parents and children apart from either world).
     /// </summary>
     /// <exception cref="HpcException">A peer could not be reached or authenticated in time.</exception>
-    public IPeerLink?[] ConnectAll(string[] endpoints, bool[] needsTcp, int myRank, string secret, IFrameSink sink, ProgressEngine progress, long eagerLimit, TimeSpan timeout)
+    public IPeerLink?[] ConnectAll(string[] endpoints, bool[] needsTcp, int myRank, string secret, IFrameSink sink, ProgressEngine progress, long eagerLimit, TimeSpan timeout,
+        int[]? processIndexOf = null)
     {
         int size = endpoints.Length;
         var sockets = new Socket?[size];
@@ -90,7 +93,7 @@ internal sealed class TcpTransport : IDisposable
         for (int peer = 0; peer < size; peer++)
         {
             if (sockets[peer] is { } socket)
-                links[peer] = new TcpLink(socket, peer, sink, progress, eagerLimit, _log);
+                links[peer] = new TcpLink(socket, processIndexOf?[peer] ?? peer, sink, progress, eagerLimit, _log);
         }
         return links;
     }

@@ -1,0 +1,28 @@
+namespace Hpc;
+
+public sealed partial class Communicator
+{
+    /// <summary>
+    /// Starts <paramref name="maxProcesses"/> new processes of <paramref name="command"/> through
+    /// the running mpirun and connects them to this communicator's processes (MPI_Comm_spawn).
+    /// Collective over this communicator; <paramref name="command"/>, <paramref name="arguments"/>
+    /// and <paramref name="maxProcesses"/> matter at <paramref name="root"/> only. The command is
+    /// resolved as mpirun resolves a program (a .dll, an executable, a project directory),
+    /// relative to the root's working directory, which the children also start in.
+    /// </summary>
+    /// <returns>
+    /// An intercommunicator whose local group is this communicator and whose remote group is the
+    /// children, ranked as in their own world (<see cref="Mpi.World"/> of size
+    /// <paramref name="maxProcesses"/>); the children reach the parents by <see cref="Parent"/>.
+    /// </returns>
+    /// <exception cref="HpcException">mpirun could not start the program (the message says why); thrown on every process of the group.</exception>
+    /// <exception cref="NotSupportedException">The job was not started by mpirun (a process alone, or a direct launch).</exception>
+    public Intercommunicator Spawn(string command, string[]? arguments, int maxProcesses, int root) =>
+        DynamicProcesses.Spawn(this, command, arguments, maxProcesses, root);
+
+    /// <summary>
+    /// The intercommunicator to the processes that spawned this one's world (MPI_Comm_get_parent),
+    /// or null when the world was started by mpirun itself. Same as <see cref="Mpi.Parent"/>.
+    /// </summary>
+    public static Intercommunicator? Parent => Mpi.Parent;
+}
