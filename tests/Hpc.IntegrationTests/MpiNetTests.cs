@@ -136,7 +136,8 @@ public class MpiNetTests
 
     private static string MpiNetRank => Dll("tests/Hpc.MpiNetRank", "Hpc.MpiNetRank");
 
-    private static string Upstream(string name) => Dll("tests/MpiNetUpstream/" + name, "MpiNetUpstream." + name);
+    /// <summary>A program of tests/MpiNetUpstream, built beside the tests.</summary>
+    internal static string Upstream(string name) => Dll("tests/MpiNetUpstream/" + name, "MpiNetUpstream." + name);
 
     private static string Example(string name) => Dll("examples/MpiNet/" + name, "MpiNet." + name);
 

@@ -45,7 +45,7 @@ public class MpiNetUpstreamTests
     [MemberData(nameof(Runs))]
     public void MpiNetsTestProgramPasses(string program, int np)
     {
-        MpirunResult result = Mpirun.Run(["-np", np.ToString(), Upstream(program)], Limit);
+        MpirunResult result = Mpirun.Run(["-np", np.ToString(), MpiNetTests.Upstream(program)], Limit);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -53,7 +53,7 @@ public class MpiNetUpstreamTests
     [Fact]
     public void ABrokenCheckFailsTheProgram()
     {
-        MpirunResult result = Mpirun.Run(["-np", "3", "-x", "BreakUnitTestOutcomeTest=2", Upstream("UnitTestOutcomeTest")], Limit);
+        MpirunResult result = Mpirun.Run(["-np", "3", "-x", "BreakUnitTestOutcomeTest=2", MpiNetTests.Upstream("UnitTestOutcomeTest")], Limit);
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Contains("rank 2", result.Stderr);
     }
@@ -65,13 +65,5 @@ public class MpiNetUpstreamTests
         string root = Path.Combine(RankPrograms.RepositoryRoot, "tests", "MpiNetUpstream");
         string[] vendored = [.. Directory.GetDirectories(root, "*Test").Select(Path.GetFileName).Where(name => name != "SpawnTest").Order()!];
         Assert.Equal(vendored, Schedule.Select(s => s.Program).Order());
-    }
-
-    private static string Upstream(string name)
-    {
-        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release" : "Debug";
-        string path = Path.Combine(RankPrograms.RepositoryRoot, "tests", "MpiNetUpstream", name, "bin", configuration, "net10.0", $"MpiNetUpstream.{name}.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"MpiNetUpstream.{name} is not built", path);
     }
 }
