@@ -18,6 +18,7 @@ namespace Hpc.Launcher;
 internal sealed partial class Job
 {
     private readonly List<SpawnedWorld> _spawned = [];
+    private int _spawnsStarted;
     private readonly Dictionary<string, SpawnMeeting> _meetings = new(StringComparer.Ordinal);
 
     /// <summary>One spawned world: its number (1 for the job's first spawn), its server, its processes.</summary>
@@ -107,7 +108,8 @@ internal sealed partial class Job
         {
             if (_termination is not null || _ending.Task.IsCompleted)
                 throw new InvalidOperationException("the job is ending");
-            number = _spawned.Count + 1;
+            // Counted here, not from _spawned (added to after the start): two spawns at once get two numbers.
+            number = ++_spawnsStarted;
         }
         var server = new RendezvousServer(count, _secret, _log, _network.Address);
         ServeSpawns(server);
