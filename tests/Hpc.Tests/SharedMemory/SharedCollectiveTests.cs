@@ -58,6 +58,7 @@ public unsafe class SharedCollectiveTests
         // nobody may stay counted as a sleeper once the waits are over.
         const int Rounds = 20;
         var sleepers = new int[2];
+        using var allWaitsOver = new Barrier(2);
         RunRanks(2, area =>
         {
             for (int i = 1; i <= Rounds; i++)
@@ -85,6 +86,9 @@ public unsafe class SharedCollectiveTests
                 }
             }
             area.WaitForAll(Rounds);
+            // A rank woken by the other's last publish may not have left its sleep yet (its count
+            // drops on the way out), so both ranks finish every wait before either counts sleepers.
+            Assert.True(allWaitsOver.SignalAndWait(TimeSpan.FromSeconds(30)), "the other rank never finished its waits");
             sleepers[area.Rank] = area.Sleepers;
         });
         Assert.Equal([0, 0], sleepers);
