@@ -286,11 +286,18 @@ internal sealed partial class RankRuntime : IDisposable
         var runtimes = new RankRuntime[size];
         // Ranks as threads may pretend to live on several hosts so node-aware code can be tested in one process.
         hosts ??= [.. Enumerable.Repeat("localhost", size)];
+        // claims[from][to]: the words both ranks claim segments of from's large messages to to from.
+        long[][][]? claims = copies == InProcessCopies.None ? null
+            : [.. Enumerable.Range(0, size).Select(_ => Enumerable.Range(0, size).Select(_ => InProcessLink.NewCopyClaims()).ToArray())];
         for (int r = 0; r < size; r++)
         {
             var links = new IPeerLink[size];
             for (int peer = 0; peer < size; peer++)
-                links[peer] = new InProcessLink(engines[peer], r, peer == r ? long.MaxValue : eagerLimit, peer == r ? InProcessCopies.None : copies);
+            {
+                links[peer] = peer == r
+                    ? new InProcessLink(engines[peer], r, long.MaxValue)
+                    : new InProcessLink(engines[peer], r, eagerLimit, copies, claims?[peer][r], claims?[r][peer]);
+            }
             var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
             runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, options, null, null);
         }

@@ -46,4 +46,14 @@ internal interface IPeerLink : IDisposable
     /// <paramref name="address"/> of process <paramref name="pid"/> (the peer); false when not possible.
     /// </summary>
     unsafe bool TryPush(int pid, long address, byte* source, long length) => false;
+
+    /// <summary>
+    /// <see cref="SharedCopy.ClaimWords"/> words that this rank and the peer both map, from which
+    /// both claim the segments of large messages the peer sends to this rank; null where the link
+    /// has none (no split copies then).
+    /// </summary>
+    unsafe long* InboundCopyClaims => null;
+
+    /// <summary>The peer's <see cref="InboundCopyClaims"/> for this link: the words for messages this rank sends to it.</summary>
+    unsafe long* OutboundCopyClaims => null;
 }

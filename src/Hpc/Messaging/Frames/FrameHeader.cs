@@ -33,10 +33,12 @@ internal enum FrameFlags : byte
     /// <summary>On ClearToSend: the receiver already copied the data itself; the send is complete.</summary>
     Pulled = 4,
     /// <summary>
-    /// On ClearToSend: both sides copy. The receiver reads the first half of the message out of
-    /// the sender's memory while the sender writes the second half into the receiver's buffer;
-    /// Context carries the receiver's pid and Offset its buffer's address. A ClearToSend with
-    /// <see cref="Pulled"/> follows once the receiver's half is read.
+    /// On ClearToSend: both sides copy, each claiming segments from a shared word (see
+    /// <see cref="SharedCopy"/>). The receiver reads its segments out of the sender's memory while
+    /// the sender writes its own into the receiver's buffer; Context carries the receiver's pid,
+    /// Offset its buffer's address and Tag the claim word. ClearToSends for ranges to stream
+    /// (segments the receiver could not read) may follow, and last one with <see cref="Pulled"/>
+    /// once the receiver has stopped reading.
     /// </summary>
     Split = 8,
 }
@@ -83,9 +85,13 @@ internal readonly record struct FrameHeader(
     public static FrameHeader ForClearToSend(long senderId, long length, FrameFlags flags = FrameFlags.None, long receiverId = 0) =>
         new(FrameKind.ClearToSend, flags, 0, 0, 0, length, senderId, receiverId);
 
-    /// <summary>Both sides copy: the sender writes its half into <paramref name="receiverAddress"/> of process <paramref name="receiverPid"/> (see <see cref="FrameFlags.Split"/>).</summary>
-    public static FrameHeader ForSplitClearToSend(long senderId, long length, long receiverId, int receiverPid, long receiverAddress) =>
-        new(FrameKind.ClearToSend, FrameFlags.Split, receiverPid, 0, 0, length, senderId, receiverId, receiverAddress);
+    /// <summary>Both sides copy: the sender writes the segments it claims through <paramref name="claimWord"/> into <paramref name="receiverAddress"/> of process <paramref name="receiverPid"/> (see <see cref="FrameFlags.Split"/>).</summary>
+    public static FrameHeader ForSplitClearToSend(long senderId, long length, long receiverId, int receiverPid, long receiverAddress, int claimWord) =>
+        new(FrameKind.ClearToSend, FrameFlags.Split, receiverPid, 0, claimWord, length, senderId, receiverId, receiverAddress);
+
+    /// <summary>During a split copy: the sender streams <paramref name="length"/> bytes from <paramref name="offset"/> (segments the receiver could not read).</summary>
+    public static FrameHeader ForStreamRange(long senderId, long receiverId, long offset, long length) =>
+        new(FrameKind.ClearToSend, FrameFlags.None, 0, 0, 0, length, senderId, receiverId, offset);
 
     /// <summary>A chunk of rendezvous data for the receive <paramref name="receiverId"/>, at <paramref name="offset"/> of the message.</summary>
     public static FrameHeader ForData(long receiverId, long offset, long length) =>
@@ -106,6 +112,12 @@ internal readonly record struct FrameHeader(
 
     /// <summary>On a split clear-to-send: where the receiver's buffer lies in its memory.</summary>
     public long ReceiverAddress => Offset;
+
+    /// <summary>On a split clear-to-send: the claim word of the link both ranks claim segments from.</summary>
+    public int ClaimWord => Tag;
+
+    /// <summary>On a clear-to-send for a range of a split send: where the range starts.</summary>
+    public long RangeOffset => Offset;
 
     /// <summary>Payload bytes that follow this header on the wire.</summary>
     public long PayloadLength => Kind is FrameKind.Eager or FrameKind.RendezvousData ? Length : 0;

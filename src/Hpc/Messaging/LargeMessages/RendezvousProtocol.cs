@@ -8,7 +8,7 @@ namespace Hpc.Messaging;
 /// memory. The data moves by the cheapest way the link offers:
 /// <list type="bullet">
 /// <item><b>pull</b>: the receiver copies it out of the sender's memory (process_vm_readv) and answers "pulled";</item>
-/// <item><b>split</b>: from <see cref="SplitCopyBytes"/> on, the receiver reads the first half while the sender writes the second (process_vm_writev);</item>
+/// <item><b>split</b>: from <see cref="SplitCopyBytes"/> on, both ranks copy segments of it at once, each claiming the next (<see cref="SharedCopy"/>): the receiver reads, the sender writes (process_vm_writev);</item>
 /// <item><b>push in chunks</b>: the receiver answers clear-to-send and the sender streams data frames.</item>
 /// </list>
 /// A receive buffer too small for the message rejects it (the receiver reports the truncation;
@@ -21,22 +21,20 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
 
     /// <summary>
     /// Large messages from this size on are copied by both sides at once where the link allows
-    /// single copies: two cores share the copy (each single copy is bounded by pinning pages, not
-    /// by memory bandwidth). Below it the receiver pulls alone: a split copy needs both ranks on a
-    /// core at the same moment, and beside CPU-bound work one of them often is not (measured
-    /// 2026-12-07, np 2 pinned beside two CPU-bound processes: 256 KiB ping-pongs 375-480 µs split,
-    /// 122-136 µs pulled, 1 MiB 560-600 µs split, 245-270 µs pulled; quiet, 1 MiB 90-122 µs pulled,
-    /// about as split, and 4 MiB 226-250 µs split, 410-590 µs pulled).
+    /// single copies and offers claim words: two cores share the copy (each single copy is bounded
+    /// by pinning pages, not by memory bandwidth; quiet, 256 KiB ping-pongs took 12.6 µs split
+    /// against 17.8 µs pulled, 1 MiB 36 against 82 µs). Segments are claimed, not halves assigned,
+    /// so a rank whose peer is descheduled copies the rest itself (<see cref="SharedCopy"/>).
     /// </summary>
-    public const long SplitCopyBytes = 2 * 1024 * 1024;
+    public const long SplitCopyBytes = 256 * 1024;
+
+    // Claim words of each peer's inbound copies that a shared copy of this rank uses now, one bit each.
+    private readonly Dictionary<int, int> _claimWordsInUse = new();
 
     private readonly object _lock = new();
     private readonly Dictionary<long, SendRequest> _pendingSends = new();
     private readonly Dictionary<long, ReceiveRequest> _pendingReceives = new();
     private long _nextOperationId;
-
-    /// <summary>Where a split copy divides a message: the receiver reads before, the sender writes from here.</summary>
-    public static long SplitPoint(long length) => (length / 2) & ~4095L;
 
     /// <summary>True while large sends or receives are in flight (they need progress).</summary>
     public bool HasPending => _pendingSends.Count + _pendingReceives.Count > 0;
@@ -62,18 +60,23 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
     {
         SendRequest? request;
         bool split = (header.Flags & FrameFlags.Split) != 0;
+        bool pulled = (header.Flags & FrameFlags.Pulled) != 0;
         lock (_lock)
         {
-            // A split clear-to-send is followed by a second one (pulled, or asking for the first half).
-            bool known = split ? _pendingSends.TryGetValue(header.SenderId, out request) : _pendingSends.Remove(header.SenderId, out request);
-            if (!known || request is null)
+            if (!_pendingSends.TryGetValue(header.SenderId, out request))
                 throw new ProtocolViolationException($"clear-to-send for unknown send {header.SenderId}");
+            // A split send hears the split clear-to-send, maybe ranges to stream, and last "pulled".
+            bool streamRange = request.IsSplit && !pulled;
+            if (!split && !streamRange)
+                _pendingSends.Remove(header.SenderId);
+            if (streamRange)
+                request.AddPart();
         }
         if (split)
         {
-            if (header.Length != request.Length || request.IsSplit)
-                throw new ProtocolViolationException($"split clear-to-send for {header.Length} bytes, but the send has {request.Length}");
-            request.ClearForSplit(this, header.ReceiverId, header.ReceiverPid, header.ReceiverAddress);
+            if (header.Length != request.Length || request.IsSplit || (uint)header.ClaimWord >= SharedCopy.ClaimWords)
+                throw new ProtocolViolationException($"split clear-to-send for {header.Length} bytes (claim word {header.ClaimWord}), but the send has {request.Length}");
+            request.ClearForSplit(this, header.ReceiverId, header.ReceiverPid, header.ReceiverAddress, header.ClaimWord);
             QueueData(request);
             return;
         }
@@ -82,22 +85,23 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
             request.Complete(default);
             return;
         }
-        if ((header.Flags & FrameFlags.Pulled) != 0)
+        if (pulled)
         {
             request.PartDone();
             return;
         }
         if (request.IsSplit)
         {
-            // The receiver could not read its half: stream it, alongside the half being written.
-            if (header.Length != SplitPoint(request.Length))
-                throw new ProtocolViolationException($"clear-to-send for the first {header.Length} bytes of a split send of {request.Length}");
-            long receiverId = header.ReceiverId, firstHalf = header.Length;
+            // The receiver could not read segments it claimed: stream them, beside the copy.
+            long from = header.RangeOffset, to = from + header.Length;
+            if (from < 0 || to > request.Length || to < from)
+                throw new ProtocolViolationException($"clear-to-send for bytes {from}-{to} of a split send of {request.Length}");
+            long receiverId = header.ReceiverId;
             ThreadPool.UnsafeQueueUserWorkItem(_ =>
             {
                 try
                 {
-                    SendChunks(progress.LinkTo(request.DestinationWorldRank), request, receiverId, 0, firstHalf);
+                    SendChunks(progress.LinkTo(request.DestinationWorldRank), request, receiverId, from, to);
                     request.PartDone();
                 }
                 catch (Exception e)
@@ -131,7 +135,7 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
         }, request, preferLocal: false);
     }
 
-    /// <summary>Writes a cleared send's data (its second half when both sides copy), then counts the part done.</summary>
+    /// <summary>Writes a cleared send's data (the segments this side claims when both sides copy), then counts the part done.</summary>
     internal void SendData(SendRequest request, long receiverId)
     {
         try
@@ -139,11 +143,14 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
             IPeerLink link = progress.LinkTo(request.DestinationWorldRank);
             if (request.IsSplit)
             {
-                long split = SplitPoint(request.Length);
-                if (link.TryPush(request.PushPid, request.PushAddress + split, request.Data + split, request.Length - split))
-                    link.Send(FrameHeader.ForPushDone(receiverId, split, request.Length - split), default);
-                else
-                    SendChunks(link, request, receiverId, split, request.Length);
+                var copy = new SharedCopy(link.OutboundCopyClaims + request.ClaimWord, unchecked((int)receiverId), request.Length);
+                while (copy.TryClaim(out long offset, out long length))
+                {
+                    if (link.TryPush(request.PushPid, request.PushAddress + offset, request.Data + offset, length))
+                        link.Send(FrameHeader.ForPushDone(receiverId, offset, length), default);
+                    else
+                        SendChunks(link, request, receiverId, offset, offset + length);
+                }
             }
             else
                 SendChunks(link, request, receiverId, 0, request.Length);
@@ -183,9 +190,9 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
             return;
         }
         bool pullable = (flags & FrameFlags.Pullable) != 0;
-        if (pullable && length >= SplitCopyBytes && link.CanPull)
+        if (pullable && length >= SplitCopyBytes && link.CanPull && link.InboundCopyClaims != null && TakeClaimWord(sourceWorldRank) is int word and >= 0)
         {
-            AcceptSplit(link, request, source, tag, length, senderId, senderPid, senderAddress);
+            AcceptSplit(link, request, source, tag, length, sourceWorldRank, senderId, senderPid, senderAddress, word);
             return;
         }
         if (pullable && link.TryPull(senderPid, senderAddress, request.Buffer, length))
@@ -212,27 +219,57 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
     }
 
     /// <summary>
-    /// Both sides copy: the sender is told where to write the second half, then this rank reads
-    /// the first half out of the sender's memory. The receive completes when both halves landed.
+    /// Both sides copy: the sender is told where to write and which claim word to use, then this
+    /// rank reads the segments it claims out of the sender's memory until none is left, and tells
+    /// the sender it has stopped reading ("pulled"). The receive completes when every segment
+    /// landed, the sender's announced by push notices.
     /// </summary>
-    private void AcceptSplit(IPeerLink link, ReceiveRequest request, int source, int tag, long length, long senderId, int senderPid, long senderAddress)
+    private void AcceptSplit(IPeerLink link, ReceiveRequest request, int source, int tag, long length, int sourceWorldRank, long senderId,
+        int senderPid, long senderAddress, int word)
     {
         long id = AwaitData(request, source, tag, length);
-        link.Send(FrameHeader.ForSplitClearToSend(senderId, length, id, Environment.ProcessId, (long)request.Buffer), default);
-        long split = SplitPoint(length);
-        if (link.TryPull(senderPid, senderAddress, request.Buffer, split))
+        byte* buffer = request.Buffer;
+        var copy = new SharedCopy(link.InboundCopyClaims + word, unchecked((int)id), length);
+        copy.Open();
+        link.Send(FrameHeader.ForSplitClearToSend(senderId, length, id, Environment.ProcessId, (long)buffer, word), default);
+        while (copy.TryClaim(out long offset, out long bytes))
         {
-            link.Send(FrameHeader.ForClearToSend(senderId, length, FrameFlags.Pulled), default);
-            Written(request, id, split);
+            if (!link.TryPull(senderPid, senderAddress + offset, buffer + offset, bytes))
+            {
+                // The kernel refused the read after all: the sender streams this segment and every one not claimed yet.
+                link.Send(FrameHeader.ForStreamRange(senderId, id, offset, bytes), default);
+                long rest = copy.ClaimRest();
+                if (rest < length)
+                    link.Send(FrameHeader.ForStreamRange(senderId, id, rest, length - rest), default);
+                break;
+            }
+            Written(request, id, bytes);
         }
-        else
+        ReleaseClaimWord(sourceWorldRank, word);
+        link.Send(FrameHeader.ForClearToSend(senderId, length, FrameFlags.Pulled), default);
+    }
+
+    /// <summary>A free claim word for a shared copy from <paramref name="peer"/>, or -1 when all are in use (the receiver then pulls alone).</summary>
+    private int TakeClaimWord(int peer)
+    {
+        lock (_lock)
         {
-            // The kernel refused the read after all: the sender streams the first half as well.
-            link.Send(FrameHeader.ForClearToSend(senderId, split, receiverId: id), default);
+            _claimWordsInUse.TryGetValue(peer, out int inUse);
+            int free = System.Numerics.BitOperations.TrailingZeroCount(~inUse);
+            if (free >= SharedCopy.ClaimWords)
+                return -1;
+            _claimWordsInUse[peer] = inUse | (1 << free);
+            return free;
         }
     }
 
-    /// <summary>The sender wrote its half straight into our buffer.</summary>
+    private void ReleaseClaimWord(int peer, int word)
+    {
+        lock (_lock)
+            _claimWordsInUse[peer] &= ~(1 << word);
+    }
+
+    /// <summary>The sender wrote a segment straight into our buffer.</summary>
     public void OnPushDone(in FrameHeader header)
     {
         ReceiveRequest request = PendingReceive(header.ReceiverId);

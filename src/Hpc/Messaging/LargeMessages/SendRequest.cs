@@ -20,13 +20,15 @@ internal sealed unsafe class SendRequest : Request
     private int _state; // 0 waiting for clear-to-send, 1 cleared, 2 data being written
     private long _receiverId;
     // Parts that must finish before the send completes: the data written by this side, plus,
-    // when both sides copy, the receiver's notice that it has read its half.
+    // when both sides copy, the receiver's notice that it has stopped reading and each range it
+    // asked this side to stream.
     private int _partsLeft = 1;
 
-    /// <summary>Both sides copy (see <see cref="FrameFlags.Split"/>): where this side writes its half.</summary>
+    /// <summary>Both sides copy (see <see cref="FrameFlags.Split"/>): where this side writes the segments it claims, and from which word.</summary>
     public bool IsSplit { get; private set; }
     public int PushPid { get; private set; }
     public long PushAddress { get; private set; }
+    public int ClaimWord { get; private set; }
 
     /// <summary>The receiver is ready: whoever claims the request first writes the data.</summary>
     public void Clear(RendezvousProtocol sender, long receiverId)
@@ -36,12 +38,13 @@ internal sealed unsafe class SendRequest : Request
         Volatile.Write(ref _state, 1);
     }
 
-    /// <summary>The receiver reads the first half itself; whoever claims the request writes the second half into its buffer.</summary>
-    public void ClearForSplit(RendezvousProtocol sender, long receiverId, int pid, long address)
+    /// <summary>Both sides copy: the receiver reads segments itself; whoever claims the request writes segments into its buffer.</summary>
+    public void ClearForSplit(RendezvousProtocol sender, long receiverId, int pid, long address, int claimWord)
     {
         IsSplit = true;
         PushPid = pid;
         PushAddress = address;
+        ClaimWord = claimWord;
         _partsLeft = 2;
         Clear(sender, receiverId);
     }
@@ -52,6 +55,9 @@ internal sealed unsafe class SendRequest : Request
         receiverId = _receiverId;
         return Volatile.Read(ref _state) == 1 && Interlocked.CompareExchange(ref _state, 2, 1) == 1;
     }
+
+    /// <summary>One more part must finish before the send completes (a range to stream).</summary>
+    public void AddPart() => Interlocked.Increment(ref _partsLeft);
 
     /// <summary>One part of the transfer finished; the last completes the send.</summary>
     public void PartDone()

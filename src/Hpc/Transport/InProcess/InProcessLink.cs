@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Hpc.Messaging;
 
 namespace Hpc.Transport.InProcess;
@@ -7,9 +9,25 @@ namespace Hpc.Transport.InProcess;
 /// messaging layer on the sending thread. It carries send-to-self (the Self transport) and the
 /// ranks-as-threads worlds that the unit tests build.
 /// </summary>
-internal sealed unsafe class InProcessLink(IFrameSink peer, int sourceWorldRank, long eagerLimit, InProcessCopies copies = InProcessCopies.None)
+/// <param name="peer">The peer's messaging layer, which frames are handed to.</param>
+/// <param name="sourceWorldRank">This rank, as the peer sees the frames' source.</param>
+/// <param name="eagerLimit">Largest message sent eagerly.</param>
+/// <param name="copies">Which direct copies the link offers.</param>
+/// <param name="inboundClaims">Pinned claim words for the peer's large messages to this rank (shared copies); null for none.</param>
+/// <param name="outboundClaims">The peer's link's <paramref name="inboundClaims"/>.</param>
+internal sealed unsafe class InProcessLink(IFrameSink peer, int sourceWorldRank, long eagerLimit, InProcessCopies copies = InProcessCopies.None,
+    long[]? inboundClaims = null, long[]? outboundClaims = null)
     : IPeerLink
 {
+    /// <summary>Claim words for one direction of a pair of ranks, pinned so both links may hold pointers to them.</summary>
+    public static long[] NewCopyClaims() => GC.AllocateArray<long>(SharedCopy.ClaimWords, pinned: true);
+
+    /// <inheritdoc />
+    public long* InboundCopyClaims => inboundClaims is null ? null : (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(inboundClaims));
+
+    /// <inheritdoc />
+    public long* OutboundCopyClaims => outboundClaims is null ? null : (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(outboundClaims));
+
     /// <inheritdoc />
     public bool CanPull => copies != InProcessCopies.None;
 

@@ -11,8 +11,9 @@ namespace Hpc.Transport.SharedMemory;
 /// when nothing is pending, so senders do not ring a doorbell nobody needs.
 /// <code>
 /// [doorbell: int32][pad to 64][sleepers: int32][pad to 128][poll sleepers: int32][pad to 4096][collective area][slot of world rank 0][slot 1]…
+/// slot of a sender: [copy claims: 8 × int64 (SharedCopy)][ring: 128-byte control block, then data]
 /// </code>
-/// Memory per rank: 4096 + SharedCollectiveArea.BytesPerRank (577 KiB) + size × (128 + ring) bytes, ring = 256 KiB up to
+/// Memory per rank: 4096 + SharedCollectiveArea.BytesPerRank (577 KiB) + size × (64 + 128 + ring) bytes, ring = 256 KiB up to
 /// 16 ranks and 64 KiB above; pages of a ring that is never written are never allocated.
 /// </summary>
 internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.IArrivalSignal
@@ -46,7 +47,10 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     public static string HostBlockPathFor(string jobId, int leaderWorldRank, long serial) => $"{PathFor(jobId, leaderWorldRank)}-array{serial}";
 
     /// <summary>Size of an inbox for a world of <paramref name="worldSize"/>.</summary>
-    public static long SegmentBytes(int worldSize, long ringBytes) => RingsOffset + worldSize * SpscRing.SlotBytes(ringBytes);
+    public static long SegmentBytes(int worldSize, long ringBytes) => RingsOffset + worldSize * SenderSlotBytes(ringBytes);
+
+    /// <summary>Bytes of one sender's slot: its copy claims, then its ring.</summary>
+    public static long SenderSlotBytes(long ringBytes) => SharedCopy.ClaimBytes + SpscRing.SlotBytes(ringBytes);
 
     /// <summary>Where the area of the shared-memory collectives starts in a segment.</summary>
     public const long CollectiveAreaOffset = HeaderBytes;
@@ -84,7 +88,17 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
 
     /// <summary>The ring in which <paramref name="senderWorldRank"/> writes to the owner of <paramref name="segment"/>.</summary>
     public static SpscRing RingIn(SharedSegment segment, int senderWorldRank, long ringBytes) =>
-        new(segment.Pointer + RingsOffset + senderWorldRank * SpscRing.SlotBytes(ringBytes), ringBytes);
+        new(SenderSlotIn(segment, senderWorldRank, ringBytes) + SharedCopy.ClaimBytes, ringBytes);
+
+    /// <summary>The claim words of large messages <paramref name="senderWorldRank"/> sends to the owner of <paramref name="segment"/> (see <see cref="SharedCopy"/>).</summary>
+    public static long* CopyClaimsIn(SharedSegment segment, int senderWorldRank, long ringBytes) =>
+        (long*)SenderSlotIn(segment, senderWorldRank, ringBytes);
+
+    private static byte* SenderSlotIn(SharedSegment segment, int senderWorldRank, long ringBytes) =>
+        segment.Pointer + RingsOffset + senderWorldRank * SenderSlotBytes(ringBytes);
+
+    /// <summary>The claim words of large messages <paramref name="senderWorldRank"/> sends to this rank.</summary>
+    public long* CopyClaimsFrom(int senderWorldRank) => CopyClaimsIn(_segment, senderWorldRank, RingBytes);
 
     public static int* DoorbellOf(SharedSegment segment) => (int*)segment.Pointer;
     public static int* SleepingOf(SharedSegment segment) => (int*)(segment.Pointer + 64);

@@ -48,10 +48,12 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         _peerWorldRank = peerWorldRank;
         _peerSegment = peerSegment;
         _outbound = SharedMemoryInbox.RingIn(peerSegment, progress.WorldRank, inbox.RingBytes);
+        OutboundCopyClaims = SharedMemoryInbox.CopyClaimsIn(peerSegment, progress.WorldRank, inbox.RingBytes);
+        InboundCopyClaims = inbox.CopyClaimsFrom(peerWorldRank);
         if (populate)
         {
-            // Map the parts of the peer's inbox this rank touches: its own ring there and the peer's collective area.
-            LinuxNative.Populate(_outbound.Start, SpscRing.SlotBytes(inbox.RingBytes));
+            // Map the parts of the peer's inbox this rank touches: its own slot there (claims and ring) and the peer's collective area.
+            LinuxNative.Populate((byte*)OutboundCopyClaims, SharedMemoryInbox.SenderSlotBytes(inbox.RingBytes));
             LinuxNative.Populate(SharedMemoryInbox.CollectiveAreaOf(peerSegment), Collectives.SharedMemory.SharedCollectiveArea.BytesPerRank);
         }
         _inbound = inbox.RingFrom(peerWorldRank);
@@ -81,6 +83,12 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
 
     /// <inheritdoc />
     public bool CanPull => !_pullRefused;
+
+    /// <inheritdoc />
+    public long* InboundCopyClaims { get; }
+
+    /// <inheritdoc />
+    public long* OutboundCopyClaims { get; }
 
     /// <summary>The peer's area for shared-memory collectives, mapped into this process.</summary>
     public byte* PeerCollectiveArea => SharedMemoryInbox.CollectiveAreaOf(_peerSegment);
