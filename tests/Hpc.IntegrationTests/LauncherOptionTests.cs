@@ -34,6 +34,18 @@ public sealed class LauncherOptionTests
         Assert.Equal(["0 2 0 2 0 2 0 2", "1 2 1 2 1 2 1 2"], result.StdoutLines.Order());
     }
 
+    [Fact]
+    public void RanksGetALargeObjectThresholdThatMinusXOverrides()
+    {
+        MpirunResult byDefault = Mpirun.Run("-np", "1", "sh", "-c", "echo $DOTNET_GCLOHThreshold");
+        MpirunResult overridden = Mpirun.Run("-np", "1", "-x", "DOTNET_GCLOHThreshold=0x30000", "sh", "-c", "echo $DOTNET_GCLOHThreshold");
+
+        Assert.True(byDefault.ExitCode == 0, byDefault.ToString());
+        Assert.Equal([RankEnvironment.LargeObjectThreshold], byDefault.StdoutLines);
+        Assert.True(overridden.ExitCode == 0, overridden.ToString());
+        Assert.Equal(["0x30000"], overridden.StdoutLines);
+    }
+
     private const string ReadOneLine = "if read line; then echo \"$HPC_RANK got $line\"; else echo \"$HPC_RANK got EOF\"; fi";
 
     [Theory]
