@@ -3,7 +3,8 @@ using Hpc;
 /// <summary>
 /// Communicator.Spawn through the real launcher: the parents start 3 children of this same
 /// program ("spawn-child"), and both sides check point-to-point and the intercommunicator
-/// collectives across the groups, then Merge. "fail" makes child 1 throw once connected.
+/// collectives across the groups, then Merge; each child reports the host it ran on. "fail"
+/// makes child 1 throw once connected.
 /// </summary>
 internal static class SpawnScenarios
 {
@@ -91,7 +92,9 @@ internal static class SpawnScenarios
         Check(sum == (long)merged.Size * (merged.Size - 1) / 2, $"merged allreduce {sum}");
         int fromLast = merged.Broadcast(merged.Rank == merged.Size - 1 ? 42 : 0, merged.Size - 1);
         Check(fromLast == 42, $"merged broadcast {fromLast}");
-        Console.WriteLine($"child {world.Rank} of {world.Size} ok: {parentCount} parents");
+        // Where it ran, for the multi-host tests: the machine's name (each namespace host has its
+        // own) and the address its daemon bound it to (mpirun's host: the job's address, or none).
+        Console.WriteLine($"child {world.Rank} of {world.Size} ok: {parentCount} parents on {Environment.MachineName} ({Environment.GetEnvironmentVariable("HPC_BIND_ADDRESS") ?? "-"})");
     }
 
     /// <summary>A program that does not exist: Spawn throws on every parent, and the job goes on.</summary>
