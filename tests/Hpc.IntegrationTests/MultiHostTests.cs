@@ -210,6 +210,26 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
         Assert.Equal(["hpcmh-1", "hpcmh-3", "hpcmh-3"], ChildHosts(result, 3));
     }
 
+    /// <summary>
+    /// MPI's host info key (SpawnOptions.Hosts): parents on hpcmh-1 and hpcmh-2 put every child on
+    /// hpcmh-3, its two free slots and then round-robin over it alone; a host outside the job's
+    /// list fails the Spawn on every parent, naming it.
+    /// </summary>
+    [NetnsFact]
+    public void TheHostKeyPutsTheChildrenOnTheNamedHost()
+    {
+        hosts.EnsureUp();
+        string[] job = ["-H", "hpcmh-1:1,hpcmh-2:1,hpcmh-3:2", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "2"];
+        MpirunResult result = Run([.. job, RankPrograms.TestRank, "spawn", "host=hpcmh-3"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
+        Assert.Equal(["hpcmh-3", "hpcmh-3", "hpcmh-3"], ChildHosts(result, 3));
+
+        MpirunResult refused = Run([.. job, RankPrograms.TestRank, "spawn", "host=hpcmh-9"]);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Spawn on 'world' failed: host 'hpcmh-9' is not one of the job's hosts (hpcmh-1, hpcmh-2, hpcmh-3)", refused.Stderr);
+    }
+
     [NetnsFact]
     public void AChildFailingOnARemoteHostEndsTheJobNamingItsHost()
     {

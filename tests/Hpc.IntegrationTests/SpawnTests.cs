@@ -43,6 +43,24 @@ public class SpawnTests
         Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
+    /// <summary>
+    /// MPI's host info key without a host list: this machine by any of its names places the
+    /// children as usual; another host fails the Spawn on every parent, naming it.
+    /// </summary>
+    [Fact]
+    public void TheHostKeyNamesThisMachineOrFailsTheSpawn()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", "--tag-output", RankPrograms.TestRank, "spawn", "host=localhost"], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+
+        MpirunResult refused = Mpirun.Run(["-np", "2", RankPrograms.TestRank, "spawn", "host=hpc-test-elsewhere"], Limit);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Spawn on 'world' failed: host 'hpc-test-elsewhere' is not this machine, and the job has no host list to place children on", refused.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(refused.Pid));
+    }
+
     [Fact]
     public void AFailingChildEndsTheJobNamingIt()
     {

@@ -4,7 +4,7 @@ using Hpc;
 /// Communicator.Spawn through the real launcher: the parents start 3 children of this same
 /// program ("spawn-child"), and both sides check point-to-point and the intercommunicator
 /// collectives across the groups, then Merge; each child reports the host it ran on. "fail"
-/// makes child 1 throw once connected.
+/// makes child 1 throw once connected; "host=a,b" asks for those hosts (SpawnOptions.Hosts).
 /// </summary>
 internal static class SpawnScenarios
 {
@@ -14,7 +14,9 @@ internal static class SpawnScenarios
     public static void Parents(Communicator world, string mode)
     {
         string self = typeof(SpawnScenarios).Assembly.Location;
-        using Intercommunicator children = world.Spawn(self, ["spawn-child", mode], Children, root: 0);
+        // "host=a,b": MPI's host info key (the children ignore the mode).
+        SpawnOptions? options = mode.StartsWith("host=", StringComparison.Ordinal) ? new SpawnOptions { Hosts = mode[5..].Split(',') } : null;
+        using Intercommunicator children = world.Spawn(self, ["spawn-child", mode], Children, root: 0, options);
         Check(children.Size == world.Size && children.RemoteSize == Children && children.Rank == world.Rank,
             $"intercommunicator of {children.Size} with {children.RemoteSize} remote");
         Check(Mpi.Parent is null, "a world mpirun started has no parent");

@@ -137,8 +137,9 @@ internal sealed class Placement
     /// Places the <paramref name="processes"/> processes of one <c>Communicator.Spawn</c> over this
     /// placement's hosts, given how many processes each host runs already
     /// (<paramref name="inUse"/>, by host index: the job's ranks and the live children of earlier
-    /// spawns). The result numbers the spawned world's ranks and counts their local ranks among
-    /// themselves.
+    /// spawns), over the hosts <paramref name="only"/> lists (indexes into <see cref="Hosts"/>;
+    /// null for all: MPI's <c>host</c> info key). The result numbers the spawned world's ranks and
+    /// counts their local ranks among themselves.
     /// </summary>
     /// <remarks>
     /// The rule is this placement's own, applied to what is left, as Open MPI maps a spawned job
@@ -151,16 +152,17 @@ internal sealed class Placement
     /// job do not apply; the hosts' own do.
     /// </remarks>
     /// <exception cref="UsageException">Every host is at its max_slots; the message says how many processes fit.</exception>
-    public Placement PlaceSpawn(int processes, IReadOnlyList<int> inUse)
+    public Placement PlaceSpawn(int processes, IReadOnlyList<int> inUse, IReadOnlyList<int>? only = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(processes, 1);
         if (inUse.Count != Hosts.Count)
             throw new ArgumentException($"{inUse.Count} counts for {Hosts.Count} hosts", nameof(inUse));
-        // What is left of every host: its free slots, and its room below max_slots.
-        HostSlots[] left = [.. Hosts.Select((h, i) => h with
+        int[] candidates = only is { Count: > 0 } ? [.. only.Order()] : [.. Enumerable.Range(0, Hosts.Count)];
+        // What is left of every candidate host: its free slots, and its room below max_slots.
+        HostSlots[] left = [.. candidates.Select(i => Hosts[i] with
         {
-            Slots = Math.Max(0, h.Slots - inUse[i]),
-            MaxSlots = h.MaxSlots is int max ? Math.Max(0, max - inUse[i]) : null,
+            Slots = Math.Max(0, Hosts[i].Slots - inUse[i]),
+            MaxSlots = Hosts[i].MaxSlots is int max ? Math.Max(0, max - inUse[i]) : null,
         })];
         if (left.All(h => h.MaxSlots is not null))
         {
@@ -169,7 +171,7 @@ internal sealed class Placement
                 throw new UsageException($"cannot spawn {Count(processes, "process")}: the hosts' max_slots leave room for {Count(room, "more process")}");
         }
         Placement spawned = Compute(left, processes, MapBy, oversubscribe: true);
-        return new Placement(Hosts, spawned._hostOfRank, MapBy);
+        return new Placement(Hosts, [.. spawned._hostOfRank.Select(i => candidates[i])], MapBy);
     }
 
     /// <summary>

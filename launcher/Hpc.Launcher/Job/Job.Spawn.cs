@@ -79,7 +79,7 @@ internal sealed partial class Job
             return [.. _spawned];
     }
 
-    /// <summary>SPAWN &lt;id&gt; &lt;count&gt; &lt;parents&gt; &lt;directory&gt; &lt;command&gt; &lt;arguments…&gt; (the last three base64).</summary>
+    /// <summary>SPAWN &lt;id&gt; &lt;count&gt; &lt;parents&gt; [host:&lt;hosts&gt;] &lt;directory&gt; &lt;command&gt; &lt;arguments…&gt; (the words after the counts base64; see RendezvousClient.Spawn).</summary>
     private async Task SpawnAsync(RendezvousServer from, int rank, string text)
     {
         string[] words = text.Split(' ');
@@ -95,10 +95,16 @@ internal sealed partial class Job
             if (!int.TryParse(words[1], CultureInfo.InvariantCulture, out int count) || count < 1
                 || !int.TryParse(words[2], CultureInfo.InvariantCulture, out int parents) || parents < 1)
                 throw new FormatException("malformed SPAWN request");
-            string directory = RendezvousClient.Decode(words[3]);
-            string command = RendezvousClient.Decode(words[4]);
-            string[] arguments = [.. words[5..].Select(RendezvousClient.Decode)];
-            await StartSpawnedAsync(id, count, parents, Resolve(command, directory), arguments, directory).ConfigureAwait(false);
+            int next = 3;
+            string[] hosts = [];
+            if (words[next].StartsWith(RendezvousClient.HostsPrefix, StringComparison.Ordinal))
+                hosts = RendezvousClient.Decode(words[next++][RendezvousClient.HostsPrefix.Length..]).Split(',');
+            if (words.Length < next + 2)
+                throw new FormatException("malformed SPAWN request");
+            string directory = RendezvousClient.Decode(words[next]);
+            string command = RendezvousClient.Decode(words[next + 1]);
+            string[] arguments = [.. words[(next + 2)..].Select(RendezvousClient.Decode)];
+            await StartSpawnedAsync(id, count, parents, Resolve(command, directory), arguments, directory, hosts).ConfigureAwait(false);
             answer = $"SPAWNED {id} OK";
         }
         catch (Exception e) when (e is UsageException or BuildFailedException or IOException or Win32Exception or InvalidOperationException or FormatException or OperationCanceledException)
@@ -117,11 +123,12 @@ internal sealed partial class Job
         return ProgramResolver.Resolve(program, _log, _sink.Message);
     }
 
-    private async Task StartSpawnedAsync(string id, int count, int parents, ResolvedProgram program, string[] arguments, string directory)
+    private async Task StartSpawnedAsync(string id, int count, int parents, ResolvedProgram program, string[] arguments, string directory, string[] hosts)
     {
         int number, firstProcess;
         int[] hostOf;
         Placement? placement = _spec.Placement;
+        IReadOnlyList<int>? only = SpawnHosts(hosts);
         lock (_lock)
         {
             if (_termination is not null || _ending.Task.IsCompleted)
@@ -132,7 +139,7 @@ internal sealed partial class Job
             _childrenOn ??= new int[placement?.Hosts.Count ?? 1];
             hostOf = placement is null ? new int[count]
                 : [.. Enumerable.Range(0, count).Select(placement.PlaceSpawn(count,
-                    [.. Enumerable.Range(0, placement.Hosts.Count).Select(h => placement.RanksOn(h).Count + _childrenOn[h])]).HostIndexOf)];
+                    [.. Enumerable.Range(0, placement.Hosts.Count).Select(h => placement.RanksOn(h).Count + _childrenOn[h])], only).HostIndexOf)];
             foreach (int h in hostOf)
                 _childrenOn[h]++;
             number = ++_spawnsStarted;
@@ -191,6 +198,36 @@ internal sealed partial class Job
             string reason = e is OperationCanceledException ? "the job is ending" : e is TimeoutException ? "the daemons did not report the children started" : e.Message;
             throw new IOException($"cannot start '{program.FileName}': {reason}", e);
         }
+    }
+
+    /// <summary>
+    /// The host indexes a spawn's <c>host</c> key (<see cref="RendezvousClient.HostsPrefix"/>) names,
+    /// in the placement's order; null when it names none (every host).
+    /// </summary>
+    /// <exception cref="UsageException">A name is not one of the job's hosts (nor this machine, without a host list).</exception>
+    private IReadOnlyList<int>? SpawnHosts(string[] hosts)
+    {
+        if (hosts.Length == 0)
+            return null;
+        if (_spec.Placement is not { } placement)
+        {
+            // Without a host list the one host is this machine, under whatever name it is asked for.
+            foreach (string host in hosts)
+            {
+                if (!LocalHost.IsLocal(host))
+                    throw new UsageException($"host '{host}' is not this machine, and the job has no host list to place children on");
+            }
+            return null;
+        }
+        var indexes = new SortedSet<int>();
+        foreach (string host in hosts)
+        {
+            int h = placement.Hosts.Select(x => x.Name).ToList().IndexOf(host);
+            if (h < 0)
+                throw new UsageException($"host '{host}' is not one of the job's hosts ({string.Join(", ", placement.Hosts.Select(x => x.Name))})");
+            indexes.Add(h);
+        }
+        return [.. indexes];
     }
 
     /// <summary>Rank <paramref name="rank"/> of <paramref name="world"/> no longer counts as in use on its host (once, whichever way it ended).</summary>

@@ -27,7 +27,18 @@ public sealed partial class Communicator
     /// <exception cref="HpcException">mpirun could not place or start the program (the message says why); thrown on every process of the group.</exception>
     /// <exception cref="NotSupportedException">The job was not started by mpirun (a process alone, or a direct launch).</exception>
     public Intercommunicator Spawn(string command, string[]? arguments, int maxProcesses, int root) =>
-        DynamicProcesses.Spawn(this, command, arguments, maxProcesses, root);
+        DynamicProcesses.Spawn(this, command, arguments, maxProcesses, root, null);
+
+    /// <summary>
+    /// <see cref="Spawn(string, string[], int, int)"/> with MPI_Info's spawn keys:
+    /// <paramref name="options"/> (read at <paramref name="root"/> only) can restrict the hosts the
+    /// children run on (<see cref="SpawnOptions.Hosts"/>, MPI's <c>host</c> key).
+    /// </summary>
+    /// <returns>The intercommunicator to the children, as <see cref="Spawn(string, string[], int, int)"/> returns it.</returns>
+    /// <exception cref="HpcException">mpirun could not place or start the program, or a host is not one of the job's (the message names it); thrown on every process of the group.</exception>
+    /// <exception cref="NotSupportedException">The job was not started by mpirun (a process alone, or a direct launch).</exception>
+    public Intercommunicator Spawn(string command, string[]? arguments, int maxProcesses, int root, SpawnOptions? options) =>
+        DynamicProcesses.Spawn(this, command, arguments, maxProcesses, root, options);
 
     /// <summary>
     /// The intercommunicator to the processes that spawned this one's world (MPI_Comm_get_parent),

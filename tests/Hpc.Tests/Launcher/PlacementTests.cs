@@ -173,4 +173,19 @@ public class PlacementTests
         Assert.Equal("ab", Layout(job));
         Assert.Equal("aabb", Layout(job.PlaceSpawn(4, InUse(job))));
     }
+
+    [Fact]
+    public void TheHostKeyRestrictsSpawnedChildrenToTheNamedHostsInHostOrder()
+    {
+        HostSlots[] hosts = [new("a", 2), new("b", 2), new("c", 1)];
+        Placement job = JobOf(hosts, 2);
+        Assert.Equal("aa", Layout(job));
+        // b and c, named in any order: their free slots in host order, then round-robin over them only.
+        Assert.Equal("bbc", Layout(job.PlaceSpawn(3, InUse(job), only: [2, 1])));
+        Assert.Equal("bbbcc", Layout(job.PlaceSpawn(5, InUse(job), only: [2, 1])));
+        // A full host alone still takes them, one round-robin turn after another.
+        Assert.Equal("aa", Layout(job.PlaceSpawn(2, InUse(job), only: [0])));
+        Placement children = job.PlaceSpawn(5, InUse(job), only: [2, 1]);
+        Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(children.LocalRankOf));
+    }
 }
