@@ -154,7 +154,7 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
         var hostOf = new string[children];
         foreach (string line in result.StdoutLines)
         {
-            Match child = Regex.Match(line, @"^\[2,(\d+)\]<stdout>:child \d+ of \d+ ok: \d+ parents on (\S+) \((\S+)\)$");
+            Match child = Regex.Match(line, @"^\[2,(\d+)\]<stdout>:child \d+ of \d+ ok: \d+ parents on (\S+) \((\S+)\) as \S+$");
             if (child.Success)
                 hostOf[int.Parse(child.Groups[1].Value)] = hosts.UsesSshd ? child.Groups[2].Value : NetnsHosts.HostOfAddress(child.Groups[3].Value);
         }

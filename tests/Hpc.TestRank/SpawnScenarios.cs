@@ -95,8 +95,9 @@ internal static class SpawnScenarios
         int fromLast = merged.Broadcast(merged.Rank == merged.Size - 1 ? 42 : 0, merged.Size - 1);
         Check(fromLast == 42, $"merged broadcast {fromLast}");
         // Where it ran, for the multi-host tests: the machine's name (each namespace host has its
-        // own) and the address its daemon bound it to (mpirun's host: the job's address, or none).
-        Console.WriteLine($"child {world.Rank} of {world.Size} ok: {parentCount} parents on {Environment.MachineName} ({Environment.GetEnvironmentVariable("HPC_BIND_ADDRESS") ?? "-"})");
+        // own), the address its daemon bound it to (mpirun's host: the job's address, or none), and
+        // the host mpirun placed it on (HPC_HOST_NAME, from the host list; none without one).
+        Console.WriteLine($"child {world.Rank} of {world.Size} ok: {parentCount} parents on {Environment.MachineName} ({Environment.GetEnvironmentVariable("HPC_BIND_ADDRESS") ?? "-"}) as {Environment.GetEnvironmentVariable("HPC_HOST_NAME") ?? "-"}");
     }
 
     /// <summary>A program that does not exist: Spawn throws on every parent, and the job goes on.</summary>
