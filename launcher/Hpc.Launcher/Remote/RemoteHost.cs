@@ -115,8 +115,19 @@ internal sealed class RemoteHost : IDisposable
     public void End(int process)
     {
         FrameChannel? channel;
+        RemoteRank? unstarted = null;
         lock (_gate)
+        {
             channel = _channel;
+            // Not sent yet (the daemon has not connected): it is never started at all.
+            if (_waiting.RemoveAll(w => w.Process == process) > 0)
+                unstarted = _processes[process].Rank;
+        }
+        if (unstarted is not null)
+        {
+            unstarted.OnLost();
+            return;
+        }
         if (channel is null)
             return;
         try

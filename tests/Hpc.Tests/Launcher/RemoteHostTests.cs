@@ -69,6 +69,10 @@ public class RemoteHostTests
         var childOutput = new Lines();
         // Before the daemon connects: queued. The "agent" only has to stay up meanwhile.
         RemoteRank rank = host.Add(Launch(0, "rank"), 0, rankOutput);
+        // Ended before the daemon connected: never sent, over at once.
+        RemoteRank dropped = host.Add(Launch(1, "dropped"), 3, new Lines());
+        dropped.Kill();
+        Assert.True(dropped.HasExited);
         host.Start(["sleep", "30"]);
         try
         {
