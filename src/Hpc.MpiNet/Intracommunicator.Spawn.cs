@@ -9,9 +9,10 @@ namespace MPI
         /// running mpirun and returns an intercommunicator to them (MPI_Comm_spawn); they reach
         /// this group through <see cref="Communicator.Parent"/>. Collective over this communicator;
         /// <paramref name="command"/>, <paramref name="argv"/> and <paramref name="maxprocs"/>
-        /// matter at <paramref name="root"/>. Built on <see cref="HpcComm.Spawn"/>: the command is
+        /// matter at <paramref name="root"/>. Built on <see cref="HpcComm.Spawn(string, string[], int, int)"/>: the command is
         /// resolved as mpirun resolves a program (.dll, executable, project directory), relative to
-        /// the root's working directory.
+        /// the root's working directory, and the children are placed over the job's hosts as there
+        /// (the slots the job's ranks leave free, then round-robin).
         /// </summary>
         /// <remarks>
         /// For programs written for MPI.NET on Windows: backslashes in <paramref name="command"/>

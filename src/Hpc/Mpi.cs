@@ -115,7 +115,7 @@ public static class Mpi
 
     /// <summary>
     /// The intercommunicator to the processes that spawned this world (MPI_Comm_get_parent; see
-    /// <see cref="Communicator.Spawn"/>), or null when mpirun started it.
+    /// <see cref="Communicator.Spawn(string, string[], int, int)"/>), or null when mpirun started it.
     /// </summary>
     public static Intercommunicator? Parent => Session.Parent;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Hpc.IntegrationTests;
 
@@ -145,11 +146,28 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
     }
 
     /// <summary>
-    /// Communicator.Spawn in a job over three hosts: the children start on mpirun's host (outside
-    /// every namespace, on the bridge) and connect to the parents in the three namespaces over TCP.
+    /// The hosts each spawned child ran on, by child rank, from the children's own report: the
+    /// machine name where each host has its own (sshd), else the address its daemon bound it to.
+    /// </summary>
+    private string[] ChildHosts(MpirunResult result, int children)
+    {
+        var hostOf = new string[children];
+        foreach (string line in result.StdoutLines)
+        {
+            Match child = Regex.Match(line, @"^\[2,(\d+)\]<stdout>:child \d+ of \d+ ok: \d+ parents on (\S+) \((\S+)\) as \S+$");
+            if (child.Success)
+                hostOf[int.Parse(child.Groups[1].Value)] = hosts.UsesSshd ? child.Groups[2].Value : NetnsHosts.HostOfAddress(child.Groups[3].Value);
+        }
+        return hostOf;
+    }
+
+    /// <summary>
+    /// Communicator.Spawn in a job over three hosts, mapped by node: the children follow the job's
+    /// mapping into the slots its ranks leave free, one per host, started by each host's daemon,
+    /// and exchange data with the parents in the three namespaces over TCP.
     /// </summary>
     [NetnsFact]
-    public void ParentsOnThreeHostsSpawnChildrenOnMpirunsHost()
+    public void ParentsOnThreeHostsSpawnChildrenOnThreeHosts()
     {
         hosts.EnsureUp();
         MpirunResult result = Run(JobArgs("--map-by", "node", "--tag-output", "-np", "3", RankPrograms.TestRank, "spawn"));
@@ -157,6 +175,74 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
         Assert.Contains("[1,0]<stdout>:spawn ok: 3 parents, 3 children", result.Stdout);
         for (int child = 0; child < 3; child++)
             Assert.Contains($"[2,{child}]<stdout>:child {child} of 3 ok: 3 parents", result.Stdout);
+        Assert.Equal(["hpcmh-1", "hpcmh-2", "hpcmh-3"], ChildHosts(result, 3));
+    }
+
+    /// <summary>
+    /// A job with one rank on each of two hosts spawns 3 children: hpcmh-2's two free slots take
+    /// two, and the third wraps round to the first host; by slot, each host's children are a block
+    /// of ranks. Parents and children check their point-to-point, collective and merged traffic
+    /// across the intercommunicator (tests/Hpc.TestRank's "spawn").
+    /// </summary>
+    [NetnsFact]
+    public void ATwoHostJobSpawnsChildrenIntoTheFreeSlotsThenRoundRobin()
+    {
+        hosts.EnsureUp();
+        MpirunResult result = Run(
+            "-H", "hpcmh-1:1,hpcmh-2:3", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "2", RankPrograms.TestRank, "spawn");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
+        Assert.Equal(["hpcmh-1", "hpcmh-2", "hpcmh-2"], ChildHosts(result, 3));
+    }
+
+    /// <summary>
+    /// The master/worker pattern: one rank, on the first host, spawns workers; the host its ranks
+    /// leave empty has a daemon all the same, and the workers fill the free slots in host order.
+    /// </summary>
+    [NetnsFact]
+    public void ASingleRankSpawnsWorkersOntoAHostWithoutRanks()
+    {
+        hosts.EnsureUp();
+        MpirunResult result = Run(
+            "-H", "hpcmh-1:2,hpcmh-3:2", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "1", RankPrograms.TestRank, "spawn");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 1 parents, 3 children", result.Stdout);
+        Assert.Equal(["hpcmh-1", "hpcmh-3", "hpcmh-3"], ChildHosts(result, 3));
+    }
+
+    /// <summary>
+    /// MPI's host info key (SpawnOptions.Hosts): parents on hpcmh-1 and hpcmh-2 put every child on
+    /// hpcmh-3, its two free slots and then round-robin over it alone; a host outside the job's
+    /// list fails the Spawn on every parent, naming it.
+    /// </summary>
+    [NetnsFact]
+    public void TheHostKeyPutsTheChildrenOnTheNamedHost()
+    {
+        hosts.EnsureUp();
+        string[] job = ["-H", "hpcmh-1:1,hpcmh-2:1,hpcmh-3:2", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "2"];
+        MpirunResult result = Run([.. job, RankPrograms.TestRank, "spawn", "host=hpcmh-3"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
+        Assert.Equal(["hpcmh-3", "hpcmh-3", "hpcmh-3"], ChildHosts(result, 3));
+
+        MpirunResult refused = Run([.. job, RankPrograms.TestRank, "spawn", "host=hpcmh-9"]);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Spawn on 'world' failed: host 'hpcmh-9' is not one of the job's hosts (hpcmh-1, hpcmh-2, hpcmh-3)", refused.Stderr);
+    }
+
+    [NetnsFact]
+    public void AChildFailingOnARemoteHostEndsTheJobNamingItsHost()
+    {
+        hosts.EnsureUp();
+        MpirunResult result = Run(
+            "-H", "hpcmh-1:1,hpcmh-2:3", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "2", RankPrograms.TestRank, "spawn", "fail");
+        Assert.True(result.ExitCode == 1, result.ToString());
+        // Child 1 runs on hpcmh-2: its output comes through that host's daemon, tagged as a spawned job's.
+        Assert.Contains("[2,1]<stderr>:", result.Stderr);
+        Assert.Contains("child 1 fails on purpose", result.Stderr);
+        Assert.Matches(@"mpirun: spawned rank 1 of spawn 1 \(host hpcmh-2, pid \d+\) exited with code 1; terminating the job", result.Stderr);
+        Assert.DoesNotContain("spawn ok", result.Stdout);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(60), result.ToString());
     }
 
     [Fact]
@@ -354,6 +440,10 @@ public sealed class NetnsHosts : IDisposable
         }
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
+
+    /// <summary>The host whose address is <paramref name="address"/> (10.77.0.1N is hpcmh-N), or the address itself.</summary>
+    public static string HostOfAddress(string address) =>
+        Enumerable.Range(0, Names.Length).FirstOrDefault(i => address == $"10.77.0.1{i + 1}", -1) is int i and >= 0 ? Names[i] : address;
 
     /// <summary>Makes the namespaces unless they exist already.</summary>
     public void EnsureUp()

@@ -10,25 +10,11 @@ public sealed class NodeAwareJobTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("hpc-node-aware-").FullName;
+    private readonly PretendHosts _hosts = new();
 
-    private string Agent
-    {
-        get
-        {
-            string path = Path.Combine(_directory, "agent");
-            if (!File.Exists(path))
-            {
-                // agent HOST COMMAND...: runs COMMAND here, as ssh would run it on HOST.
-                File.WriteAllText(path, "#!/bin/sh\nshift\nexec sh -c \"$*\"\n");
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            return path;
-        }
-    }
+    private string Agent => _hosts.Agent;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _hosts.Dispose();
 
     [Theory]
     [InlineData("fakea:2,fakeb:2", 4, "node-aware ok: 4 ranks on 2 hosts, allreduce hierarchical, barrier hierarchical")]

@@ -43,6 +43,46 @@ public class SpawnTests
         Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
     }
 
+    /// <summary>
+    /// MPI's host info key without a host list: this machine by any of its names places the
+    /// children as usual; another host fails the Spawn on every parent, naming it.
+    /// </summary>
+    [Fact]
+    public void TheHostKeyNamesThisMachineOrFailsTheSpawn()
+    {
+        MpirunResult result = Mpirun.Run(["-np", "2", "--tag-output", RankPrograms.TestRank, "spawn", "host=localhost"], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+
+        MpirunResult refused = Mpirun.Run(["-np", "2", RankPrograms.TestRank, "spawn", "host=hpc-test-elsewhere"], Limit);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Spawn on 'world' failed: host 'hpc-test-elsewhere' is not this machine, and the job has no host list to place children on", refused.Stderr);
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(refused.Pid));
+    }
+
+    /// <summary>
+    /// Children placed on a pretend host (a daemon run right here, <see cref="PretendHosts"/>) are
+    /// started by that host's daemon, which needs no root: one parent on each of two hosts, the
+    /// second host's two free slots take two children and the third wraps round to the first.
+    /// </summary>
+    [Fact]
+    public void ChildrenOnAnotherHostAreStartedByItsDaemon()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        using var hosts = new PretendHosts();
+        MpirunResult result = Mpirun.Run(["-H", "fakea:1,fakeb:3", "--launch-agent", hosts.Agent, "--iface", "lo", "--tag-output", "-np", "2",
+            RankPrograms.TestRank, "spawn"], Limit);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
+        string[] placed = [.. Enumerable.Range(0, 3).Select(child =>
+            Regex.Match(result.Stdout, $@"\[2,{child}\]<stdout>:child {child} of 3 ok: 2 parents on .* as (\S+)").Groups[1].Value)];
+        Assert.Equal(["fakea", "fakeb", "fakeb"], placed);
+        Assert.Empty(PretendHosts.ProcessesLeftOf(result.Pid));
+        Assert.Empty(RankPrograms.SharedMemoryLeftovers(result.Pid));
+    }
+
     [Fact]
     public void AFailingChildEndsTheJobNamingIt()
     {

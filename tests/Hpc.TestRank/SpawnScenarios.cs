@@ -3,7 +3,8 @@ using Hpc;
 /// <summary>
 /// Communicator.Spawn through the real launcher: the parents start 3 children of this same
 /// program ("spawn-child"), and both sides check point-to-point and the intercommunicator
-/// collectives across the groups, then Merge. "fail" makes child 1 throw once connected.
+/// collectives across the groups, then Merge; each child reports the host it ran on. "fail"
+/// makes child 1 throw once connected; "host=a,b" asks for those hosts (SpawnOptions.Hosts).
 /// </summary>
 internal static class SpawnScenarios
 {
@@ -13,7 +14,9 @@ internal static class SpawnScenarios
     public static void Parents(Communicator world, string mode)
     {
         string self = typeof(SpawnScenarios).Assembly.Location;
-        using Intercommunicator children = world.Spawn(self, ["spawn-child", mode], Children, root: 0);
+        // "host=a,b": MPI's host info key (the children ignore the mode).
+        SpawnOptions? options = mode.StartsWith("host=", StringComparison.Ordinal) ? new SpawnOptions { Hosts = mode[5..].Split(',') } : null;
+        using Intercommunicator children = world.Spawn(self, ["spawn-child", mode], Children, root: 0, options);
         Check(children.Size == world.Size && children.RemoteSize == Children && children.Rank == world.Rank,
             $"intercommunicator of {children.Size} with {children.RemoteSize} remote");
         Check(Mpi.Parent is null, "a world mpirun started has no parent");
@@ -91,7 +94,10 @@ internal static class SpawnScenarios
         Check(sum == (long)merged.Size * (merged.Size - 1) / 2, $"merged allreduce {sum}");
         int fromLast = merged.Broadcast(merged.Rank == merged.Size - 1 ? 42 : 0, merged.Size - 1);
         Check(fromLast == 42, $"merged broadcast {fromLast}");
-        Console.WriteLine($"child {world.Rank} of {world.Size} ok: {parentCount} parents");
+        // Where it ran, for the multi-host tests: the machine's name (each namespace host has its
+        // own), the address its daemon bound it to (mpirun's host: the job's address, or none), and
+        // the host mpirun placed it on (HPC_HOST_NAME, from the host list; none without one).
+        Console.WriteLine($"child {world.Rank} of {world.Size} ok: {parentCount} parents on {Environment.MachineName} ({Environment.GetEnvironmentVariable("HPC_BIND_ADDRESS") ?? "-"}) as {Environment.GetEnvironmentVariable("HPC_HOST_NAME") ?? "-"}");
     }
 
     /// <summary>A program that does not exist: Spawn throws on every parent, and the job goes on.</summary>

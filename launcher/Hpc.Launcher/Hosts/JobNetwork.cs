@@ -11,7 +11,7 @@ namespace Hpc.Launcher;
 /// <param name="Address">The address other hosts reach this job on; loopback when every rank is local.</param>
 internal sealed record JobNetwork(IReadOnlyList<bool> IsLocal, IPAddress Address)
 {
-    /// <summary>True when at least one rank runs on another host.</summary>
+    /// <summary>True when at least one host of the list is another machine (whether or not the job's own ranks run there).</summary>
     public bool SpansHosts => IsLocal.Contains(false);
 
     /// <summary>Decides locality for <paramref name="spec"/>'s placement and, if needed, resolves the address.</summary>
@@ -21,9 +21,11 @@ internal sealed record JobNetwork(IReadOnlyList<bool> IsLocal, IPAddress Address
         if (spec.Placement is not { } placement)
             return new JobNetwork([], IPAddress.Loopback);
         bool[] local = new bool[placement.Hosts.Count];
-        // A host without ranks needs no daemon, so it counts as local.
+        // A host the job's own ranks leave empty still gets a daemon, as Open MPI starts its
+        // daemons on every host of the allocation: Communicator.Spawn places children on its slots,
+        // and they could not reach ranks listening on loopback.
         for (int h = 0; h < local.Length; h++)
-            local[h] = placement.RanksOn(h).Count == 0 || LocalHost.IsLocal(placement.Hosts[h].Name);
+            local[h] = LocalHost.IsLocal(placement.Hosts[h].Name);
         bool spans = local.Contains(false);
         return new JobNetwork(local, spans ? ReachableAddress.Resolve(spec.Iface) : IPAddress.Loopback);
     }

@@ -18,9 +18,10 @@ internal sealed class Placement
     private readonly int[] _localRank;
     private readonly int[] _perHost;
 
-    private Placement(IReadOnlyList<HostSlots> hosts, int[] hostOfRank)
+    private Placement(IReadOnlyList<HostSlots> hosts, int[] hostOfRank, MapBy mapBy)
     {
         Hosts = hosts;
+        MapBy = mapBy;
         _hostOfRank = hostOfRank;
         _perHost = new int[hosts.Count];
         _localRank = new int[hostOfRank.Length];
@@ -30,6 +31,9 @@ internal sealed class Placement
 
     /// <summary>The hosts, in the order given.</summary>
     public IReadOnlyList<HostSlots> Hosts { get; }
+
+    /// <summary>The mapping policy the ranks were placed by; spawned processes follow it too (<see cref="PlaceSpawn"/>).</summary>
+    public MapBy MapBy { get; }
 
     /// <summary>Number of ranks placed.</summary>
     public int Ranks => _hostOfRank.Length;
@@ -68,7 +72,7 @@ internal sealed class Placement
             // Each host holds exactly its share: a hostfile's slots do not apply, max_slots still does.
             IReadOnlyList<HostSlots> shares = [.. hosts.Select(h => h with { Slots = perHost.PerHost, MaxSlots = Math.Min(perHost.PerHost, h.MaxSlots ?? int.MaxValue) })];
             Placement capped = Compute(shares, ranks, MapBy.Slot, oversubscribe: false, perHost: null, rankBy);
-            return new Placement(hosts, capped._hostOfRank);
+            return new Placement(hosts, capped._hostOfRank, mapBy);
         }
         long slots = hosts.Sum(h => (long)h.Slots);
         if (ranks > slots && !oversubscribe)
@@ -109,7 +113,7 @@ internal sealed class Placement
                 order = DealCounts(counts);
             for (int rank = 0; rank < ranks; rank++)
                 hostOfRank[rank] = order[rank];
-            return new Placement(hosts, hostOfRank);
+            return new Placement(hosts, hostOfRank, mapBy);
         }
         if (mapBy == MapBy.Slot)
         {
@@ -126,7 +130,48 @@ internal sealed class Placement
             for (int rank = 0; rank < ranks; rank++)
                 hostOfRank[rank] = order[rank];
         }
-        return new Placement(hosts, hostOfRank);
+        return new Placement(hosts, hostOfRank, mapBy);
+    }
+
+    /// <summary>
+    /// Places the <paramref name="processes"/> processes of one <c>Communicator.Spawn</c> over this
+    /// placement's hosts, given how many processes each host runs already
+    /// (<paramref name="inUse"/>, by host index: the job's ranks and the live children of earlier
+    /// spawns), over the hosts <paramref name="only"/> lists (indexes into <see cref="Hosts"/>;
+    /// null for all: MPI's <c>host</c> info key). The result numbers the spawned world's ranks and
+    /// counts their local ranks among themselves.
+    /// </summary>
+    /// <remarks>
+    /// The rule is this placement's own, applied to what is left, as Open MPI maps a spawned job
+    /// onto the allocation its parent job already occupies: the free slots (a host's slots minus
+    /// its processes in use) are filled by <see cref="MapBy"/> (by slot: host by host in order; by
+    /// node: one per host in turn); when no slot is free the rest are dealt one per host in turn
+    /// from the first host, as <c>--oversubscribe</c> deals ranks, over the hosts still below their
+    /// max_slots. Unlike Open MPI, running out of slots needs no <c>--oversubscribe</c>: a spawn's
+    /// size is the program's decision, not the command line's. The slots a <c>-N</c> share gave the
+    /// job do not apply; the hosts' own do.
+    /// </remarks>
+    /// <exception cref="UsageException">Every host is at its max_slots; the message says how many processes fit.</exception>
+    public Placement PlaceSpawn(int processes, IReadOnlyList<int> inUse, IReadOnlyList<int>? only = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(processes, 1);
+        if (inUse.Count != Hosts.Count)
+            throw new ArgumentException($"{inUse.Count} counts for {Hosts.Count} hosts", nameof(inUse));
+        int[] candidates = only is { Count: > 0 } ? [.. only.Order()] : [.. Enumerable.Range(0, Hosts.Count)];
+        // What is left of every candidate host: its free slots, and its room below max_slots.
+        HostSlots[] left = [.. candidates.Select(i => Hosts[i] with
+        {
+            Slots = Math.Max(0, Hosts[i].Slots - inUse[i]),
+            MaxSlots = Hosts[i].MaxSlots is int max ? Math.Max(0, max - inUse[i]) : null,
+        })];
+        if (left.All(h => h.MaxSlots is not null))
+        {
+            long room = left.Sum(h => (long)h.MaxSlots!.Value);
+            if (processes > room)
+                throw new UsageException($"cannot spawn {Count(processes, "process")}: the hosts' max_slots leave room for {Count(room, "more process")}");
+        }
+        Placement spawned = Compute(left, processes, MapBy, oversubscribe: true);
+        return new Placement(Hosts, [.. spawned._hostOfRank.Select(i => candidates[i])], MapBy);
     }
 
     /// <summary>
@@ -174,5 +219,5 @@ internal sealed class Placement
     }
 
     private static string Count(long n, string noun = "rank") =>
-        n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
+        n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : noun.EndsWith('s') ? "es" : "s");
 }

@@ -6,23 +6,33 @@ namespace Hpc.Launcher;
 
 /// <summary>
 /// Dynamic processes (<c>Communicator.Spawn</c>): a rank's <c>SPAWN</c> request starts a new world
-/// on this host, with a rendezvous server of its own, supervised like the job's ranks; the parents'
-/// and children's <c>CONNECT</c> requests meet here and go back to all of them as one table.
+/// with a rendezvous server of its own, supervised like the job's ranks; the parents' and
+/// children's <c>CONNECT</c> requests meet here and go back to all of them as one table.
 /// </summary>
 /// <remarks>
-/// Children run on mpirun's host, unpinned, their stdin closed; their output is tagged as Open
-/// MPI tags a spawned job (<c>[2,rank]</c> for the first spawn). The job completes when every
-/// rank and every child has exited cleanly; a child that fails ends the job like a rank, named by
-/// its spawn and its rank there.
+/// With a host list, children are placed over the job's hosts by <see cref="Placement.PlaceSpawn"/>
+/// (the slots the job's ranks and live children leave free, then round-robin) and started as the
+/// job's ranks are: here for a host that is this machine, through the host's daemon otherwise
+/// (<see cref="RemoteHost.Add"/>). Without one they run on mpirun's host. Children are unpinned,
+/// their stdin closed; their output is tagged as Open MPI tags a spawned job (<c>[2,rank]</c> for
+/// the first spawn). The parents' answer waits until every child runs, so a child that cannot be
+/// started fails the Spawn, not the job. The job completes when every rank and every child has
+/// exited cleanly; a child that fails ends the job like a rank, named by its spawn, its rank
+/// there and its host.
 /// </remarks>
 internal sealed partial class Job
 {
     private readonly List<SpawnedWorld> _spawned = [];
     private int _spawnsStarted;
     private readonly Dictionary<string, SpawnMeeting> _meetings = new(StringComparer.Ordinal);
+    // Live children per host index of the placement (index 0 alone without one), under _lock:
+    // with the job's ranks, what the next spawn's placement counts as in use.
+    private int[]? _childrenOn;
+    // The next job-wide process number for a child (DaemonProtocol); the ranks have 0..Ranks-1. Under _lock.
+    private int _nextProcess;
 
-    /// <summary>One spawned world: its number (1 for the job's first spawn), its server, its processes.</summary>
-    private sealed class SpawnedWorld(int number, string id, int parents, RendezvousServer server, RankOutput[] outputs)
+    /// <summary>One spawned world: its number (1 for the job's first spawn), its server, its processes and their hosts.</summary>
+    private sealed class SpawnedWorld(int number, string id, int parents, RendezvousServer server, RankOutput[] outputs, int[] hostOf, int firstProcess)
     {
         public int Number { get; } = number;
         public string Id { get; } = id;
@@ -30,6 +40,12 @@ internal sealed partial class Job
         public RendezvousServer Server { get; } = server;
         public RankOutput[] Outputs { get; } = outputs;
         public IRankProcess?[] Processes { get; } = new IRankProcess?[outputs.Length];
+        /// <summary>Host index in the job's placement of each rank (all 0 without a placement).</summary>
+        public int[] HostOf { get; } = hostOf;
+        /// <summary>Job-wide process number of rank 0; the others follow.</summary>
+        public int FirstProcess { get; } = firstProcess;
+        /// <summary>Per rank, 1 once it no longer counts as in use on its host.</summary>
+        public int[] Released { get; } = new int[outputs.Length];
         public int CleanExits;
         /// <summary>Set when not every process could be started: the started ones are killed, and their deaths are no failure of the job.</summary>
         public volatile bool Abandoned;
@@ -63,7 +79,7 @@ internal sealed partial class Job
             return [.. _spawned];
     }
 
-    /// <summary>SPAWN &lt;id&gt; &lt;count&gt; &lt;parents&gt; &lt;directory&gt; &lt;command&gt; &lt;arguments…&gt; (the last three base64).</summary>
+    /// <summary>SPAWN &lt;id&gt; &lt;count&gt; &lt;parents&gt; [host:&lt;hosts&gt;] &lt;directory&gt; &lt;command&gt; &lt;arguments…&gt; (the words after the counts base64; see RendezvousClient.Spawn).</summary>
     private async Task SpawnAsync(RendezvousServer from, int rank, string text)
     {
         string[] words = text.Split(' ');
@@ -79,13 +95,19 @@ internal sealed partial class Job
             if (!int.TryParse(words[1], CultureInfo.InvariantCulture, out int count) || count < 1
                 || !int.TryParse(words[2], CultureInfo.InvariantCulture, out int parents) || parents < 1)
                 throw new FormatException("malformed SPAWN request");
-            string directory = RendezvousClient.Decode(words[3]);
-            string command = RendezvousClient.Decode(words[4]);
-            string[] arguments = [.. words[5..].Select(RendezvousClient.Decode)];
-            StartSpawned(id, count, parents, Resolve(command, directory), arguments, directory);
+            int next = 3;
+            string[] hosts = [];
+            if (words[next].StartsWith(RendezvousClient.HostsPrefix, StringComparison.Ordinal))
+                hosts = RendezvousClient.Decode(words[next++][RendezvousClient.HostsPrefix.Length..]).Split(',');
+            if (words.Length < next + 2)
+                throw new FormatException("malformed SPAWN request");
+            string directory = RendezvousClient.Decode(words[next]);
+            string command = RendezvousClient.Decode(words[next + 1]);
+            string[] arguments = [.. words[(next + 2)..].Select(RendezvousClient.Decode)];
+            await StartSpawnedAsync(id, count, parents, Resolve(command, directory), arguments, directory, hosts).ConfigureAwait(false);
             answer = $"SPAWNED {id} OK";
         }
-        catch (Exception e) when (e is UsageException or BuildFailedException or IOException or Win32Exception or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is UsageException or BuildFailedException or IOException or Win32Exception or InvalidOperationException or FormatException or OperationCanceledException)
         {
             _log($"spawn {id} failed: {e.Message}");
             answer = $"SPAWNED {id} ERROR {e.Message}";
@@ -101,15 +123,28 @@ internal sealed partial class Job
         return ProgramResolver.Resolve(program, _log, _sink.Message);
     }
 
-    private void StartSpawned(string id, int count, int parents, ResolvedProgram program, string[] arguments, string directory)
+    private async Task StartSpawnedAsync(string id, int count, int parents, ResolvedProgram program, string[] arguments, string directory, string[] hosts)
     {
-        int number;
+        int number, firstProcess;
+        int[] hostOf;
+        Placement? placement = _spec.Placement;
+        IReadOnlyList<int>? only = SpawnHosts(hosts);
         lock (_lock)
         {
             if (_termination is not null || _ending.Task.IsCompleted)
                 throw new InvalidOperationException("the job is ending");
-            // Counted here, not from _spawned (added to after the start): two spawns at once get two numbers.
+            // Placed under the lock, and counted as in use at once, so two spawns at once see each
+            // other's children; numbered here, not from _spawned (added to after the start), so they
+            // also get two numbers.
+            _childrenOn ??= new int[placement?.Hosts.Count ?? 1];
+            hostOf = placement is null ? new int[count]
+                : [.. Enumerable.Range(0, count).Select(placement.PlaceSpawn(count,
+                    [.. Enumerable.Range(0, placement.Hosts.Count).Select(h => placement.RanksOn(h).Count + _childrenOn[h])], only).HostIndexOf)];
+            foreach (int h in hostOf)
+                _childrenOn[h]++;
             number = ++_spawnsStarted;
+            firstProcess = _nextProcess = Math.Max(_nextProcess, _spec.Ranks);
+            _nextProcess += count;
         }
         var server = new RendezvousServer(count, _secret, _log, _network.Address);
         ServeSpawns(server);
@@ -117,47 +152,112 @@ internal sealed partial class Job
         server.FailRequested += (rank, text) => _ending.TrySetResult(new Failed(rank, text));
         server.Start();
         var world = new SpawnedWorld(number, id, parents, server,
-            [.. Enumerable.Range(0, count).Select(rank => new RankOutput(rank, _spec.Output, _sink, jobNumber: number + 1))]);
+            [.. Enumerable.Range(0, count).Select(rank => new RankOutput(rank, _spec.Output, _sink, jobNumber: number + 1))], hostOf, firstProcess);
         lock (_lock)
             _spawned.Add(world);
-        _log($"spawn {number} ({id}): {count} process(es) of {program.Description}; rendezvous at {server.Address}");
+        _log($"spawn {number} ({id}): {count} process(es) of {program.Description}; rendezvous at {server.Address}"
+            + (placement is null ? "" : "; hosts " + string.Join(",", hostOf.Select(h => placement.Hosts[h].Name))));
+        var remote = new List<Task>();
         try
         {
             for (int rank = 0; rank < count; rank++)
             {
-                var launch = new RankLaunch(rank, program, arguments, SpawnedEnvironment(world, rank, count), directory);
-                RankProcess process = RankProcess.Start(launch, world.Outputs[rank], RankStdin.Closed);
+                var launch = new RankLaunch(rank, program, arguments, SpawnedEnvironment(world, rank), directory);
+                IRankProcess process;
+                if (placement is not null && !_network.IsLocal[hostOf[rank]])
+                {
+                    RemoteRank child = _remoteHosts[placement.Hosts[hostOf[rank]].Name].Add(launch, firstProcess + rank, world.Outputs[rank]);
+                    remote.Add(child.Started);
+                    process = child;
+                }
+                else
+                {
+                    process = RankProcess.Start(launch, world.Outputs[rank], RankStdin.Closed);
+                    _log($"started spawned rank {rank} of spawn {number} as pid {process.Pid}");
+                }
                 world.Processes[rank] = process;
-                _log($"started spawned rank {rank} of spawn {number} as pid {process.Pid}");
                 _ = WatchSpawnedAsync(world, process);
             }
+            // The answer waits for the daemons' reports, so a child they cannot start fails the
+            // Spawn, as a local one does, rather than the job.
+            await Task.WhenAll(remote).WaitAsync(RemoteHost.ConnectTimeout).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException or OperationCanceledException or TimeoutException)
         {
             // The parents are told Spawn failed and go on: the world must not outlive that answer,
             // nor keep the job from completing.
             world.Abandoned = true;
             lock (_lock)
                 _spawned.Remove(world);
-            foreach (IRankProcess? started in world.Processes)
-                started?.Kill();
+            for (int rank = 0; rank < count; rank++)
+            {
+                world.Processes[rank]?.Kill();
+                Release(world, rank);
+            }
             server.Dispose();
-            throw new IOException($"cannot start '{program.FileName}': {e.Message}", e);
+            string reason = e is OperationCanceledException ? "the job is ending" : e is TimeoutException ? "the daemons did not report the children started" : e.Message;
+            throw new IOException($"cannot start '{program.FileName}': {reason}", e);
         }
     }
 
-    private List<KeyValuePair<string, string>> SpawnedEnvironment(SpawnedWorld world, int rank, int count)
+    /// <summary>
+    /// The host indexes a spawn's <c>host</c> key (<see cref="RendezvousClient.HostsPrefix"/>) names,
+    /// in the placement's order; null when it names none (every host).
+    /// </summary>
+    /// <exception cref="UsageException">A name is not one of the job's hosts (nor this machine, without a host list).</exception>
+    private IReadOnlyList<int>? SpawnHosts(string[] hosts)
+    {
+        if (hosts.Length == 0)
+            return null;
+        if (_spec.Placement is not { } placement)
+        {
+            // Without a host list the one host is this machine, under whatever name it is asked for.
+            foreach (string host in hosts)
+            {
+                if (!LocalHost.IsLocal(host))
+                    throw new UsageException($"host '{host}' is not this machine, and the job has no host list to place children on");
+            }
+            return null;
+        }
+        var indexes = new SortedSet<int>();
+        foreach (string host in hosts)
+        {
+            int h = placement.Hosts.Select(x => x.Name).ToList().IndexOf(host);
+            if (h < 0)
+                throw new UsageException($"host '{host}' is not one of the job's hosts ({string.Join(", ", placement.Hosts.Select(x => x.Name))})");
+            indexes.Add(h);
+        }
+        return [.. indexes];
+    }
+
+    /// <summary>Rank <paramref name="rank"/> of <paramref name="world"/> no longer counts as in use on its host (once, whichever way it ended).</summary>
+    private void Release(SpawnedWorld world, int rank)
+    {
+        if (Interlocked.Exchange(ref world.Released[rank], 1) == 0)
+        {
+            lock (_lock)
+                _childrenOn![world.HostOf[rank]]--;
+        }
+    }
+
+    private List<KeyValuePair<string, string>> SpawnedEnvironment(SpawnedWorld world, int rank)
     {
         static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-        // Everything on this host competes for its cores: the local ranks and every child.
-        int local = _ranks.OfType<RankProcess>().Count() + SpawnedProcesses().Length + count;
+        int count = world.Processes.Length;
+        int host = world.HostOf[rank];
+        Placement? placement = _spec.Placement;
+        // Everything on the child's host competes for its cores: the job's ranks and every live child.
+        int local;
+        lock (_lock)
+            local = (placement?.RanksOn(host).Count ?? _spec.Ranks) + _childrenOn![host];
+        int localRank = world.HostOf.Take(rank).Count(h => h == host);
         var variables = new List<KeyValuePair<string, string>>(_spec.Environment);
         variables.AddRange(
         [
             new(JobEnvironment.RankVariable, Text(rank)),
             new(JobEnvironment.SizeVariable, Text(count)),
-            new(JobEnvironment.LocalRankVariable, Text(rank)),
-            new(JobEnvironment.LocalSizeVariable, Text(Math.Max(count, local))),
+            new(JobEnvironment.LocalRankVariable, Text(localRank)),
+            new(JobEnvironment.LocalSizeVariable, Text(local)),
             new(JobEnvironment.RendezvousVariable, world.Server.Address),
             new(JobEnvironment.JobIdVariable, JobId + "-s" + Text(world.Number)),
             new(JobEnvironment.SecretVariable, _secret),
@@ -165,21 +265,15 @@ internal sealed partial class Job
             new(JobEnvironment.SpawnParentsVariable, Text(world.Parents)),
             new("OMPI_COMM_WORLD_RANK", Text(rank)),
             new("OMPI_COMM_WORLD_SIZE", Text(count)),
+            new("OMPI_COMM_WORLD_LOCAL_RANK", Text(localRank)),
             new("PMI_RANK", Text(rank)),
             new("PMI_SIZE", Text(count)),
         ]);
-        if (_spec.Placement is { } placement)
-        {
-            // The name this host goes by in the placement, so its ranks and the children agree on it.
-            for (int h = 0; h < placement.Hosts.Count; h++)
-            {
-                if (h < _network.IsLocal.Count && _network.IsLocal[h] && placement.RanksOn(h).Count > 0)
-                {
-                    variables.Add(new(JobEnvironment.HostNameVariable, placement.Hosts[h].Name));
-                    break;
-                }
-            }
-        }
+        // The name the child's host goes by in the placement, so the ranks and children there agree
+        // on it (shared memory among a world's children on one host, TCP otherwise).
+        if (placement is not null)
+            variables.Add(new(JobEnvironment.HostNameVariable, placement.Hosts[host].Name));
+        // A remote host's daemon replaces it with its own (RemoteHost.Add).
         if (_network.SpansHosts)
             variables.Add(new(JobEnvironment.BindAddressVariable, _network.Address.ToString()));
         return variables;
@@ -188,6 +282,7 @@ internal sealed partial class Job
     private async Task WatchSpawnedAsync(SpawnedWorld world, IRankProcess process)
     {
         await process.Exited.ConfigureAwait(false);
+        Release(world, process.Rank);
         if (world.Abandoned)
             return;
         int code = process.ExitCode;
@@ -282,7 +377,8 @@ internal sealed partial class Job
         SpawnedWorld? world = SpawnedWorlds().FirstOrDefault(w => w.Number == number);
         IRankProcess? process = world?.Processes[rank];
         string pid = process is { Pid: > 0 } ? process.Pid.ToString(CultureInfo.InvariantCulture) : "?";
-        return $"spawned rank {rank} of spawn {number} (host {world?.Server.HostOf(rank) ?? _hostName}, pid {pid})";
+        string? placed = world is not null && _spec.Placement is { } placement ? placement.Hosts[world.HostOf[rank]].Name : null;
+        return $"spawned rank {rank} of spawn {number} (host {world?.Server.HostOf(rank) ?? placed ?? _hostName}, pid {pid})";
     }
 
     private sealed record ChildExited(int Spawn, int Rank, int ExitCode) : Ending;

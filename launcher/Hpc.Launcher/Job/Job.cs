@@ -233,8 +233,9 @@ internal sealed partial class Job : IDisposable
     }
 
     /// <summary>
-    /// Starts a daemon on every other host through the launch agent; each spawns its host's ranks
-    /// once it has connected back and proved the secret.
+    /// Starts a daemon on every other host through the launch agent, also on hosts the job's ranks
+    /// leave empty (Spawn may place children there); each starts its host's ranks once it has
+    /// connected back and proved the secret.
     /// </summary>
     private void StartRemoteHosts(Placement placement)
     {
@@ -243,22 +244,15 @@ internal sealed partial class Job : IDisposable
             if (_network.IsLocal[h])
                 continue;
             string name = placement.Hosts[h].Name;
-            var host = new RemoteHost(name, _secret, _sink, rank => _outputs[rank], _log);
+            var host = new RemoteHost(name, _secret, _sink, _log);
             host.Failed += (lost, message, code) => _ending.TrySetResult(new HostLost(lost.Name, message, code));
-            host.RankStartFailed += (rank, reason) => _ending.TrySetResult(new StartFailed(rank, reason));
             foreach (int rank in placement.RanksOn(h))
             {
-                // The daemon adds the secret itself, so it never crosses the network, and the
-                // address its host is reached on, which only it knows.
-                RankLaunch launch = LaunchOf(rank);
-                RemoteRank remote = host.AddRank(launch with
-                {
-                    Environment = [.. launch.Environment
-                        .Where(v => v.Key is not (JobEnvironment.SecretVariable or JobEnvironment.BindAddressVariable))],
-                    // Binding is computed from this host's topology; the other host's may differ.
-                    Cpus = null,
-                });
+                // A rank's process number is its rank (DaemonProtocol); children's come after them.
+                RemoteRank remote = host.Add(LaunchOf(rank), rank, _outputs[rank]);
                 _ranks[rank] = remote;
+                _ = remote.Started.ContinueWith(started => _ending.TrySetResult(new StartFailed(rank, started.Exception!.InnerException!.Message)),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 _ = WatchAsync(remote);
             }
             _remoteHosts[name] = host;

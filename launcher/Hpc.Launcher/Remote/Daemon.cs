@@ -10,9 +10,10 @@ namespace Hpc.Launcher;
 /// <summary>
 /// The per-host daemon (<c>dotnet Hpc.Launcher.dll --daemon ...</c>), started on a host other than
 /// mpirun's by the launch agent. It reads the job secret from stdin, connects back to mpirun,
-/// proves the secret and checks mpirun's proof, spawns the ranks mpirun names, relays their
-/// output and exit codes, and ends them all when mpirun says so, when its connection to mpirun
-/// is lost, or when it is signalled.
+/// proves the secret and checks mpirun's proof, starts the processes mpirun names (the job's ranks
+/// on this host, and children of <c>Communicator.Spawn</c> whenever mpirun places some here),
+/// relays their output and exit codes, and ends them all when mpirun says so, when its connection
+/// to mpirun is lost, or when it is signalled.
 /// </summary>
 /// <remarks>
 /// Ranks bind their listeners to the address this daemon reaches mpirun from: that interface is
@@ -26,6 +27,7 @@ internal sealed class Daemon
 
     private readonly DaemonCommand _command;
     private readonly Action<string> _log;
+    // By the job-wide process number mpirun gives each (DaemonProtocol); RankProcess.Rank holds it too.
     private readonly ConcurrentDictionary<int, RankProcess> _ranks = new();
     private readonly ConcurrentBag<Task> _reports = [];
     private readonly TaskCompletionSource<string> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -141,6 +143,14 @@ internal sealed class Daemon
                     case DaemonFrame.Spawn:
                         Spawn(channel, FrameChannel.Reader(frame.Payload), secret, bind);
                         break;
+                    case DaemonFrame.End:
+                        if (_ranks.TryGetValue(FrameChannel.Reader(frame.Payload).Int(), out RankProcess? ended))
+                        {
+                            _log($"mpirun ended process {ended.Rank} (pid {ended.Pid})");
+                            // Its exit is reported as any other, by ReportAsync.
+                            ended.Kill();
+                        }
+                        break;
                     case DaemonFrame.Kill:
                         _killed = true;
                         _end.TrySetResult("mpirun ended the job: " + FrameChannel.Reader(frame.Payload).String());
@@ -159,7 +169,7 @@ internal sealed class Daemon
 
     private void Spawn(FrameChannel channel, PayloadReader reader, string secret, IPAddress bind)
     {
-        int rank = reader.Int();
+        int process = reader.Int();
         string file = reader.String();
         var args = new string[reader.Count()];
         for (int i = 0; i < args.Length; i++)
@@ -177,17 +187,17 @@ internal sealed class Daemon
             return;
         try
         {
-            var launch = new RankLaunch(rank, new ResolvedProgram(file, [], file), args, environment,
+            var launch = new RankLaunch(process, new ResolvedProgram(file, [], file), args, environment,
                 directory.Length > 0 ? directory : null);
-            RankProcess process = RankProcess.Start(launch, new RelaySink(channel, rank));
-            _ranks[rank] = process;
-            Send(channel, DaemonFrame.Started, w => { w.Write(rank); w.Write(process.Pid); });
-            _log($"started rank {rank} as pid {process.Pid}");
-            _reports.Add(ReportAsync(channel, process));
+            RankProcess started = RankProcess.Start(launch, new RelaySink(channel, process));
+            _ranks[process] = started;
+            Send(channel, DaemonFrame.Started, w => { w.Write(process); w.Write(started.Pid); });
+            _log($"started process {process} as pid {started.Pid}");
+            _reports.Add(ReportAsync(channel, started));
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
         {
-            Send(channel, DaemonFrame.StartFailed, w => { w.Write(rank); w.Write(e.Message); });
+            Send(channel, DaemonFrame.StartFailed, w => { w.Write(process); w.Write(e.Message); });
         }
     }
 
@@ -230,15 +240,15 @@ internal sealed class Daemon
     /// <summary>Deletes the job's shared-memory files on this host, as mpirun does on its own.</summary>
     private void CleanSharedMemory() => SharedMemoryFiles.Remove(_command.JobId, Say, _log);
 
-    /// <summary>Sends a rank's whole lines to mpirun; output that can no longer be sent is dropped, the pipe still drained.</summary>
-    private sealed class RelaySink(FrameChannel channel, int rank) : ILineSink
+    /// <summary>Sends a process's whole lines to mpirun; output that can no longer be sent is dropped, the pipe still drained.</summary>
+    private sealed class RelaySink(FrameChannel channel, int process) : ILineSink
     {
         public void WriteLines(OutputStream stream, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> lines)
         {
             byte[] copy = lines.ToArray();
             Send(channel, DaemonFrame.Output, w =>
             {
-                w.Write(rank);
+                w.Write(process);
                 w.Write((byte)stream);
                 w.Write(copy);
             });

@@ -9,12 +9,17 @@ namespace Hpc.Launcher;
 /// mpirun → daemon   Challenge   nonce
 /// daemon → mpirun   Hello       host, nonce, proof of (mpirun's nonce, "daemon:" host)
 /// mpirun → daemon   Welcome     proof of (daemon's nonce, "launcher:" host)
-/// mpirun → daemon   Spawn       rank, file, arguments, environment, working directory ("" = the daemon's)
-/// mpirun → daemon   Kill        reason: end every rank and exit
-/// daemon → mpirun   Started     rank, pid          StartFailed   rank, message
-/// daemon → mpirun   Output      rank, stream, whole lines
-/// daemon → mpirun   Exited      rank, exit code    Drained       rank (all its output was sent)
+/// mpirun → daemon   Spawn       process, file, arguments, environment, working directory ("" = the daemon's)
+/// mpirun → daemon   End         process: kill that one (a spawn that could not start all its children)
+/// mpirun → daemon   Kill        reason: end every process and exit
+/// daemon → mpirun   Started     process, pid       StartFailed   process, message
+/// daemon → mpirun   Output      process, stream, whole lines
+/// daemon → mpirun   Exited      process, exit code Drained       process (all its output was sent)
 /// </code>
+/// A process is named by a job-wide number mpirun gives it: a rank of the job by its rank, a
+/// process of <c>Communicator.Spawn</c> by a number from the job's size up (the spawned worlds'
+/// ranks start at 0 again, so their ranks cannot name them). Spawn frames come when mpirun
+/// connects and later, whenever a spawn places children on the host.
 /// Both sides prove the job secret (<see cref="Hpc.Bootstrap.RendezvousProtocol.ComputeProof"/>)
 /// before anything else is accepted: the daemon runs whatever a Spawn names, so it must know
 /// the frame came from mpirun, and mpirun must know the output came from its daemon.
@@ -57,4 +62,6 @@ internal enum DaemonFrame : byte
     Exited = 9,
     /// <summary>A rank's output is complete.</summary>
     Drained = 10,
+    /// <summary>Kill one process (and what it started), leaving the others running.</summary>
+    End = 11,
 }

@@ -1,18 +1,26 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Hpc.Bootstrap;
 
 namespace Hpc.Launcher;
 
 /// <summary>
 /// mpirun's side of one host that is not this machine: starts the daemon there through the launch
 /// agent, hands it the job secret on its standard input, waits for it to connect back, asks it to
-/// spawn the host's ranks, and turns its reports into the state of <see cref="RemoteRank"/>s and
-/// forwarded output.
+/// start the host's processes, and turns its reports into the state of <see cref="RemoteRank"/>s
+/// and forwarded output.
 /// </summary>
 /// <remarks>
 /// The daemon's connection is the host's lifeline: if it ends before mpirun sent
 /// <see cref="DaemonFrame.Kill"/>, the host is lost and so is the job (<see cref="Failed"/>).
+/// <para>
+/// Processes are the job's ranks, known before the daemon is started, and the children of
+/// <c>Communicator.Spawn</c>, added while the job runs; both go through <see cref="Add"/>, which
+/// sends their start at once when the daemon is connected and otherwise when it connects. Each
+/// has a job-wide process number (<see cref="DaemonProtocol"/>), since ranks of different worlds
+/// share numbers.
+/// </para>
 /// </remarks>
 internal sealed class RemoteHost : IDisposable
 {
@@ -21,10 +29,15 @@ internal sealed class RemoteHost : IDisposable
 
     private readonly string _secret;
     private readonly OutputSink _sink;
-    private readonly Func<int, ILineSink> _outputOf;
     private readonly Action<string> _log;
-    private readonly Dictionary<int, RemoteRank> _ranks = [];
-    private readonly Dictionary<int, RankLaunch> _launches = [];
+    // Guards the three below: processes are added from spawn requests while the daemon's reports are read.
+    private readonly object _gate = new();
+    private readonly Dictionary<int, (RemoteRank Rank, ILineSink Output)> _processes = [];
+    // Added before the daemon connected: their starts are sent when it does.
+    private readonly List<(int Process, RankLaunch Launch)> _waiting = [];
+    // The daemon's connection once starts go straight to it; null before that and after it ended.
+    private FrameChannel? _channel;
+    private bool _ended;
     private readonly TaskCompletionSource<FrameChannel> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -33,14 +46,13 @@ internal sealed class RemoteHost : IDisposable
 
     /// <summary>
     /// Prepares host <paramref name="name"/>; nothing runs until <see cref="Start"/>. The daemon's
-    /// own messages go to <paramref name="sink"/>, a rank's lines to <paramref name="outputOf"/>(rank).
+    /// own messages go to <paramref name="sink"/>.
     /// </summary>
-    public RemoteHost(string name, string secret, OutputSink sink, Func<int, ILineSink> outputOf, Action<string> log)
+    public RemoteHost(string name, string secret, OutputSink sink, Action<string> log)
     {
         Name = name;
         _secret = secret;
         _sink = sink;
-        _outputOf = outputOf;
         _log = log;
     }
 
@@ -59,16 +71,73 @@ internal sealed class RemoteHost : IDisposable
     /// <summary>The host's daemon could not be started or was lost (arguments: host, message, exit code).</summary>
     public event Action<RemoteHost, string, int>? Failed;
 
-    /// <summary>The daemon could not start a rank (arguments: rank, reason).</summary>
-    public event Action<int, string>? RankStartFailed;
-
-    /// <summary>Adds a rank, to be started by the daemon as <paramref name="launch"/> says.</summary>
-    public RemoteRank AddRank(RankLaunch launch)
+    /// <summary>
+    /// Has the daemon start <paramref name="launch"/> as job-wide process number
+    /// <paramref name="process"/> (unique on this host), its lines going to
+    /// <paramref name="output"/>: now if the daemon is connected, else as soon as it connects.
+    /// Whether it started is <see cref="RemoteRank.Started"/>.
+    /// </summary>
+    /// <remarks>
+    /// The launch is what a local start would get; the secret and the bind address are removed
+    /// here, for every process alike: the daemon adds the secret itself, so it never crosses the
+    /// network, and the address its host is reached on, which only it knows. CPU binding is
+    /// dropped, since it was computed from this host's topology and the other host's may differ.
+    /// </remarks>
+    public RemoteRank Add(RankLaunch launch, int process, ILineSink output)
     {
-        var remote = new RemoteRank(launch.Rank, this);
-        _ranks[launch.Rank] = remote;
-        _launches[launch.Rank] = launch;
+        launch = launch with
+        {
+            Environment = [.. launch.Environment
+                .Where(v => v.Key is not (JobEnvironment.SecretVariable or JobEnvironment.BindAddressVariable))],
+            Cpus = null,
+        };
+        var remote = new RemoteRank(launch.Rank, process, this);
+        FrameChannel? channel;
+        lock (_gate)
+        {
+            if (!_processes.TryAdd(process, (remote, output)))
+                throw new ArgumentException($"process {process} already runs on host {Name}", nameof(process));
+            channel = _channel;
+            if (_ended)
+            {
+                remote.OnLost();
+                return remote;
+            }
+            if (channel is null)
+                _waiting.Add((process, launch));
+        }
+        if (channel is not null)
+            TrySendStart(channel, process, launch);
         return remote;
+    }
+
+    /// <summary>Has the daemon kill process <paramref name="process"/> alone (and what it started); its exit is reported as any other.</summary>
+    public void End(int process)
+    {
+        FrameChannel? channel;
+        RemoteRank? unstarted = null;
+        lock (_gate)
+        {
+            channel = _channel;
+            // Not sent yet (the daemon has not connected): it is never started at all.
+            if (_waiting.RemoveAll(w => w.Process == process) > 0)
+                unstarted = _processes[process].Rank;
+        }
+        if (unstarted is not null)
+        {
+            unstarted.OnLost();
+            return;
+        }
+        if (channel is null)
+            return;
+        try
+        {
+            channel.Write(DaemonFrame.End, w => w.Write(process));
+        }
+        catch (IOException)
+        {
+            // Already gone; the read loop notices and ends every process of the host.
+        }
     }
 
     /// <summary>
@@ -96,8 +165,7 @@ internal sealed class RemoteHost : IDisposable
         catch (Exception e) when (e is Win32Exception or InvalidOperationException)
         {
             Fail($"cannot start the daemon on host {Name}: cannot run the launch agent '{agentCommand[0]}': {e.Message}", Job.CannotExecuteExitCode);
-            foreach (RemoteRank rank in _ranks.Values)
-                rank.OnLost();
+            EndAll();
             _closed.TrySetResult();
             return;
         }
@@ -162,8 +230,7 @@ internal sealed class RemoteHost : IDisposable
                     Fail($"the daemon on host {Name} did not connect back within {ConnectTimeout.TotalSeconds:0} s", 1);
                 }
             }
-            foreach (RemoteRank rank in _ranks.Values)
-                rank.OnLost();
+            EndAll();
             _closed.TrySetResult();
             return;
         }
@@ -175,24 +242,16 @@ internal sealed class RemoteHost : IDisposable
         string? lost = null;
         try
         {
-            foreach (RankLaunch launch in _launches.Values.OrderBy(l => l.Rank))
+            (int Process, RankLaunch Launch)[] waiting;
+            lock (_gate)
             {
-                channel.Write(DaemonFrame.Spawn, w =>
-                {
-                    w.Write(launch.Rank);
-                    w.Write(launch.Program.FileName);
-                    w.Write(launch.Program.LeadingArgs.Count + launch.Args.Count);
-                    foreach (string arg in launch.Program.LeadingArgs.Concat(launch.Args))
-                        w.Write(arg);
-                    w.Write(launch.Environment.Count);
-                    foreach ((string name, string value) in launch.Environment)
-                    {
-                        w.Write(name);
-                        w.Write(value);
-                    }
-                    w.Write(launch.WorkingDirectory ?? "");
-                });
+                waiting = [.. _waiting.OrderBy(w => w.Process)];
+                _waiting.Clear();
+                // From here on, Add sends a start itself.
+                _channel = channel;
             }
+            foreach ((int process, RankLaunch launch) in waiting)
+                SendStart(channel, process, launch);
             while (await channel.ReadAsync(DaemonProtocol.MaxPayload, _stop.Token).ConfigureAwait(false) is { } frame)
                 Handle(frame.Type, frame.Payload);
             lost = "the connection was closed";
@@ -207,21 +266,71 @@ internal sealed class RemoteHost : IDisposable
                 Fail($"lost the connection to the daemon on host {Name} ({lost})", 1);
             else
                 _log($"host {Name}: daemon connection ended");
-            foreach (RemoteRank rank in _ranks.Values)
-                rank.OnLost();
+            EndAll();
             channel.Dispose();
             _closed.TrySetResult();
+        }
+    }
+
+    /// <summary>The daemon's connection is over (or never came): nothing more will be reported, and nothing more started.</summary>
+    private void EndAll()
+    {
+        RemoteRank[] ranks;
+        lock (_gate)
+        {
+            _ended = true;
+            _channel = null;
+            _waiting.Clear();
+            ranks = [.. _processes.Values.Select(p => p.Rank)];
+        }
+        foreach (RemoteRank rank in ranks)
+            rank.OnLost();
+    }
+
+    private static void SendStart(FrameChannel channel, int process, RankLaunch launch) =>
+        channel.Write(DaemonFrame.Spawn, w =>
+        {
+            w.Write(process);
+            w.Write(launch.Program.FileName);
+            w.Write(launch.Program.LeadingArgs.Count + launch.Args.Count);
+            foreach (string arg in launch.Program.LeadingArgs.Concat(launch.Args))
+                w.Write(arg);
+            w.Write(launch.Environment.Count);
+            foreach ((string name, string value) in launch.Environment)
+            {
+                w.Write(name);
+                w.Write(value);
+            }
+            w.Write(launch.WorkingDirectory ?? "");
+        });
+
+    /// <summary>A start sent while the job runs: a broken connection is the read loop's to report, which also ends this process.</summary>
+    private void TrySendStart(FrameChannel channel, int process, RankLaunch launch)
+    {
+        try
+        {
+            SendStart(channel, process, launch);
+        }
+        catch (IOException e)
+        {
+            _log($"host {Name}: cannot send the start of process {process}: {e.Message}");
         }
     }
 
     private void Handle(DaemonFrame type, byte[] payload)
     {
         PayloadReader reader = FrameChannel.Reader(payload);
+        ILineSink output = null!;
         RemoteRank Rank()
         {
-            int rank = reader.Int();
-            return _ranks.TryGetValue(rank, out RemoteRank? remote) ? remote
-                : throw new InvalidDataException($"the daemon reported rank {rank}, which does not run on host {Name}");
+            int process = reader.Int();
+            lock (_gate)
+            {
+                if (!_processes.TryGetValue(process, out var known))
+                    throw new InvalidDataException($"the daemon reported process {process}, which does not run on host {Name}");
+                output = known.Output;
+                return known.Rank;
+            }
         }
 
         switch (type)
@@ -230,13 +339,13 @@ internal sealed class RemoteHost : IDisposable
             {
                 RemoteRank rank = Rank();
                 rank.OnStarted(reader.Int());
-                _log($"started rank {rank.Rank} on host {Name} as pid {rank.Pid}");
+                _log($"started process {rank.Process} (rank {rank.Rank} of its world) on host {Name} as pid {rank.Pid}");
                 break;
             }
             case DaemonFrame.StartFailed:
             {
                 RemoteRank rank = Rank();
-                RankStartFailed?.Invoke(rank.Rank, $"on host {Name}: {reader.String()}");
+                rank.OnStartFailed($"on host {Name}: {reader.String()}");
                 break;
             }
             case DaemonFrame.Output:
@@ -246,7 +355,7 @@ internal sealed class RemoteHost : IDisposable
                 if (stream is not (OutputStream.Stdout or OutputStream.Stderr))
                     throw new InvalidDataException($"the daemon on host {Name} sent output for stream {(int)stream}");
                 byte[] lines = reader.Rest();
-                _outputOf(rank.Rank).WriteLines(stream, [], lines);
+                output.WriteLines(stream, [], lines);
                 break;
             }
             case DaemonFrame.Exited:

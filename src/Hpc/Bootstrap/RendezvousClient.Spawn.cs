@@ -18,14 +18,24 @@ internal sealed partial class RendezvousClient
     /// <summary>
     /// Asks mpirun to start <paramref name="count"/> processes of <paramref name="command"/>
     /// (resolved against <paramref name="directory"/>, as mpirun resolves a program) for the spawn
-    /// <paramref name="id"/> of <paramref name="parents"/> parents, and waits until they are started.
+    /// <paramref name="id"/> of <paramref name="parents"/> parents, on <paramref name="hosts"/>
+    /// alone unless empty, and waits until they are started.
     /// </summary>
+    /// <remarks>
+    /// <c>SPAWN &lt;id&gt; &lt;count&gt; &lt;parents&gt; [host:&lt;hosts&gt;] &lt;directory&gt; &lt;command&gt; &lt;arguments…&gt;</c>,
+    /// every word after the counts base64 (<see cref="Encode"/>; the hosts comma-separated). The
+    /// host word is sent only when hosts are given, so a request without them is unchanged; its
+    /// <c>host:</c> prefix cannot begin a base64 word, so it is never mistaken for the directory.
+    /// </remarks>
     /// <exception cref="HpcException">mpirun could not start them; the message says why.</exception>
-    public void Spawn(string id, int count, int parents, string directory, string command, IReadOnlyList<string> arguments)
+    public void Spawn(string id, int count, int parents, string directory, string command, IReadOnlyList<string> arguments, IReadOnlyList<string> hosts)
     {
         var text = new StringBuilder();
         text.Append(id).Append(' ').Append(count.ToString(CultureInfo.InvariantCulture)).Append(' ')
-            .Append(parents.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Encode(directory)).Append(' ').Append(Encode(command));
+            .Append(parents.ToString(CultureInfo.InvariantCulture));
+        if (hosts.Count > 0)
+            text.Append(' ').Append(HostsPrefix).Append(Encode(string.Join(',', hosts)));
+        text.Append(' ').Append(Encode(directory)).Append(' ').Append(Encode(command));
         foreach (string argument in arguments)
             text.Append(' ').Append(Encode(argument));
         string[] answer = Await("SPAWNED " + id, () => SendLong("SPAWN", text.ToString()));
@@ -61,6 +71,9 @@ internal sealed partial class RendezvousClient
         }
         return table;
     }
+
+    /// <summary>Prefix of the optional word of a spawn request that names its hosts (MPI's <c>host</c> info key).</summary>
+    public const string HostsPrefix = "host:";
 
     /// <summary>Words of a spawn request, base64 so that spaces and any character survive the line protocol.</summary>
     public static string Encode(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

@@ -34,8 +34,8 @@ namespace Hpc;
 /// </remarks>
 internal static class DynamicProcesses
 {
-    /// <summary>The parents' side: collective over <paramref name="comm"/>; the command, arguments and count matter at <paramref name="root"/>.</summary>
-    public static Intercommunicator Spawn(Communicator comm, string command, string[]? arguments, int maxProcesses, int root)
+    /// <summary>The parents' side: collective over <paramref name="comm"/>; the command, arguments, count and options matter at <paramref name="root"/>.</summary>
+    public static Intercommunicator Spawn(Communicator comm, string command, string[]? arguments, int maxProcesses, int root, SpawnOptions? options)
     {
         if ((uint)root >= (uint)comm.Size)
             throw new ArgumentOutOfRangeException(nameof(root), root, $"root {root} is not a rank of '{comm.Name}' (0 … {comm.Size - 1})");
@@ -51,7 +51,8 @@ internal static class DynamicProcesses
                 ArgumentException.ThrowIfNullOrWhiteSpace(command);
                 ArgumentOutOfRangeException.ThrowIfLessThan(maxProcesses, 1);
                 string id = RandomNumberGenerator.GetHexString(16, lowercase: true);
-                control.Spawn(id, maxProcesses, comm.Size, Environment.CurrentDirectory, command, arguments ?? []);
+                IReadOnlyList<string> hosts = options?.CheckedHosts() ?? [];
+                control.Spawn(id, maxProcesses, comm.Size, Environment.CurrentDirectory, command, arguments ?? [], hosts);
                 (ok, count, outcome) = (true, maxProcesses, id);
             }
             catch (Exception e) when (e is HpcException or ArgumentException or IOException)

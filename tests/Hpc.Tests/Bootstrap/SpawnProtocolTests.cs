@@ -43,10 +43,18 @@ public sealed class SpawnProtocolTests
         RendezvousClient[] clients = Connect(server);
         try
         {
-            clients[0].Spawn("abc", 3, 1, "/work dir", "prog.dll", ["a b", "", "ü"]);
+            clients[0].Spawn("abc", 3, 1, "/work dir", "prog.dll", ["a b", "", "ü"], []);
             string[] words = Assert.Single(requests).Split(' ');
             Assert.Equal(["abc", "3", "1"], words[..3]);
             Assert.Equal(["/work dir", "prog.dll", "a b", "", "ü"], words[3..].Select(RendezvousClient.Decode));
+
+            // MPI's host key: one more word, before the directory, only when hosts are given.
+            clients[0].Spawn("def", 2, 1, "/", "prog.dll", ["x"], ["node1", "node2"]);
+            Assert.True(requests.TryDequeue(out _));
+            words = Assert.Single(requests).Split(' ');
+            Assert.StartsWith(RendezvousClient.HostsPrefix, words[3]);
+            Assert.Equal("node1,node2", RendezvousClient.Decode(words[3][RendezvousClient.HostsPrefix.Length..]));
+            Assert.Equal(["/", "prog.dll", "x"], words[4..].Select(RendezvousClient.Decode));
         }
         finally
         {
@@ -64,7 +72,7 @@ public sealed class SpawnProtocolTests
         RendezvousClient[] clients = Connect(server);
         try
         {
-            var error = Assert.Throws<HpcException>(() => clients[0].Spawn("id1", 2, 1, "/", "x", []));
+            var error = Assert.Throws<HpcException>(() => clients[0].Spawn("id1", 2, 1, "/", "x", [], []));
             Assert.Equal("program 'x' not found", error.Message);
         }
         finally

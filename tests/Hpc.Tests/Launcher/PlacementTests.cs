@@ -91,4 +91,101 @@ public class PlacementTests
             }
         }
     }
+
+    // Communicator.Spawn: children take the slots left free, by the job's own --map-by, then wrap.
+
+    private static Placement JobOf(IReadOnlyList<HostSlots> hosts, int ranks, MapBy mapBy = MapBy.Slot) =>
+        Placement.Compute(hosts, ranks, mapBy, oversubscribe: true);
+
+    private static int[] InUse(Placement job, params int[] children) =>
+        [.. Enumerable.Range(0, job.Hosts.Count).Select(h => job.RanksOn(h).Count + (h < children.Length ? children[h] : 0))];
+
+    [Fact]
+    public void SpawnedChildrenFillTheSlotsTheJobLeavesFreeInHostOrder()
+    {
+        HostSlots[] hosts = [new("a", 2), new("b", 2), new("c", 2)];
+        Placement job = JobOf(hosts, 3);
+        Assert.Equal("aab", Layout(job));
+        // b has one slot left, c two.
+        Assert.Equal("bcc", Layout(job.PlaceSpawn(3, InUse(job))));
+        // Children number their own world: local ranks count only them.
+        Placement children = job.PlaceSpawn(3, InUse(job));
+        Assert.Equal([0, 0, 1], Enumerable.Range(0, 3).Select(children.LocalRankOf));
+    }
+
+    [Fact]
+    public void SpawnedChildrenFollowTheJobsMapByNode()
+    {
+        HostSlots[] hosts = [new("a", 2), new("b", 2), new("c", 2)];
+        Placement job = JobOf(hosts, 3, MapBy.Node);
+        Assert.Equal("abc", Layout(job));
+        Assert.Equal(MapBy.Node, job.MapBy);
+        Assert.Equal("abc", Layout(job.PlaceSpawn(3, InUse(job))));
+    }
+
+    [Fact]
+    public void SpawnedChildrenWrapRoundRobinFromTheFirstHostWhenNoSlotIsFree()
+    {
+        HostSlots[] hosts = [new("a", 1), new("b", 1)];
+        Placement job = JobOf(hosts, 2);
+        Assert.Equal("aabb", Layout(job.PlaceSpawn(4, InUse(job))));
+        Assert.Equal("abab", Layout(JobOf(hosts, 2, MapBy.Node).PlaceSpawn(4, InUse(job))));
+        // The free slots first (b's two), then one per host in turn from a. By node the ranks are
+        // numbered in that order; by slot each host's children are one block, hosts in order.
+        HostSlots[] uneven = [new("a", 1), new("b", 3)];
+        Placement byNode = JobOf(uneven, 2, MapBy.Node);
+        Assert.Equal("ab", Layout(byNode));
+        Assert.Equal("bba", Layout(byNode.PlaceSpawn(3, InUse(byNode))));
+        Assert.Equal("bbab", Layout(byNode.PlaceSpawn(4, InUse(byNode))));
+        Placement bySlot = JobOf(uneven, 2);
+        Assert.Equal("ab", Layout(bySlot));
+        Assert.Equal("abb", Layout(bySlot.PlaceSpawn(3, InUse(bySlot))));
+    }
+
+    [Fact]
+    public void LiveChildrenOfEarlierSpawnsCountAsInUse()
+    {
+        HostSlots[] hosts = [new("a", 2), new("b", 2)];
+        Placement job = JobOf(hosts, 1);
+        // An earlier spawn's child holds a's second slot: the next one goes to b.
+        Assert.Equal("bb", Layout(job.PlaceSpawn(2, InUse(job, 1))));
+        Assert.Equal("abb", Layout(job.PlaceSpawn(3, InUse(job))));
+    }
+
+    [Fact]
+    public void SpawnedChildrenNeverExceedMaxSlots()
+    {
+        HostSlots[] hosts = [new("a", 1, MaxSlots: 1), new("b", 1, MaxSlots: 3)];
+        Placement job = JobOf(hosts, 2);
+        Assert.Equal("bb", Layout(job.PlaceSpawn(2, InUse(job))));
+        var error = Assert.Throws<UsageException>(() => job.PlaceSpawn(3, InUse(job)));
+        Assert.Equal("cannot spawn 3 processes: the hosts' max_slots leave room for 2 more processes", error.Message);
+        error = Assert.Throws<UsageException>(() => job.PlaceSpawn(2, InUse(job, 0, 1)));
+        Assert.Equal("cannot spawn 2 processes: the hosts' max_slots leave room for 1 more process", error.Message);
+    }
+
+    [Fact]
+    public void SpawnedChildrenUseTheHostsSlotsNotAPerHostShare()
+    {
+        // -N 1 puts one rank on each host; the hosts' own 3 slots are what children see.
+        HostSlots[] hosts = [new("a", 3), new("b", 3)];
+        Placement job = Placement.Compute(hosts, 2, MapBy.Slot, oversubscribe: false, new PerHostLimit(1, "-N 1"));
+        Assert.Equal("ab", Layout(job));
+        Assert.Equal("aabb", Layout(job.PlaceSpawn(4, InUse(job))));
+    }
+
+    [Fact]
+    public void TheHostKeyRestrictsSpawnedChildrenToTheNamedHostsInHostOrder()
+    {
+        HostSlots[] hosts = [new("a", 2), new("b", 2), new("c", 1)];
+        Placement job = JobOf(hosts, 2);
+        Assert.Equal("aa", Layout(job));
+        // b and c, named in any order: their free slots in host order, then round-robin over them only.
+        Assert.Equal("bbc", Layout(job.PlaceSpawn(3, InUse(job), only: [2, 1])));
+        Assert.Equal("bbbcc", Layout(job.PlaceSpawn(5, InUse(job), only: [2, 1])));
+        // A full host alone still takes them, one round-robin turn after another.
+        Assert.Equal("aa", Layout(job.PlaceSpawn(2, InUse(job), only: [0])));
+        Placement children = job.PlaceSpawn(5, InUse(job), only: [2, 1]);
+        Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(children.LocalRankOf));
+    }
 }
