@@ -1,4 +1,3 @@
-using System.Net;
 using Hpc.Bootstrap;
 
 namespace Hpc;
@@ -135,7 +134,7 @@ public static class Mpi
     public static double Wtick => 1.0 / Stopwatch.Frequency;
 
     /// <summary>Name of the host this rank runs on (MPI_Get_processor_name).</summary>
-    public static string ProcessorName => Dns.GetHostName();
+    public static string ProcessorName => MachineIdentity.HostName;
 }
 
 /// <summary>
