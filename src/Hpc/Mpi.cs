@@ -151,7 +151,7 @@ public sealed class MpiSession : IDisposable
     {
         _runtime = runtime;
         _onFinalized = onFinalized;
-        World = new Communicator(runtime, RankRuntime.WorldContext, [.. Enumerable.Range(0, runtime.WorldSize)], runtime.WorldRank, "world");
+        World = new Communicator(runtime, RankRuntime.WorldContext, RankRuntime.AllRanks(runtime.WorldSize), runtime.WorldRank, "world");
         Self = new Communicator(runtime, RankRuntime.SelfContext, [runtime.WorldRank], 0, "self");
         // A spawned world connects to its parents before Init returns: they wait in Spawn meanwhile.
         Parent = runtime.Job.SpawnId is null ? null : DynamicProcesses.ConnectToParents(World);

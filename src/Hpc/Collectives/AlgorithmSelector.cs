@@ -25,8 +25,11 @@ internal static class AlgorithmSelector
         int chosen = requested != 0 ? requested : configuration.Choose(input.Collective, input.Topology.Ranks, input.Bytes);
         if (chosen != 0 && CanRun(CollectiveCatalog.Of(input.Collective), chosen, input))
             return chosen;
-        foreach (ref readonly SelectionRule rule in s_rules[(int)input.Collective].AsSpan())
+        // Indexing the array, not AsSpan: Span code over SelectionRule is in no ReadyToRun image.
+        SelectionRule[] rules = s_rules[(int)input.Collective];
+        for (int i = 0; i < rules.Length; i++)
         {
+            ref readonly SelectionRule rule = ref rules[i];
             if (rule.Matches(input))
                 return rule.Algorithm;
         }
