@@ -1,4 +1,3 @@
-using System.Net;
 using Hpc.Bootstrap;
 
 namespace Hpc;
@@ -135,7 +134,7 @@ public static class Mpi
     public static double Wtick => 1.0 / Stopwatch.Frequency;
 
     /// <summary>Name of the host this rank runs on (MPI_Get_processor_name).</summary>
-    public static string ProcessorName => Dns.GetHostName();
+    public static string ProcessorName => MachineIdentity.HostName;
 }
 
 /// <summary>
@@ -152,7 +151,7 @@ public sealed class MpiSession : IDisposable
     {
         _runtime = runtime;
         _onFinalized = onFinalized;
-        World = new Communicator(runtime, RankRuntime.WorldContext, [.. Enumerable.Range(0, runtime.WorldSize)], runtime.WorldRank, "world");
+        World = new Communicator(runtime, RankRuntime.WorldContext, RankRuntime.AllRanks(runtime.WorldSize), runtime.WorldRank, "world");
         Self = new Communicator(runtime, RankRuntime.SelfContext, [runtime.WorldRank], 0, "self");
         // A spawned world connects to its parents before Init returns: they wait in Spawn meanwhile.
         Parent = runtime.Job.SpawnId is null ? null : DynamicProcesses.ConnectToParents(World);

@@ -30,12 +30,16 @@ public static class RendezvousProtocol
     /// <summary>Longest accepted line, in bytes, including the newline.</summary>
     public const int MaxLineLength = 4096;
 
-    /// <summary>Proof that the peer knows the job secret, bound to a nonce and a role string.</summary>
+    /// <summary>
+    /// Proof that the peer knows the job secret, bound to a nonce and a role string:
+    /// HMAC-SHA256, computed in managed code (<see cref="HmacSha256"/>) so that a rank does not
+    /// load OpenSSL for its one proof.
+    /// </summary>
     public static string ComputeProof(string secretHex, string nonceHex, string role)
     {
         byte[] key = Convert.FromHexString(secretHex);
         byte[] message = Encoding.ASCII.GetBytes(nonceHex + "|" + role);
-        return Convert.ToHexString(HMACSHA256.HashData(key, message));
+        return Convert.ToHexString(HmacSha256.HashData(key, message));
     }
 
     /// <summary>Constant-time check of a proof produced by <see cref="ComputeProof"/>.</summary>

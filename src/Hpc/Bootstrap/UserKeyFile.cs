@@ -62,7 +62,7 @@ internal static class UserKeyFile
 
     /// <summary>The job secret (hex, as the launcher's) for <paramref name="scope"/>: HMAC-SHA256(key, scope).</summary>
     public static string DeriveSecret(byte[] key, string scope) =>
-        Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("hpc-job-secret|" + scope)));
+        Convert.ToHexString(HmacSha256.HashData(key, Encoding.UTF8.GetBytes("hpc-job-secret|" + scope)));
 
     private static void Create(string path)
     {

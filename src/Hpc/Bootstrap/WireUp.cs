@@ -1,4 +1,3 @@
-using System.Net;
 using Hpc.Interop;
 using Hpc.Messaging;
 using Hpc.Transport.InProcess;
@@ -187,5 +186,5 @@ internal static class WireUp
     }
 
     /// <summary>The host name this rank goes by: the launcher's placement, else the machine's.</summary>
-    public static string HostName(RuntimeOptions options) => options.HostName ?? Dns.GetHostName();
+    public static string HostName(RuntimeOptions options) => options.HostName ?? MachineIdentity.HostName;
 }

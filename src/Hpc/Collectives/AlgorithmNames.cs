@@ -39,7 +39,7 @@ public static class AlgorithmNames
     public static IReadOnlyList<string> ValidNames(Collective collective) => CollectiveCatalog.Of(collective).AlgorithmNames[1..];
 
     /// <summary>The name of <paramref name="collective"/> in <c>HPC_COLL</c> and tuning files: "allreduce", "bcast", "reduce_scatter", ….</summary>
-    public static string Of(Collective collective) => CollectiveCatalog.Of(collective).Name;
+    public static string Of(Collective collective) => CollectiveCatalog.NameOf(collective);
 
     /// <summary>Parses a collective name as <c>HPC_COLL</c> and tuning files spell it ("broadcast" is accepted for "bcast").</summary>
     /// <exception cref="FormatException">Unknown name; the message lists the valid ones.</exception>

@@ -25,8 +25,11 @@ internal static class AlgorithmSelector
         int chosen = requested != 0 ? requested : configuration.Choose(input.Collective, input.Topology.Ranks, input.Bytes);
         if (chosen != 0 && CanRun(CollectiveCatalog.Of(input.Collective), chosen, input))
             return chosen;
-        foreach (ref readonly SelectionRule rule in s_rules[(int)input.Collective].AsSpan())
+        // Indexing the array, not AsSpan: Span code over SelectionRule is in no ReadyToRun image.
+        SelectionRule[] rules = s_rules[(int)input.Collective];
+        for (int i = 0; i < rules.Length; i++)
         {
+            ref readonly SelectionRule rule = ref rules[i];
             if (rule.Matches(input))
                 return rule.Algorithm;
         }
@@ -42,7 +45,7 @@ internal static class AlgorithmSelector
     public static TAlgorithm Unshared<TAlgorithm>(int ranks, long bytes, TAlgorithm requested, CollectiveConfiguration configuration,
         bool commutative = true) where TAlgorithm : struct, Enum
     {
-        Collective collective = CollectiveCatalog.OfAlgorithmType(typeof(TAlgorithm)).Collective;
+        Collective collective = CollectiveCatalog.CollectiveOf(typeof(TAlgorithm));
         var input = new SelectionInput(collective, bytes, commutative, CollectiveTopology.Unshared(ranks));
         return (TAlgorithm)Enum.ToObject(typeof(TAlgorithm), Select(Convert.ToInt32(requested, CultureInfo.InvariantCulture), input, configuration));
     }
@@ -56,16 +59,31 @@ internal static class AlgorithmSelector
     public static string NameFor(in SelectionInput input, CollectiveConfiguration configuration) =>
         CollectiveCatalog.Of(input.Collective).AlgorithmNames[Select(0, input, configuration)];
 
+    /// <remarks>
+    /// Plain loops over arrays: LINQ or a List over <see cref="SelectionRule"/> (a struct of this
+    /// assembly) is generic code that neither this assembly's ReadyToRun image nor the framework's
+    /// holds, and every rank would JIT-compile it at its first collective.
+    /// </remarks>
     private static SelectionRule[][] IndexRules()
     {
-        var rules = new SelectionRule[CollectiveCatalog.All.Count][];
-        foreach (CollectiveCatalog.Entry entry in CollectiveCatalog.All)
+        SelectionRule[] table = SelectionTable.Rules;
+        var rules = new SelectionRule[CollectiveCatalog.Count][];
+        for (int collective = 0; collective < rules.Length; collective++)
         {
-            rules[(int)entry.Collective] = [.. SelectionTable.Rules.Where(r => r.Collective == entry.Collective)];
-            SelectionRule[] own = rules[(int)entry.Collective];
+            int count = 0;
+            foreach (SelectionRule rule in table)
+                count += (int)rule.Collective == collective ? 1 : 0;
+            var own = new SelectionRule[count];
+            int next = 0;
+            foreach (SelectionRule rule in table)
+            {
+                if ((int)rule.Collective == collective)
+                    own[next++] = rule;
+            }
             // A row without conditions ends each collective's rows, so every call finds one.
-            if (own.Length == 0 || own[^1] != new SelectionRule(entry.Collective, own[^1].Algorithm))
-                throw new InvalidOperationException($"the selection table must end the rows of {entry.Name} with one that matches every call");
+            if (count == 0 || !own[count - 1].MatchesEveryCall)
+                throw new InvalidOperationException($"the selection table must end the rows of {CollectiveCatalog.NameOf((Collective)collective)} with one that matches every call");
+            rules[collective] = own;
         }
         return rules;
     }

@@ -12,7 +12,7 @@ internal sealed class CollectiveOverrides
 
     private CollectiveOverrides(int[] algorithms) => _algorithms = algorithms;
 
-    public static CollectiveOverrides None { get; } = new(new int[CollectiveCatalog.All.Count]);
+    public static CollectiveOverrides None { get; } = new(new int[CollectiveCatalog.Count]);
 
     /// <summary>The algorithm value forced for <paramref name="collective"/>, or 0 (Auto).</summary>
     public int For(Collective collective) => _algorithms[(int)collective];
@@ -22,7 +22,7 @@ internal sealed class CollectiveOverrides
     {
         if (string.IsNullOrWhiteSpace(spec))
             return None;
-        var algorithms = new int[CollectiveCatalog.All.Count];
+        var algorithms = new int[CollectiveCatalog.Count];
         var seen = new bool[algorithms.Length];
         foreach (string rawPair in spec.Split(','))
         {

@@ -37,6 +37,10 @@ internal readonly record struct SelectionRule(
     int MaxRanks = int.MaxValue,
     SelectionCondition When = SelectionCondition.None)
 {
+    /// <summary>Whether this row has no condition: no size or rank bounds, nothing in <see cref="When"/>.</summary>
+    public bool MatchesEveryCall =>
+        MinBytes == 0 && MaxBytes == long.MaxValue && MinRanks == 1 && MaxRanks == int.MaxValue && When == SelectionCondition.None;
+
     /// <summary>Whether this row applies to <paramref name="input"/> (its collective is not compared: the table is indexed by collective).</summary>
     public bool Matches(in SelectionInput input)
     {

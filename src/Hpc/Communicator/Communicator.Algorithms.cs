@@ -37,7 +37,7 @@ public sealed partial class Communicator
     public string AlgorithmFor(Collective collective, long bytes, bool commutative = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        if ((uint)collective >= (uint)CollectiveCatalog.All.Count)
+        if ((uint)collective >= (uint)CollectiveCatalog.Count)
             throw new ArgumentOutOfRangeException(nameof(collective), collective, "unknown collective");
         return AlgorithmSelector.NameFor(new SelectionInput(collective, collective == CollectiveKind.Barrier ? 0 : bytes, commutative, Topology), Configuration);
     }

@@ -25,11 +25,21 @@ public sealed partial class Communicator
     private void CheckConsistency<T>(CallKind kind, int tag, long count, int root = -1, string? op = null,
         ReadOnlySpan<int> vector = default, ReadOnlySpan<int> secondVector = default) where T : unmanaged
     {
-        if (!Runtime.CheckCollectives || Size == 1)
-            return;
+        if (Runtime.CheckCollectives && Size > 1)
+            CheckConsistency(kind, tag, count, typeof(T), root, op, vector, secondVector);
+    }
+
+    /// <remarks>
+    /// Not generic: every element type a program's collectives use gets its own JIT-compiled copy
+    /// of a generic method (ReadyToRun images hold none for the program's types), and this body is
+    /// large; only the test above runs on every collective.
+    /// </remarks>
+    private void CheckConsistency(CallKind kind, int tag, long count, Type elementType, int root, string? op,
+        ReadOnlySpan<int> vector, ReadOnlySpan<int> secondVector)
+    {
         // Every rank sends the same length: a header and room for two vectors of one count per rank.
         byte[] mine = new byte[HeaderBytes + 8 * Size];
-        var fingerprint = new CollectiveFingerprint(CallKinds.Name(kind), CallKinds.IsVector(kind) ? -1 : count, TypeNames.Of(typeof(T)), root, op);
+        var fingerprint = new CollectiveFingerprint(CallKinds.Name(kind), CallKinds.IsVector(kind) ? -1 : count, TypeNames.Of(elementType), root, op);
         Encode(FormatFingerprint(fingerprint), mine.AsSpan(0, FingerprintBytes));
         BinaryPrimitives.WriteInt64LittleEndian(mine.AsSpan(FingerprintBytes), count);
         WriteVector(mine, 0, vector);

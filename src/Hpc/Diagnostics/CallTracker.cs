@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Hpc.Diagnostics;
 using Hpc.Messaging;
 using Hpc.Reduction;
@@ -27,7 +26,15 @@ internal sealed class CallTracker
     /// <summary>Most spans one rank keeps for <c>--trace</c>; later calls are counted, not kept.</summary>
     public const int MaxTraceSpans = 200_000;
 
-    private readonly ConcurrentDictionary<int, CallRecord> _records = new();
+    /// <summary>
+    /// Every thread's record, replaced whole (copy on write, under <see cref="_recordsLock"/>) when
+    /// a thread makes its first call; readers (the hang report, the metrics, Finalize) take the
+    /// array as it is, without a lock. Not a ConcurrentDictionary&lt;int, CallRecord&gt;: its code
+    /// over int keys is in no ReadyToRun image, and every rank JIT-compiled a dozen of its methods
+    /// at its first call (Mpi.Init's barrier).
+    /// </summary>
+    private CallRecord[] _records = [];
+    private readonly Lock _recordsLock = new();
     private readonly ConditionalWeakTable<Communicator, object?> _communicators = new();
     private readonly int _recorderSize;
     private int _traceSpans;
@@ -61,9 +68,33 @@ internal sealed class CallTracker
         {
             if (ReferenceEquals(t_owner, this))
                 return t_record!;
-            CallRecord record = _records.GetOrAdd(Environment.CurrentManagedThreadId, _ => new CallRecord(this, _recorderSize));
+            CallRecord record = RecordOf(Environment.CurrentManagedThreadId);
             t_record = record;
             t_owner = this;
+            return record;
+        }
+    }
+
+    private CallRecord RecordOf(int thread)
+    {
+        foreach (CallRecord existing in Volatile.Read(ref _records))
+        {
+            if (existing.Thread == thread)
+                return existing;
+        }
+        lock (_recordsLock)
+        {
+            CallRecord[] records = _records;
+            foreach (CallRecord existing in records)
+            {
+                if (existing.Thread == thread)
+                    return existing;
+            }
+            var record = new CallRecord(this, _recorderSize, thread);
+            var grown = new CallRecord[records.Length + 1];
+            Array.Copy(records, grown, records.Length);
+            grown[^1] = record;
+            Volatile.Write(ref _records, grown);
             return record;
         }
     }
@@ -119,8 +150,9 @@ internal sealed class CallTracker
         long now = Stopwatch.GetTimestamp();
         var calls = new List<CallSnapshot>();
         var recent = new List<RecordedCall>();
-        foreach ((int thread, CallRecord record) in _records)
+        foreach (CallRecord record in Volatile.Read(ref _records))
         {
+            int thread = record.Thread;
             recent.AddRange(record.Recorder.Snapshot());
             if (record.Kind == CallKind.None)
                 continue;
@@ -158,7 +190,7 @@ internal sealed class CallTracker
     /// <summary>Starts the profile and the trace afresh at t = 0 (now): wire-up's own calls are not the program's.</summary>
     public void StartClock()
     {
-        foreach (CallRecord record in _records.Values)
+        foreach (CallRecord record in Volatile.Read(ref _records))
         {
             Array.Clear(record.Calls);
             Array.Clear(record.Bytes);
@@ -173,7 +205,7 @@ internal sealed class CallTracker
     public (long Calls, long Bytes, long Ticks)[] Totals()
     {
         var totals = new (long, long, long)[CallKinds.Count];
-        foreach (CallRecord record in _records.Values)
+        foreach (CallRecord record in Volatile.Read(ref _records))
         {
             for (int k = 0; k < CallKinds.Count; k++)
             {
@@ -189,8 +221,9 @@ internal sealed class CallTracker
     public List<(int Thread, TraceSpan Span)> Spans()
     {
         var spans = new List<(int, TraceSpan)>();
-        foreach ((int thread, CallRecord record) in _records)
+        foreach (CallRecord record in Volatile.Read(ref _records))
         {
+            int thread = record.Thread;
             spans.AddRange(record.Spans.ToArray().Select(s => (thread, s)));
         }
         return spans;
@@ -235,9 +268,12 @@ internal sealed class CallTracker
         }
     }
 
-    internal sealed class CallRecord(CallTracker tracker, int recorderSize)
+    internal sealed class CallRecord(CallTracker tracker, int recorderSize, int thread)
     {
         public readonly CallTracker Tracker = tracker;
+
+        /// <summary>The managed thread id of the thread this record describes.</summary>
+        public readonly int Thread = thread;
         public readonly FlightRecorder Recorder = new(recorderSize);
         public volatile CallKind Kind;
         public long Index;

@@ -66,6 +66,23 @@ internal static unsafe partial class LinuxNative
     [LibraryImport("libc", SetLastError = true)]
     private static partial int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
+    [LibraryImport("libc", EntryPoint = "gethostname", SetLastError = true)]
+    private static partial int gethostname_native(byte* name, nuint length);
+
+    /// <summary>The kernel's host name (gethostname(2), as <c>hostname</c> prints it), or null where the call fails.</summary>
+    public static string? HostName()
+    {
+        if (!OperatingSystem.IsLinux())
+            return null;
+        // HOST_NAME_MAX is 64 on Linux; the buffer leaves room for the terminating zero.
+        const int Capacity = 256;
+        byte* name = stackalloc byte[Capacity];
+        if (gethostname_native(name, Capacity) != 0)
+            return null;
+        name[Capacity - 1] = 0;
+        return Marshal.PtrToStringUTF8((nint)name);
+    }
+
     /// <summary>True when futexes are available (Linux on x64 or arm64).</summary>
     public static bool HasFutex => OperatingSystem.IsLinux() && FutexSyscall > 0;
 

@@ -50,6 +50,13 @@ internal sealed unsafe class SharedCollectiveArea
     private const long BuffersOffset = SlotsOffset + SlotCount * SlotBytes;
     public const long BytesPerRank = BuffersOffset + 2 * BufferBytes;
 
+    /// <summary>
+    /// The start of an area that every collective uses, small ones included: the published step,
+    /// the sleepers, the acknowledgement and the slots (65 KiB); the two buffers after it are
+    /// touched only as far as a collective's data reaches.
+    /// </summary>
+    public const long ControlBytes = BuffersOffset;
+
     private readonly byte*[] _areas;
     private readonly int _rank;
     private readonly Messaging.Waiting.WaitStrategy _waiting;

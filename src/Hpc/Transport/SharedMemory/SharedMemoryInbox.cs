@@ -64,9 +64,10 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
     public byte* CollectiveArea => CollectiveAreaOf(_segment);
 
     /// <summary>
-    /// Up to this many ranks, inboxes are allocated and mapped whole at start: otherwise the first
-    /// lap around each ring takes a page fault every 4 KiB, which dominated small-message latency
-    /// for the first thousands of messages. Larger jobs allocate pages as they are first written.
+    /// Up to this many ranks, inboxes are allocated and mapped at start, all but the collective
+    /// buffers: otherwise the first lap around each ring takes a page fault every 4 KiB, which
+    /// dominated small-message latency for the first thousands of messages. Larger jobs allocate
+    /// pages as they are first written.
     /// </summary>
     public static bool PopulatesAtStart(int worldSize) => worldSize <= SmallJobRanks;
 
@@ -82,7 +83,12 @@ internal sealed unsafe class SharedMemoryInbox : IDisposable, Messaging.Waiting.
         string path = PathFor(jobId, rank);
         var segment = SharedSegment.Create(path, SegmentBytes(worldSize, ringBytes));
         if (PopulatesAtStart(worldSize))
-            LinuxNative.Populate(segment.Pointer, segment.Size);
+        {
+            // The header, the collective area's control part and the rings; the collective
+            // buffers (512 KiB) fault in as far as the job's collectives use them (see SharedMemoryLink).
+            LinuxNative.Populate(segment.Pointer, CollectiveAreaOffset + Collectives.SharedMemory.SharedCollectiveArea.ControlBytes);
+            LinuxNative.Populate(segment.Pointer + RingsOffset, segment.Size - RingsOffset);
+        }
         return new SharedMemoryInbox(segment, progress, ringBytes);
     }
 

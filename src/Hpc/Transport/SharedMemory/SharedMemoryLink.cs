@@ -52,9 +52,14 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         InboundCopyClaims = inbox.CopyClaimsFrom(peerWorldRank);
         if (populate)
         {
-            // Map the parts of the peer's inbox this rank touches: its own slot there (claims and ring) and the peer's collective area.
+            // Map the parts of the peer's inbox this rank touches: its own slot there (claims and
+            // ring) and the control part of the peer's collective area. Not the area's two
+            // buffers: 512 KiB per peer, 128 pages whose first touch costs ~12 us each under this
+            // kind of hypervisor, and a job whose collectives stay small never reads them; a large
+            // collective faults in what it reads, once (np 8: Mpi.Init 92-95 ms of CPU per rank with
+            // the buffers populated, 86-89 ms without, 2026-12-07).
             LinuxNative.Populate((byte*)OutboundCopyClaims, SharedMemoryInbox.SenderSlotBytes(inbox.RingBytes));
-            LinuxNative.Populate(SharedMemoryInbox.CollectiveAreaOf(peerSegment), Collectives.SharedMemory.SharedCollectiveArea.BytesPerRank);
+            LinuxNative.Populate(SharedMemoryInbox.CollectiveAreaOf(peerSegment), Collectives.SharedMemory.SharedCollectiveArea.ControlBytes);
         }
         _inbound = inbox.RingFrom(peerWorldRank);
         _peerDoorbell = SharedMemoryInbox.DoorbellOf(peerSegment);

@@ -52,6 +52,14 @@ internal sealed class TcpTransport : IDisposable
         int[]? processIndexOf = null)
     {
         int size = endpoints.Length;
+        if (!AnyPeerNeedsTcp(needsTcp))
+        {
+            // Every peer on shared memory (or a world of one): none of the machinery below, whose
+            // timer, task and concurrent dictionary cost every rank of a one-host job ~5 ms of CPU
+            // in Mpi.Init for nothing (the dictionary's code over int keys is JIT-compiled).
+            _listener.Dispose();
+            return new IPeerLink?[size];
+        }
         var sockets = new Socket?[size];
         var accepted = new ConcurrentDictionary<int, Socket>();
         using var cts = new CancellationTokenSource(timeout);
@@ -96,6 +104,16 @@ internal sealed class TcpTransport : IDisposable
                 links[peer] = new TcpLink(socket, processIndexOf?[peer] ?? peer, sink, progress, eagerLimit, _log);
         }
         return links;
+    }
+
+    private static bool AnyPeerNeedsTcp(bool[] needsTcp)
+    {
+        foreach (bool needs in needsTcp)
+        {
+            if (needs)
+                return true;
+        }
+        return false;
     }
 
     private static Socket ConnectTo(int peer, string endpoint, string secret, int myRank, CancellationToken token)
