@@ -30,7 +30,8 @@ public unsafe class SharedCopyTests
             covered += bytes;
         }
         Assert.Equal(length, covered);
-        Assert.InRange(copy.Segments, 2, 64);
+        // Halves, each one system call, where a message is large enough to split at all.
+        Assert.Equal(length >= RendezvousProtocol.SplitCopyBytes ? 2 : 1, copy.Segments);
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public unsafe class SharedCopyTests
         {
             long[] words = GC.AllocateArray<long>(1, pinned: true);
             long* word = (long*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref words[0]);
-            const long Length = 40L << 20; // 40 segments of 1 MiB
+            const long Length = 40L << 20;
             var copy = new SharedCopy(word, round + 1, Length);
             copy.Open();
             var taken = new int[copy.Segments];
@@ -81,8 +82,7 @@ public unsafe class SharedCopyTests
         var copy = new SharedCopy(&word, 3, 8L << 20);
         copy.Open();
         Assert.True(copy.TryClaim(out _, out long first));
-        Assert.True(copy.TryClaim(out _, out _));
-        Assert.Equal(2 * first, copy.ClaimRest());
+        Assert.Equal(first, copy.ClaimRest());
         Assert.False(copy.TryClaim(out _, out _));
         Assert.Equal(copy.Length, copy.ClaimRest());
     }
