@@ -8,7 +8,7 @@ namespace Hpc.Messaging;
 /// memory. The data moves by the cheapest way the link offers:
 /// <list type="bullet">
 /// <item><b>pull</b>: the receiver copies it out of the sender's memory (process_vm_readv) and answers "pulled";</item>
-/// <item><b>split</b>: from <see cref="SplitCopyBytes"/> on, both ranks copy segments of it at once, each claiming the next (<see cref="SharedCopy"/>): the receiver reads, the sender writes (process_vm_writev);</item>
+/// <item><b>split</b>: from <see cref="SplitCopyBytes"/> on, both ranks copy it at once, each claiming a half from a shared word (<see cref="SharedCopy"/>): the receiver reads, the sender writes (process_vm_writev);</item>
 /// <item><b>push in chunks</b>: the receiver answers clear-to-send and the sender streams data frames.</item>
 /// </list>
 /// A receive buffer too small for the message rejects it (the receiver reports the truncation;
@@ -23,8 +23,8 @@ internal sealed unsafe class RendezvousProtocol(ProgressEngine progress)
     /// Large messages from this size on are copied by both sides at once where the link allows
     /// single copies and offers claim words: two cores share the copy (each single copy is bounded
     /// by pinning pages, not by memory bandwidth; quiet, 1 MiB ping-pongs took 36 µs split in
-    /// halves against 82 µs pulled). Segments are claimed, not halves assigned, so a rank whose
-    /// peer is descheduled copies the rest itself (<see cref="SharedCopy"/>). Below it one read
+    /// halves against 82 µs pulled). The halves are claimed, not assigned, so a rank whose peer
+    /// is descheduled copies both itself (<see cref="SharedCopy"/>). Below it one read
     /// by the receiver is cheapest (256 KiB: ~11 µs in one call).
     /// </summary>
     public const long SplitCopyBytes = 512 * 1024;
