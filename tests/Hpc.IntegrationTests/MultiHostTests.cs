@@ -179,35 +179,24 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
     }
 
     /// <summary>
-    /// A job with one rank on each of two hosts spawns 3 children: hpcmh-2's two free slots take
-    /// two, and the third wraps round to the first host; by slot, each host's children are a block
-    /// of ranks. Parents and children check their point-to-point, collective and merged traffic
-    /// across the intercommunicator (tests/Hpc.TestRank's "spawn").
+    /// Children go into the slots the job's ranks leave free, in host order, then round-robin:
+    /// one rank on each of two hosts (hpcmh-2's two free slots take two, the third wraps round to
+    /// the first host); and the master/worker pattern, one rank spawning onto a host its ranks
+    /// leave empty (which has a daemon all the same). Parents and children check their
+    /// point-to-point, collective and merged traffic across the intercommunicator
+    /// (tests/Hpc.TestRank's "spawn").
     /// </summary>
-    [NetnsFact]
-    public void ATwoHostJobSpawnsChildrenIntoTheFreeSlotsThenRoundRobin()
+    [NetnsTheory]
+    [InlineData("hpcmh-1:1,hpcmh-2:3", 2, new[] { "hpcmh-1", "hpcmh-2", "hpcmh-2" })]
+    [InlineData("hpcmh-1:2,hpcmh-3:2", 1, new[] { "hpcmh-1", "hpcmh-3", "hpcmh-3" })]
+    public void SpawnedChildrenFillTheFreeSlotsThenGoRoundRobin(string hostList, int parents, string[] childHosts)
     {
         hosts.EnsureUp();
         MpirunResult result = Run(
-            "-H", "hpcmh-1:1,hpcmh-2:3", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "2", RankPrograms.TestRank, "spawn");
+            "-H", hostList, "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", $"{parents}", RankPrograms.TestRank, "spawn");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("[1,0]<stdout>:spawn ok: 2 parents, 3 children", result.Stdout);
-        Assert.Equal(["hpcmh-1", "hpcmh-2", "hpcmh-2"], ChildHosts(result, 3));
-    }
-
-    /// <summary>
-    /// The master/worker pattern: one rank, on the first host, spawns workers; the host its ranks
-    /// leave empty has a daemon all the same, and the workers fill the free slots in host order.
-    /// </summary>
-    [NetnsFact]
-    public void ASingleRankSpawnsWorkersOntoAHostWithoutRanks()
-    {
-        hosts.EnsureUp();
-        MpirunResult result = Run(
-            "-H", "hpcmh-1:2,hpcmh-3:2", "--launch-agent", hosts.Agent, "--iface", NetnsHosts.Bridge, "--tag-output", "-np", "1", RankPrograms.TestRank, "spawn");
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("[1,0]<stdout>:spawn ok: 1 parents, 3 children", result.Stdout);
-        Assert.Equal(["hpcmh-1", "hpcmh-3", "hpcmh-3"], ChildHosts(result, 3));
+        Assert.Contains($"[1,0]<stdout>:spawn ok: {parents} parents, 3 children", result.Stdout);
+        Assert.Equal(childHosts, ChildHosts(result, 3));
     }
 
     /// <summary>
