@@ -299,7 +299,7 @@ internal sealed partial class RankRuntime : IDisposable
         var runtimes = new RankRuntime[size];
         // Ranks as threads may pretend to live on several hosts so node-aware code can be tested in one process.
         hosts ??= [.. Enumerable.Repeat("localhost", size)];
-        // claims[from][to]: the words both ranks claim segments of from's large messages to to from.
+        // claims[sender][receiver]: the claim words of sender's large messages to receiver, shared by both links (see SharedCopy).
         long[][][]? claims = copies == InProcessCopies.None ? null
             : [.. Enumerable.Range(0, size).Select(_ => Enumerable.Range(0, size).Select(_ => InProcessLink.NewCopyClaims()).ToArray())];
         for (int r = 0; r < size; r++)

@@ -60,13 +60,20 @@ public sealed class LineChannelTests
         Assert.Throws<InvalidDataException>(() => channel.ReadLine());
     }
 
+    /// <summary>A listening socket on a free loopback port.</summary>
+    private static Socket ListenOnLoopback(out int port)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        return listener;
+    }
+
     [Fact]
     public void Connect_ExchangesLinesWithAListener()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using Socket listener = ListenOnLoopback(out int port);
 
         using LineChannel client = LineChannel.Connect($"127.0.0.1:{port}", TimeSpan.FromSeconds(10));
         using var server = new LineChannel(new NetworkStream(listener.Accept(), ownsSocket: true));
@@ -95,10 +102,7 @@ public sealed class LineChannelTests
     [Fact]
     public void Connect_ResolvesAHostName()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using Socket listener = ListenOnLoopback(out int port);
         // localhost may resolve to ::1 first; the IPv4 address is tried next.
         using LineChannel client = LineChannel.Connect($"localhost:{port}", TimeSpan.FromSeconds(10));
         using Socket accepted = listener.Accept();
