@@ -146,9 +146,12 @@ internal sealed partial class RankRuntime : IDisposable
         var runtime = new RankRuntime(job.Rank, job.Size, engine, wired.Links, wired.Hosts, job, options, control, inbox) { _directHost = directHost };
         try
         {
-            runtime.WorldSharedArea = options.SharedMemoryCollectives ? CreateWorldSharedArea(job, inbox, wired.Links, engine) : null;
-            if (runtime.WorldSharedArea is null && options.SharedMemoryCollectives)
-                runtime.HostSharedArea = CreateHostSharedArea(job, inbox, wired.Links, wired.Hosts, engine);
+            if (options.SharedMemoryCollectives)
+            {
+                runtime.WorldSharedArea = CreateSharedArea(job, inbox, wired.Links, engine, wired.Hosts, onlyHost: null);
+                if (runtime.WorldSharedArea is null)
+                    runtime.HostSharedArea = CreateSharedArea(job, inbox, wired.Links, engine, wired.Hosts, onlyHost: wired.Hosts[job.Rank]);
+            }
             // A blocked call sleeps on the inbox doorbell itself when shared memory reaches every peer.
             if (inbox is not null && wired.Links.All(l => l is SharedMemoryLink or InProcessLink))
                 engine.Progress.ArrivalSignal = inbox;
@@ -191,10 +194,6 @@ internal sealed partial class RankRuntime : IDisposable
     }
 
     /// <summary>
-    /// When every rank shares this host's memory, the world communicator's collectives can work
-    /// on shared buffers directly (<see cref="Collectives.SharedMemory.SharedCollectiveArea"/>).
-    /// </summary>
-    /// <summary>
     /// With TCP peers, a blocked call sleeps in poll(2) on the sockets (and the inbox's bell)
     /// itself, unless <c>HPC_DIRECT_WAKE=0</c> leaves the blocked phase to the background readers.
     /// </summary>
@@ -211,40 +210,25 @@ internal sealed partial class RankRuntime : IDisposable
         return new PollingArrivalSignal(sockets, hasSharedMemoryPeers ? inbox : null);
     }
 
-    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateWorldSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links, Messenger engine)
-    {
-        if (inbox is null)
-            return null;
-        var areas = new byte*[job.Size];
-        for (int r = 0; r < job.Size; r++)
-        {
-            if (r == job.Rank)
-                areas[r] = inbox.CollectiveArea;
-            else if (links[r] is SharedMemoryLink link)
-                areas[r] = link.PeerCollectiveArea;
-            else
-                return null;
-        }
-        return new Collectives.SharedMemory.SharedCollectiveArea(areas, job.Rank, engine.Waiting, engine.Progress.Progress);
-    }
-
     /// <summary>
-    /// When the world spans hosts, the ranks of this host can still share their collective areas
-    /// (each inbox has one, unused without a world area): the world's host part
-    /// (<see cref="Collectives.Hierarchical.NodeHierarchy"/>) then runs its intra-host phases on
-    /// them. Members in world-rank order, which is the host part's rank order.
+    /// Shared collective buffers of the ranks of one host, members in world-rank order. With
+    /// <paramref name="onlyHost"/> null, every rank of the world must share this host's memory:
+    /// the world communicator's collectives then work on shared buffers directly. With a host
+    /// name, the world spans hosts and the ranks of that host share their areas (each inbox has
+    /// one, unused without a world area) for the world's host part
+    /// (<see cref="Collectives.Hierarchical.NodeHierarchy"/>), when there are at least two of them.
+    /// Null where a member is not reached through shared memory.
     /// </summary>
-    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateHostSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links,
-        string[] hosts, Messenger engine)
+    private static unsafe Collectives.SharedMemory.SharedCollectiveArea? CreateSharedArea(JobEnvironment job, SharedMemoryInbox? inbox, IPeerLink[] links,
+        Messenger engine, string[] hosts, string? onlyHost)
     {
         if (inbox is null)
             return null;
-        string host = hosts[job.Rank];
         var areas = new List<nint>();
         int rank = -1;
         for (int r = 0; r < job.Size; r++)
         {
-            if (hosts[r] != host)
+            if (onlyHost is not null && hosts[r] != onlyHost)
                 continue;
             if (r == job.Rank)
             {
@@ -260,7 +244,7 @@ internal sealed partial class RankRuntime : IDisposable
                 return null;
             }
         }
-        if (areas.Count < 2 || areas.Count == job.Size)
+        if (onlyHost is not null && (areas.Count < 2 || areas.Count == job.Size))
             return null;
         var pointers = new byte*[areas.Count];
         for (int i = 0; i < pointers.Length; i++)
@@ -280,80 +264,6 @@ internal sealed partial class RankRuntime : IDisposable
 
     /// <summary>Shared buffers of the world communicator when all ranks share one host; null otherwise.</summary>
     public Collectives.SharedMemory.SharedCollectiveArea? WorldSharedArea { get; private set; }
-
-    /// <summary>
-    /// Builds <paramref name="size"/> ranks that live in this process, linked in memory: the
-    /// ranks-as-threads worlds that test every algorithm without sockets.
-    /// </summary>
-    public static RankRuntime[] CreateInProcessWorld(int size, long eagerLimit = DefaultEagerLimit, bool checkCollectives = false,
-        InProcessCopies copies = InProcessCopies.None, string[]? hosts = null)
-    {
-        if (hosts is not null && hosts.Length != size)
-            throw new ArgumentException($"{hosts.Length} host names for {size} ranks; give one per rank", nameof(hosts));
-        // Ranks as threads share the cores as ranks as processes would: wait as such a job would.
-        var options = new RuntimeOptions { EagerLimit = eagerLimit, CheckCollectives = checkCollectives };
-        var waiting = new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds);
-        var engines = new Messenger[size];
-        for (int r = 0; r < size; r++)
-            engines[r] = new Messenger(r, waiting);
-        var runtimes = new RankRuntime[size];
-        // Ranks as threads may pretend to live on several hosts so node-aware code can be tested in one process.
-        hosts ??= [.. Enumerable.Repeat("localhost", size)];
-        // claims[sender][receiver]: the claim words of sender's large messages to receiver, shared by both links (see SharedCopy).
-        long[][][]? claims = copies == InProcessCopies.None ? null
-            : [.. Enumerable.Range(0, size).Select(_ => Enumerable.Range(0, size).Select(_ => InProcessLink.NewCopyClaims()).ToArray())];
-        for (int r = 0; r < size; r++)
-        {
-            var links = new IPeerLink[size];
-            for (int peer = 0; peer < size; peer++)
-            {
-                links[peer] = peer == r
-                    ? new InProcessLink(engines[peer], r, long.MaxValue)
-                    : new InProcessLink(engines[peer], r, eagerLimit, copies, claims?[peer][r], claims?[r][peer]);
-            }
-            var job = new JobEnvironment(r, size, r, size, null, "in-process", null);
-            runtimes[r] = new RankRuntime(r, size, engines[r], links, hosts, job, options, null, null);
-        }
-        return runtimes;
-    }
-
-    /// <summary>
-    /// Builds <paramref name="size"/> ranks in this process linked by real loopback TCP sockets
-    /// (the full mesh, handshake and all, each rank with its own messaging layer, background
-    /// readers and poll(2) sleeps), so the TCP transport's large-message path can be tested with
-    /// ranks as threads. Dispose every runtime afterwards: that closes the sockets.
-    /// </summary>
-    public static RankRuntime[] CreateTcpWorld(int size, long eagerLimit = DefaultEagerLimit, Action<string>? log = null)
-    {
-        log ??= static _ => { };
-        var options = new RuntimeOptions { EagerLimit = eagerLimit };
-        var engines = new Messenger[size];
-        var transports = new TcpTransport[size];
-        for (int r = 0; r < size; r++)
-        {
-            engines[r] = new Messenger(r, new Messaging.Waiting.WaitStrategy(size, options.SpinMicroseconds));
-            transports[r] = TcpTransport.Listen(System.Net.IPAddress.Loopback, log);
-        }
-        string[] endpoints = [.. transports.Select(t => t.Endpoint)];
-        bool[] needsTcp = [.. Enumerable.Repeat(true, size)];
-        string secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        // Every rank connects to the lower ones while accepting the higher ones: all at once.
-        Task<IPeerLink?[]>[] wiring = [.. Enumerable.Range(0, size).Select(r => Task.Factory.StartNew(
-            () => transports[r].ConnectAll(endpoints, needsTcp, r, secret, engines[r], engines[r].Progress, eagerLimit, TimeSpan.FromSeconds(30)),
-            TaskCreationOptions.LongRunning))];
-        Task.WaitAll(wiring);
-        var runtimes = new RankRuntime[size];
-        string[] hosts = [.. Enumerable.Repeat("localhost", size)];
-        for (int r = 0; r < size; r++)
-        {
-            IPeerLink[] links = [.. wiring[r].Result.Select((link, peer) => link ?? new InProcessLink(engines[r], r, long.MaxValue))];
-            var job = new JobEnvironment(r, size, r, size, null, "in-process-tcp", null);
-            var runtime = new RankRuntime(r, size, engines[r], links, hosts, job, options, null, null);
-            engines[r].Progress.ArrivalSignal = runtime._pollingSignal = CreatePollingSignal(options, links, null);
-            runtimes[r] = runtime;
-        }
-        return runtimes;
-    }
 
     /// <summary>Ends the whole job with <paramref name="code"/> (MPI_Abort).</summary>
     public void Abort(int code, string reason)
