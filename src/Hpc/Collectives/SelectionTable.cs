@@ -28,7 +28,8 @@ namespace Hpc.Collectives;
 /// shared area → shared_memory; bytes ≤ 2 KiB → recursive_doubling (MPICH
 /// MPIR_CVAR_ALLREDUCE_SHORT_MSG_SIZE = 2048); non-commutative above that → rabenseifner (MPICH
 /// uses recursive doubling because its reduce-scatter is unordered; ours combines in rank order,
-/// so the bandwidth-optimal choice stays valid); bytes ≥ 512 KiB → ring (Open MPI tuned picks
+/// so the bandwidth-optimal choice stays valid); three ranks and bytes ≥ 64 KiB → ring (see
+/// <see cref="AllreduceThreeRanksRingBytes"/>); bytes ≥ 512 KiB → ring (Open MPI tuned picks
 /// ring for large commutative vectors; 512 KiB is MPICH's long-message threshold, Thakur,
 /// Rabenseifner and Gropp 2005, above which the 2(n−1) step latency of the ring is negligible
 /// and its segment pipelining pays); otherwise → rabenseifner (MPICH's medium-size choice).</description></item>
@@ -61,6 +62,19 @@ internal static class SelectionTable
 {
     public const long AllreduceShortBytes = 2048;
     public const long AllreduceLongBytes = 512 * 1024;
+
+    /// <summary>
+    /// Three ranks (the leaders of three hosts, most often) take the ring from this size: its
+    /// four steps are as many as Rabenseifner's with three (fold, exchange, exchange, unfold),
+    /// but each moves a third of the vector where the fold and unfold move all of it. Below it
+    /// the ring's non-blocking segment pipeline costs more than the bytes it saves. Measured
+    /// 2026-12-07, 3 namespace hosts x 2 ranks on 2 cores, 1 Gbit/s links
+    /// (<c>MINBYTES=16384 SKIP_OMPI=1 bench/multihost.sh --hosts 3 --runs 3 allreduce 65536</c>,
+    /// alternating): 64 KiB by ring 871, 1621, 807, 799, 797, 801 µs, by Rabenseifner 1122, 1101,
+    /// 1145, 1216, 1101, 1139 µs (Open MPI 821-833 that hour); with the ring from 4 KiB, 16 KiB
+    /// took 533 µs against 368 and 4 KiB 462 against 334.
+    /// </summary>
+    public const long AllreduceThreeRanksRingBytes = 64 * 1024;
     public const long BroadcastShortBytes = 12288;
     public const int BroadcastMinRanks = 8;
     public const long GatherIntermediateBlockBytes = 6000;
@@ -87,6 +101,7 @@ internal static class SelectionTable
         new(Collective.Allreduce, (int)AllreduceAlgorithm.SharedMemory, When: SharedArea),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.RecursiveDoubling, MaxBytes: AllreduceShortBytes),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner, When: NonCommutative),
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.Ring, MinBytes: AllreduceThreeRanksRingBytes, MinRanks: 3, MaxRanks: 3),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Ring, MinBytes: AllreduceLongBytes),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner),
 

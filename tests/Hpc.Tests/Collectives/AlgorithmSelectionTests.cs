@@ -121,6 +121,11 @@ public class AlgorithmSelectionTests
         Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 512 * 1024, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 64 << 20, default, table, commutative: false));
         Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 100, default, table, commutative: false));
+        // Three ranks (three hosts' leaders): the ring from 64 KiB, commutative only.
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024 - 1, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024, default, table, commutative: false));
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(4, 64 * 1024, default, table, commutative: true));
 
         Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(7, 1 << 24, default, table));
         Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(8, 12287, default, table));
