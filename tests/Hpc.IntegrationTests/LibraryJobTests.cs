@@ -216,7 +216,7 @@ public class LibraryJobTests
     {
         MpirunResult result = Mpirun.Run("-np", "2", RankPrograms.Example("Allreduce"), "--algorithm", "foo");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical", result.Stderr);
+        Assert.Contains("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct", result.Stderr);
 
         MpirunResult coll = Mpirun.Run("--coll", "allreduce=foo", "-np", "2", RankPrograms.Example("Allreduce"));
         Assert.NotEqual(0, coll.ExitCode);

@@ -22,7 +22,7 @@ public sealed class UsageErrorTests
     [InlineData("mpirun: --transport must be shm, tcp or auto (got 'udp')", "--transport", "udp", "sh")]
     [InlineData("mpirun: tuning file '/no/such/tune.json' not found", "--tune", "/no/such/tune.json", "sh")]
     [InlineData("mpirun: option '--tag-output' does not take a value (got '--tag-output=1')", "--tag-output=1", "sh")]
-    [InlineData("mpirun: HPC_COLL='allreduce=rign': unknown allreduce algorithm 'rign'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical",
+    [InlineData("mpirun: HPC_COLL='allreduce=rign': unknown allreduce algorithm 'rign'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct",
         "--coll", "allreduce=rign", "-np", "2", "sh", "-c", "echo started")]
     [InlineData("mpirun: HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory, hierarchical",
         "-x", "HPC_COLL=bcast=ring", "-np", "2", "sh", "-c", "echo started")]

@@ -87,6 +87,12 @@ public enum AllreduceAlgorithm
     /// </summary>
     [Hpc.Collectives.NodeAware]
     Hierarchical,
+    /// <summary>
+    /// Direct exchange: every rank sends its vector to every other rank in one round and each
+    /// combines all of them in rank order; for small vectors among a few ranks (three hosts'
+    /// leaders), where each round of recursive doubling costs a network hop.
+    /// </summary>
+    Direct,
 }
 
 /// <summary>Broadcast algorithms.</summary>

@@ -25,7 +25,8 @@ namespace Hpc.Collectives;
 /// </para>
 /// <list type="table">
 /// <item><term>allreduce</term><description>
-/// shared area → shared_memory; bytes ≤ 2 KiB → recursive_doubling (MPICH
+/// shared area → shared_memory; three ranks and bytes ≤ 16 KiB → direct (see
+/// <see cref="AllreduceThreeRanksDirectBytes"/>); bytes ≤ 2 KiB → recursive_doubling (MPICH
 /// MPIR_CVAR_ALLREDUCE_SHORT_MSG_SIZE = 2048); non-commutative above that → rabenseifner (MPICH
 /// uses recursive doubling because its reduce-scatter is unordered; ours combines in rank order,
 /// so the bandwidth-optimal choice stays valid); three ranks and bytes ≥ 64 KiB → ring (see
@@ -75,6 +76,14 @@ internal static class SelectionTable
     /// took 533 µs against 368 and 4 KiB 462 against 334.
     /// </summary>
     public const long AllreduceThreeRanksRingBytes = 64 * 1024;
+
+    /// <summary>
+    /// Three ranks exchange their whole vectors directly up to this size: one round, where
+    /// recursive doubling takes three (fold, exchange, unfold) and Rabenseifner four, and each
+    /// round between hosts is a network hop and a wake-up. Each rank sends twice its vector,
+    /// which at 16 KiB still costs less on a link than the rounds it saves.
+    /// </summary>
+    public const long AllreduceThreeRanksDirectBytes = 16 * 1024;
     public const long BroadcastShortBytes = 12288;
     public const int BroadcastMinRanks = 8;
     public const long GatherIntermediateBlockBytes = 6000;
@@ -99,6 +108,7 @@ internal static class SelectionTable
     [
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.SharedMemory, When: SharedArea),
+        new(Collective.Allreduce, (int)AllreduceAlgorithm.Direct, MaxBytes: AllreduceThreeRanksDirectBytes, MinRanks: 3, MaxRanks: 3),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.RecursiveDoubling, MaxBytes: AllreduceShortBytes),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner, When: NonCommutative),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Ring, MinBytes: AllreduceThreeRanksRingBytes, MinRanks: 3, MaxRanks: 3),

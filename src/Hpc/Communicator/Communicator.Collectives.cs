@@ -223,6 +223,9 @@ public sealed partial class Communicator
             case AllreduceAlgorithm.Hierarchical:
                 HierarchicalAllreduce.Run(Hierarchy, data, kernel);
                 break;
+            case AllreduceAlgorithm.Direct:
+                DirectAllreduce.Run(Collective, tag, data, kernel);
+                break;
             default:
                 PowerOfTwoFold.Run<T, RecursiveDoublingAllreduce>(Collective, tag, data, kernel);
                 break;

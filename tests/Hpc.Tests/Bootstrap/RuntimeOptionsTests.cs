@@ -59,7 +59,7 @@ public class RuntimeOptionsTests
     [InlineData("HPC_DIRECT_WAKE", "sometimes", "HPC_DIRECT_WAKE='sometimes' is not one of: 1, 0, true, false")]
     [InlineData("HPC_CHECK", "2", "HPC_CHECK='2' is not one of: 1, 0, true, false")]
     [InlineData("HPC_BIND_ADDRESS", "localhost:80", "HPC_BIND_ADDRESS='localhost:80' is not an IP address")]
-    [InlineData("HPC_COLL", "allreduce=rign", "HPC_COLL='allreduce=rign': unknown allreduce algorithm 'rign'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical")]
+    [InlineData("HPC_COLL", "allreduce=rign", "HPC_COLL='allreduce=rign': unknown allreduce algorithm 'rign'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct")]
     public void ABadValueNamesTheVariableAndTheValidValues(string name, string value, string message)
     {
         var error = Assert.Throws<HpcException>(() => Parse((name, value)));

@@ -23,7 +23,7 @@ public class AlgorithmSelectionTests
     public void AnUnknownAlgorithmListsTheValidOnes()
     {
         var error = Assert.Throws<FormatException>(() => CollectiveOverrides.Parse("allreduce=foo"));
-        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical", error.Message);
+        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct", error.Message);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class AlgorithmSelectionTests
     [InlineData("allreduce 4 0", "expected 'collective ranks min_bytes algorithm' but found 3 field(s)")]
     [InlineData("allreduce four 0 ring", "ranks 'four' is not a positive integer")]
     [InlineData("allreduce 4 -1 ring", "min_bytes '-1' is not a non-negative integer")]
-    [InlineData("allreduce 4 0 foo", "unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical")]
+    [InlineData("allreduce 4 0 foo", "unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct")]
     [InlineData("alltoal 4 0 bruck", "unknown collective 'alltoal'")]
     public void TuningFileErrorsNameTheLine(string badLine, string expected)
     {
@@ -121,8 +121,12 @@ public class AlgorithmSelectionTests
         Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 512 * 1024, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 64 << 20, default, table, commutative: false));
         Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 100, default, table, commutative: false));
-        // Three ranks (three hosts' leaders): the ring from 64 KiB, commutative only.
+        // Three ranks (three hosts' leaders): one direct exchange up to 16 KiB, the ring from 64 KiB (commutative only).
+        Assert.Equal(AllreduceAlgorithm.Direct, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 4, default, table, commutative: false));
+        Assert.Equal(AllreduceAlgorithm.Direct, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 16 * 1024, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 16 * 1024 + 1, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024 - 1, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(4, 4, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024, default, table, commutative: false));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(4, 64 * 1024, default, table, commutative: true));
@@ -159,9 +163,9 @@ public class AlgorithmSelectionTests
         Assert.Equal("scatter_allgather", AlgorithmNames.Of(BroadcastAlgorithm.ScatterAllgather));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmNames.Parse<AllreduceAlgorithm>("Rabenseifner"));
         Assert.Equal(AllreduceAlgorithm.Auto, AlgorithmNames.Parse<AllreduceAlgorithm>("auto"));
-        Assert.Equal(["ring", "tree", "recursive_doubling", "rabenseifner", "shared_memory", "hierarchical"], AlgorithmNames.ValidNames<AllreduceAlgorithm>());
+        Assert.Equal(["ring", "tree", "recursive_doubling", "rabenseifner", "shared_memory", "hierarchical", "direct"], AlgorithmNames.ValidNames<AllreduceAlgorithm>());
         var error = Assert.Throws<FormatException>(() => AlgorithmNames.Parse<AllreduceAlgorithm>("foo"));
-        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical", error.Message);
+        Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct", error.Message);
         Assert.Equal("reduce_scatter", AlgorithmNames.Of(Collective.ReduceScatter));
         Assert.Equal(Collective.Broadcast, AlgorithmNames.ParseCollective("broadcast"));
         Assert.Equal(["binomial", "scatter_allgather", "shared_memory", "hierarchical"], AlgorithmNames.ValidNames(Collective.Broadcast));

@@ -10,7 +10,7 @@ public class AllreduceTests
     public static TheoryData<AllreduceAlgorithm, int> AlgorithmsAndSizes()
     {
         var data = new TheoryData<AllreduceAlgorithm, int>();
-        foreach (AllreduceAlgorithm algorithm in new[] { AllreduceAlgorithm.Ring, AllreduceAlgorithm.Tree, AllreduceAlgorithm.RecursiveDoubling, AllreduceAlgorithm.Rabenseifner })
+        foreach (AllreduceAlgorithm algorithm in new[] { AllreduceAlgorithm.Ring, AllreduceAlgorithm.Tree, AllreduceAlgorithm.RecursiveDoubling, AllreduceAlgorithm.Rabenseifner, AllreduceAlgorithm.Direct })
         {
             foreach (int size in Sizes)
                 data.Add(algorithm, size);
@@ -108,6 +108,7 @@ public class AllreduceTests
     [InlineData(AllreduceAlgorithm.Rabenseifner, 4)]
     [InlineData(AllreduceAlgorithm.RecursiveDoubling, 3)]
     [InlineData(AllreduceAlgorithm.Tree, 4)]
+    [InlineData(AllreduceAlgorithm.Direct, 3)]
     public void LargeFloatSumIsBitIdenticalAndPipelined(AllreduceAlgorithm algorithm, int size)
     {
         const int count = 1 << 20;
@@ -129,6 +130,7 @@ public class AllreduceTests
     [Theory]
     [InlineData(AllreduceAlgorithm.Ring)]
     [InlineData(AllreduceAlgorithm.Rabenseifner)]
+    [InlineData(AllreduceAlgorithm.Direct)]
     public void LargeNonCommutativeKeepsRankOrder(AllreduceAlgorithm algorithm)
     {
         const int count = 100_000;
