@@ -111,14 +111,20 @@ internal sealed class CallTracker
             return default; // a call made inside another (a collective's sends) keeps the outer description
         ref RecordedCall entry = ref record.Recorder.Next(out long index);
         entry.Kind = kind;
-        entry.Communicator = communicator;
         entry.Peer = peer;
         entry.Tag = tag;
         entry.Sequence = sequence;
         entry.Root = root;
         entry.Count = count;
-        entry.ElementType = typeof(T);
-        entry.Op = op;
+        // References are stored only when they change: each store of one into the heap costs a
+        // GC write barrier, on every message, and a slot mostly held the same communicator,
+        // type and operation the last time round the ring.
+        if (!ReferenceEquals(entry.Communicator, communicator))
+            entry.Communicator = communicator;
+        if (!ReferenceEquals(entry.ElementType, typeof(T)))
+            entry.ElementType = typeof(T);
+        if (!ReferenceEquals(entry.Op, op))
+            entry.Op = op;
         entry.End = 0;
         // Untimed (no --profile, no --trace), a call costs no clock read: mpirun measures how long
         // a call has waited by seeing the same call in progress on successive queries.
