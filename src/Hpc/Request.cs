@@ -133,6 +133,13 @@ public class Request
     internal virtual bool HasWorkForWaiter => false;
 
     /// <summary>
+    /// True for requests that can ever have work for their waiter (large sends): only those
+    /// count their waiters (<see cref="SpinningWaiters"/>), two atomic operations a wait that a
+    /// receive never needs.
+    /// </summary>
+    internal virtual bool CanHaveWorkForWaiter => false;
+
+    /// <summary>
     /// True when <see cref="AdvanceWhileWaiting"/> needs no background readers unless it actually
     /// waits for room (its link then starts them itself, see <see cref="IPeerLink.StartsReadersWhenBlocked"/>).
     /// </summary>

@@ -68,6 +68,8 @@ internal sealed unsafe class SendRequest : Request
 
     internal override bool HasWorkForWaiter => Volatile.Read(ref _state) == 1;
 
+    internal override bool CanHaveWorkForWaiter => true;
+
     internal override bool AdvancesWithoutReaders => Engine?.LinkTo(DestinationWorldRank).StartsReadersWhenBlocked == true;
 
     internal override long ProgressMark => Volatile.Read(ref _state) + Volatile.Read(ref _partsLeft) * 4;

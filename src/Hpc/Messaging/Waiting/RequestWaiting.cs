@@ -25,9 +25,12 @@ internal static class RequestWaiting
     private static bool PollAndSleepOnSignal(Request request, ProgressEngine engine)
     {
         // While this thread is counted as spinning, the engine leaves work on the request (a
-        // cleared large send) to it instead of waking a pool thread.
-        Interlocked.Increment(ref request.SpinningWaiters);
-        bool completed = false, spinning = false, blocked = false;
+        // cleared large send) to it instead of waking a pool thread. Only requests that can have
+        // such work count their waiters: two atomic operations a receive never needs.
+        bool counted = request.CanHaveWorkForWaiter;
+        if (counted)
+            Interlocked.Increment(ref request.SpinningWaiters);
+        bool completed = false, registered = false, blocked = false;
         IArrivalSignal? signal = engine.ArrivalSignal;
         try
         {
@@ -38,11 +41,16 @@ internal static class RequestWaiting
                 completed = true;
                 return true;
             }
-            engine.EnterSpin();
-            spinning = true;
-            completed = SpinAndRelax(request, engine);
-            if (completed || signal is null)
-                return completed;
+            if (SpinAndRelax(request, engine, ref registered))
+            {
+                completed = true;
+                return true;
+            }
+            // Giving up or blocking, the thread must be counted: its exit as one who gave up
+            // wakes the readers, and while it sleeps on the doorbell they stay parked.
+            Register(engine, ref registered);
+            if (signal is null)
+                return false;
             // Block on the doorbell, still counted as a spinner: this thread reads the links
             // itself each time it wakes, so the background readers stay parked.
             Interlocked.Increment(ref request.BlockedWaiters);
@@ -50,7 +58,7 @@ internal static class RequestWaiting
             while (!request.IsCompleted)
             {
                 if (request.HasWorkForWaiter)
-                    AdvanceOutsideSpin(request, engine);
+                    AdvanceOutsideSpin(request, engine, ref registered);
                 signal.Sleep(request, SleepTimeoutMilliseconds);
                 engine.Progress();
             }
@@ -63,17 +71,33 @@ internal static class RequestWaiting
                 Interlocked.Decrement(ref request.BlockedWaiters);
             // After this decrement (a full fence) the engine hands new work to a pool thread;
             // work it handed over before is done here, so none is left behind.
-            Interlocked.Decrement(ref request.SpinningWaiters);
+            if (counted)
+                Interlocked.Decrement(ref request.SpinningWaiters);
             bool work = !completed && request.HasWorkForWaiter;
-            if (spinning)
+            if (registered)
                 engine.ExitSpin(gaveUp: !completed);
             if (work)
                 request.AdvanceWhileWaiting();
         }
     }
 
-    /// <summary>The spin and relax phases: polls until the request completes or the wait should block.</summary>
-    private static bool SpinAndRelax(Request request, ProgressEngine engine)
+    /// <summary>Counts this thread as spinning on the engine, once.</summary>
+    private static void Register(ProgressEngine engine, ref bool registered)
+    {
+        if (registered)
+            return;
+        engine.EnterSpin();
+        registered = true;
+    }
+
+    /// <summary>
+    /// The spin and relax phases: polls until the request completes or the wait should block.
+    /// The thread registers as a spinner (which parks the background readers) only once the
+    /// spin phase is over: a wait that ends within it, as most do with a core per rank, costs
+    /// no atomic operation on the engine's count. Meanwhile an awake reader may poll beside
+    /// it, which only shares the reading.
+    /// </summary>
+    private static bool SpinAndRelax(Request request, ProgressEngine engine, ref bool registered)
     {
         WaitStrategy.Backoff backoff = engine.Waiting.Begin();
         long mark = request.ProgressMark;
@@ -86,7 +110,7 @@ internal static class RequestWaiting
                     return true;
                 if (request.HasWorkForWaiter)
                 {
-                    AdvanceOutsideSpin(request, engine);
+                    AdvanceOutsideSpin(request, engine, ref registered);
                     continue;
                 }
                 long current = request.ProgressMark;
@@ -96,7 +120,10 @@ internal static class RequestWaiting
                     mark = current;
                     backoff.Restart();
                 }
-                if (!backoff.Pause())
+                bool keepPolling = backoff.Pause();
+                if (backoff.OutlastedSpin)
+                    Register(engine, ref registered);
+                if (!keepPolling)
                     return false;
             }
         }
@@ -110,7 +137,7 @@ internal static class RequestWaiting
     /// Writes bulk data for the request. That can block until the peer reads, so the background
     /// readers must run meanwhile, or two ranks sending to each other could both stall.
     /// </summary>
-    private static void AdvanceOutsideSpin(Request request, ProgressEngine engine)
+    private static void AdvanceOutsideSpin(Request request, ProgressEngine engine, ref bool registered)
     {
         // A TCP link starts the readers itself once its socket is full: waking them for every
         // large send cost a thread wake-up and a poll(2) wake per message.
@@ -119,6 +146,8 @@ internal static class RequestWaiting
             request.AdvanceWhileWaiting();
             return;
         }
+        // Leaving the spin as one who gave up is what wakes the readers.
+        Register(engine, ref registered);
         engine.ExitSpin(gaveUp: true);
         try
         {
