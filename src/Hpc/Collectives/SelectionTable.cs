@@ -25,7 +25,7 @@ namespace Hpc.Collectives;
 /// </para>
 /// <list type="table">
 /// <item><term>allreduce</term><description>
-/// shared area → shared_memory; three ranks and bytes ≤ 16 KiB → direct (see
+/// shared area → shared_memory; three ranks and bytes ≤ 4 KiB → direct (see
 /// <see cref="AllreduceThreeRanksDirectBytes"/>); bytes ≤ 2 KiB → recursive_doubling (MPICH
 /// MPIR_CVAR_ALLREDUCE_SHORT_MSG_SIZE = 2048); non-commutative above that → rabenseifner (MPICH
 /// uses recursive doubling because its reduce-scatter is unordered; ours combines in rank order,
@@ -80,10 +80,14 @@ internal static class SelectionTable
     /// <summary>
     /// Three ranks exchange their whole vectors directly up to this size: one round, where
     /// recursive doubling takes three (fold, exchange, unfold) and Rabenseifner four, and each
-    /// round between hosts is a network hop and a wake-up. Each rank sends twice its vector,
-    /// which at 16 KiB still costs less on a link than the rounds it saves.
+    /// round between hosts is a network hop and a wake-up. Measured 2026-12-07 (3 namespace
+    /// hosts x 2 ranks on 2 cores, <c>bench/multihost.sh --hosts 3 --runs 5 allreduce 65536</c>):
+    /// 4 KiB 202 µs median against 268-334 µs by recursive doubling and Rabenseifner in three
+    /// runs before; 16 KiB showed no gain (376 µs against 368-448, with multi-millisecond
+    /// outliers either way), so the row stops at 4 KiB, where sending the vector twice costs
+    /// least on a link.
     /// </summary>
-    public const long AllreduceThreeRanksDirectBytes = 16 * 1024;
+    public const long AllreduceThreeRanksDirectBytes = 4 * 1024;
     public const long BroadcastShortBytes = 12288;
     public const int BroadcastMinRanks = 8;
     public const long GatherIntermediateBlockBytes = 6000;

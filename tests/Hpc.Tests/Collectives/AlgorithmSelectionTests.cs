@@ -121,10 +121,10 @@ public class AlgorithmSelectionTests
         Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 512 * 1024, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 64 << 20, default, table, commutative: false));
         Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(8, 100, default, table, commutative: false));
-        // Three ranks (three hosts' leaders): one direct exchange up to 16 KiB, the ring from 64 KiB (commutative only).
+        // Three ranks (three hosts' leaders): one direct exchange up to 4 KiB, the ring from 64 KiB (commutative only).
         Assert.Equal(AllreduceAlgorithm.Direct, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 4, default, table, commutative: false));
-        Assert.Equal(AllreduceAlgorithm.Direct, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 16 * 1024, default, table, commutative: true));
-        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 16 * 1024 + 1, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Direct, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 4 * 1024, default, table, commutative: true));
+        Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 4 * 1024 + 1, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024 - 1, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.RecursiveDoubling, AlgorithmSelector.Unshared<AllreduceAlgorithm>(4, 4, default, table, commutative: true));
         Assert.Equal(AllreduceAlgorithm.Ring, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024, default, table, commutative: true));
