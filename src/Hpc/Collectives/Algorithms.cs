@@ -198,4 +198,9 @@ public enum BarrierAlgorithm
     /// <summary>Node-aware: a barrier within each host, one among the hosts' leaders, and one more within each host to release it.</summary>
     [Hpc.Collectives.NodeAware]
     Hierarchical,
+    /// <summary>
+    /// Direct: every rank sends an empty message to every other and waits for all of them; one
+    /// round for a few ranks (three hosts' leaders), where dissemination takes two.
+    /// </summary>
+    Direct,
 }

@@ -56,7 +56,8 @@ namespace Hpc.Collectives;
 /// <item><term>reduce_scatter</term><description>
 /// non-commutative, or total ≤ 12 KiB → reduce_then_scatter, else ring (Open MPI
 /// coll_tuned_decision_fixed.c: non-commutative → reduce + scatterv, small_message_size 12 KiB).</description></item>
-/// <item><term>barrier</term><description>shared area → shared_memory, else dissemination (any n in ⌈log2 n⌉ rounds).</description></item>
+/// <item><term>barrier</term><description>shared area → shared_memory; three ranks (three hosts' leaders) → direct (one
+/// round instead of two); else dissemination (any n in ⌈log2 n⌉ rounds).</description></item>
 /// </list>
 /// </remarks>
 internal static class SelectionTable
@@ -151,6 +152,7 @@ internal static class SelectionTable
 
         new(Collective.Barrier, (int)BarrierAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Barrier, (int)BarrierAlgorithm.SharedMemory, When: SharedArea),
+        new(Collective.Barrier, (int)BarrierAlgorithm.Direct, MinRanks: 3, MaxRanks: 3),
         new(Collective.Barrier, (int)BarrierAlgorithm.Dissemination),
     ];
 }

@@ -38,6 +38,8 @@ public sealed partial class Communicator
             Collectives.SharedMemory.SharedMemoryBarrier.Run(SharedArea!);
         else if (prepared.Algorithm == BarrierAlgorithm.Hierarchical)
             HierarchicalBarrier.Run(Hierarchy);
+        else if (prepared.Algorithm == BarrierAlgorithm.Direct)
+            DirectBarrier.Run(Collective, prepared.Tag);
         else
             DisseminationBarrier.Run(Collective, prepared.Tag);
     }

@@ -154,6 +154,8 @@ public class AlgorithmSelectionTests
         Assert.Equal(ReduceScatterAlgorithm.Ring, AlgorithmSelector.Unshared<ReduceScatterAlgorithm>(8, 12 * 1024 + 1, default, table, commutative: true));
         Assert.Equal(ReduceScatterAlgorithm.ReduceThenScatter, AlgorithmSelector.Unshared<ReduceScatterAlgorithm>(8, 1 << 24, default, table, commutative: false));
         Assert.Equal(BarrierAlgorithm.Dissemination, AlgorithmSelector.Unshared<BarrierAlgorithm>(8, 0, default, table));
+        Assert.Equal(BarrierAlgorithm.Direct, AlgorithmSelector.Unshared<BarrierAlgorithm>(3, 0, default, table));
+        Assert.Equal(BarrierAlgorithm.Dissemination, AlgorithmSelector.Unshared<BarrierAlgorithm>(4, 0, default, table));
     }
 
     [Fact]

@@ -155,6 +155,30 @@ public class BroadcastAndReduceTests
     }
 
     [Theory]
+    [InlineData(BarrierAlgorithm.Dissemination, 3)]
+    [InlineData(BarrierAlgorithm.Dissemination, 6)]
+    [InlineData(BarrierAlgorithm.Direct, 2)]
+    [InlineData(BarrierAlgorithm.Direct, 3)]
+    [InlineData(BarrierAlgorithm.Direct, 5)]
+    public void EveryBarrierAlgorithmHoldsEveryRankUntilAllEntered(BarrierAlgorithm algorithm, int size)
+    {
+        int entered = 0;
+        InProcessWorld.Run(size, world =>
+        {
+            for (int round = 1; round <= 20; round++)
+            {
+                // The last rank to arrive comes late, so an early release would be seen.
+                if (world.Rank == round % size)
+                    Thread.Sleep(2);
+                Interlocked.Increment(ref entered);
+                world.Barrier(algorithm);
+                Assert.True(Volatile.Read(ref entered) >= round * size, $"rank {world.Rank} left {algorithm} barrier {round} early");
+                world.Barrier(algorithm);
+            }
+        });
+    }
+
+    [Theory]
     [MemberData(nameof(AllSizes))]
     public void NoRankLeavesTheBarrierBeforeAllEntered(int size)
     {
