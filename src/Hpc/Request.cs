@@ -140,6 +140,13 @@ public class Request
     internal virtual bool CanHaveWorkForWaiter => false;
 
     /// <summary>
+    /// How long, in microseconds, the peer is expected to work before this request can complete
+    /// (a receiver copying a large message out of this rank's memory): its waiter polls that
+    /// much longer before blocking (<see cref="WaitStrategy.Begin"/>).
+    /// </summary>
+    internal virtual long PeerWorkMicroseconds => 0;
+
+    /// <summary>
     /// True when <see cref="AdvanceWhileWaiting"/> needs no background readers unless it actually
     /// waits for room (its link then starts them itself, see <see cref="IPeerLink.StartsReadersWhenBlocked"/>).
     /// </summary>

@@ -54,6 +54,31 @@ public class WaitStrategyTests
     }
 
     [Fact]
+    public void AWaitForAPeersCopyPollsForTheCopysLengthAsWell()
+    {
+        var strategy = new WaitStrategy(ranksOnHost: 2, fixedSpinMicroseconds: null, cores: 2);
+        const long peerWork = 3000;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        WaitStrategy.Backoff backoff = strategy.Begin(peerWork);
+        while (backoff.Pause())
+        {
+        }
+        backoff.Finish();
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds >= WaitStrategy.PollMicroseconds + peerWork);
+    }
+
+    [Fact]
+    public unsafe void ASendAsksForPollingOnlyWhileTheReceiverCopiesAlone()
+    {
+        byte data = 0;
+        // 256 KiB: the receiver reads it alone, ~16 µs at the assumed 16 KiB/µs.
+        Assert.Equal(16, new Hpc.Messaging.SendRequest(&data, 256 * 1024, 1).PeerWorkMicroseconds);
+        // From the split size both sides copy: the sender's wait moves with its own half.
+        Assert.Equal(0, new Hpc.Messaging.SendRequest(&data, Hpc.Messaging.RendezvousProtocol.SplitCopyBytes, 1).PeerWorkMicroseconds);
+        Assert.Equal(0, new Hpc.Messaging.ReceiveRequest(0, 0, 0, &data, 1, 1).PeerWorkMicroseconds);
+    }
+
+    [Fact]
     public void AnOversubscribedHostPollsLongerBecauseItYields()
     {
         var strategy = new WaitStrategy(ranksOnHost: 8, fixedSpinMicroseconds: null, cores: 2);

@@ -70,6 +70,25 @@ internal sealed unsafe class SendRequest : Request
 
     internal override bool CanHaveWorkForWaiter => true;
 
+    /// <summary>
+    /// A copy by the receiver takes about this long per byte: one process_vm_readv of 256 KiB
+    /// takes ~11-14 µs here (~20 KiB/µs), so 16 KiB/µs errs on the long side.
+    /// </summary>
+    private const long ReceiverCopyBytesPerMicrosecond = 16 * 1024;
+
+    /// <summary>
+    /// Below the split size the receiver copies the whole message out of this rank's memory
+    /// alone, and the sender can only wait: beside CPU-bound work, a sender that blocked after
+    /// the usual 20 µs of polling woke 100-150 µs later at 256 KiB, a copy of ~14 µs; polling for
+    /// the copy's length as well took 256 KiB from 34-164 µs (median 76) to 37-64 µs (median 46)
+    /// in five alternating runs, quiet unchanged (2026-12-07). From the split size on both sides
+    /// copy and the sender's wait restarts as its own half moves; granting it more polling there
+    /// made quiet 1 MiB ping-pongs 1.5x slower (the poller shares the core's resources with the
+    /// copying sibling), so it gets none.
+    /// </summary>
+    internal override long PeerWorkMicroseconds =>
+        Length < RendezvousProtocol.SplitCopyBytes ? Length / ReceiverCopyBytesPerMicrosecond : 0;
+
     internal override bool AdvancesWithoutReaders => Engine?.LinkTo(DestinationWorldRank).StartsReadersWhenBlocked == true;
 
     internal override long ProgressMark => Volatile.Read(ref _state) + Volatile.Read(ref _partsLeft) * 4;

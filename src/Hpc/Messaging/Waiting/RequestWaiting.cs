@@ -85,7 +85,7 @@ internal static class RequestWaiting
     /// <summary>The spin and relax phases: polls until the request completes or the wait should block.</summary>
     private static bool SpinAndRelax(Request request, ProgressEngine engine)
     {
-        WaitStrategy.Backoff backoff = engine.Waiting.Begin();
+        WaitStrategy.Backoff backoff = engine.Waiting.Begin(request.PeerWorkMicroseconds);
         long mark = request.ProgressMark;
         try
         {

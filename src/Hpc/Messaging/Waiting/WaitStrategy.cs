@@ -103,21 +103,28 @@ internal sealed class WaitStrategy
     private static long ToTicks(long micros) => micros * Stopwatch.Frequency / 1_000_000;
 
     /// <summary>Starts one wait; call <see cref="Backoff.Pause"/> after every poll that found nothing.</summary>
-    public Backoff Begin() => new(this);
+    /// <param name="peerWorkMicroseconds">
+    /// How long the peer is known to be working for this wait (a receiver copying a large
+    /// message out of this rank's memory): the wait polls that much longer before it blocks,
+    /// since the wake-up it would otherwise need costs more than the polling.
+    /// </param>
+    public Backoff Begin(long peerWorkMicroseconds = 0) => new(this, ToTicks(peerWorkMicroseconds));
 
     /// <summary>What one wait went through; a value type, so waiting allocates nothing.</summary>
     public struct Backoff
     {
         private readonly WaitStrategy _strategy;
+        private readonly long _peerWorkTicks;
         private long _start;
         private long _spinUntil;
         private long _pollUntil;
         private int _polls;
         private bool _outlastedSpin;
 
-        internal Backoff(WaitStrategy strategy)
+        internal Backoff(WaitStrategy strategy, long peerWorkTicks = 0)
         {
             _strategy = strategy;
+            _peerWorkTicks = peerWorkTicks;
             _start = 0;
             _spinUntil = 0;
             _pollUntil = 0;
@@ -140,7 +147,7 @@ internal sealed class WaitStrategy
                 // The first pause starts the clock: a wait that ends within a poll never reads it.
                 _start = Stopwatch.GetTimestamp();
                 _spinUntil = _start + Volatile.Read(ref _strategy._spinTicks);
-                _pollUntil = _start + _strategy._pollTicks;
+                _pollUntil = _start + _strategy._pollTicks + _peerWorkTicks;
                 // No spin budget (an oversubscribed host, HPC_SPIN_US=0): relax from the first pause.
                 _outlastedSpin = _spinUntil == _start;
             }
