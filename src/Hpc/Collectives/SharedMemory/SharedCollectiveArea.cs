@@ -97,10 +97,14 @@ internal sealed unsafe class SharedCollectiveArea
     public int Rank => _rank;
 
     /// <summary>Begins the next step: waits until this rank's buffer for it may be overwritten; returns the step.</summary>
-    public long BeginStep()
+    /// <param name="peerCopyBytes">
+    /// Bytes each peer copies in the step it may still be finishing: the wait polls for that
+    /// copy's length as well before it sleeps (<see cref="Messaging.Waiting.WaitStrategy.Begin"/>).
+    /// </param>
+    public long BeginStep(long peerCopyBytes = 0)
     {
         long step = ++_step;
-        WaitForAll(step - 1);
+        WaitForAll(step - 1, peerCopyBytes);
         return step;
     }
 
@@ -198,34 +202,37 @@ internal sealed unsafe class SharedCollectiveArea
             LinuxNative.Wake((int*)word, int.MaxValue);
     }
 
-    /// <summary>Waits until rank <paramref name="rank"/> has published at least <paramref name="step"/>.</summary>
-    public void WaitFor(int rank, long step) => WaitAtLeast(rank, (long*)_areas[rank], step);
+    /// <summary>
+    /// Waits until rank <paramref name="rank"/> has published at least <paramref name="step"/>;
+    /// <paramref name="peerCopyBytes"/>: what it copies before it publishes (it polls that much longer).
+    /// </summary>
+    public void WaitFor(int rank, long step, long peerCopyBytes = 0) => WaitAtLeast(rank, (long*)_areas[rank], step, peerCopyBytes);
 
     /// <summary>Waits until every member has published at least <paramref name="step"/>.</summary>
-    public void WaitForAll(long step)
+    public void WaitForAll(long step, long peerCopyBytes = 0)
     {
         for (int r = 0; r < _areas.Length; r++)
         {
             if (r != _rank)
-                WaitFor(r, step);
+                WaitFor(r, step, peerCopyBytes);
         }
     }
 
     /// <summary>Waits until rank <paramref name="owner"/>'s counter at <paramref name="word"/> reaches <paramref name="value"/>.</summary>
-    private void WaitAtLeast(int owner, long* word, long value)
+    private void WaitAtLeast(int owner, long* word, long value, long peerCopyBytes = 0)
     {
         if (Volatile.Read(ref *word) < value)
-            WaitSlow(owner, word, value);
+            WaitSlow(owner, word, value, peerCopyBytes);
     }
 
-    private void WaitSlow(int owner, long* published, long step)
+    private void WaitSlow(int owner, long* published, long step, long peerCopyBytes)
     {
         // Poll as every wait of this rank does (WaitStrategy), reading the links too; then sleep on
         // the word's futex until the owner's publish wakes it. Where there is no futex, nap: ~100 µs
         // at a time up to 10 ms, then a millisecond at a time (with 1 ms sleeps right away a root
         // and a reader of small broadcasts fell into lock step, 2.1 ms per 16 broadcasts, np 2).
         bool woken = LinuxNative.HasFutex;
-        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin();
+        Messaging.Waiting.WaitStrategy.Backoff backoff = _waiting.Begin(Messaging.Waiting.WaitStrategy.CopyMicroseconds(peerCopyBytes));
         while (Volatile.Read(ref *published) < step)
         {
             _progress?.Invoke();

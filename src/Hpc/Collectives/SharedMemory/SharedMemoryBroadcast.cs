@@ -21,7 +21,9 @@ internal static class SharedMemoryBroadcast
         do
         {
             int chunk = (int)Math.Min(SharedCollectiveArea.BufferBytes, bytes.Length - offset);
-            long step = area.BeginStep();
+            // Each side waits about one copy of the chunk for the other (the root for the readers
+            // to empty the buffer it reuses, a reader for the root to fill it): poll that long too.
+            long step = area.BeginStep(chunk);
             if (area.Rank == root)
             {
                 bytes.Slice((int)offset, chunk).CopyTo(area.OwnBuffer(step, chunk));
@@ -29,7 +31,7 @@ internal static class SharedMemoryBroadcast
             }
             else
             {
-                area.WaitFor(root, step);
+                area.WaitFor(root, step, chunk);
                 area.BufferOf(root, step, chunk).CopyTo(bytes.Slice((int)offset, chunk));
                 area.Publish(step);
             }

@@ -71,12 +71,6 @@ internal sealed unsafe class SendRequest : Request
     internal override bool CanHaveWorkForWaiter => true;
 
     /// <summary>
-    /// A copy by the receiver takes about this long per byte: one process_vm_readv of 256 KiB
-    /// takes ~11-14 µs here (~20 KiB/µs), so 16 KiB/µs errs on the long side.
-    /// </summary>
-    private const long ReceiverCopyBytesPerMicrosecond = 16 * 1024;
-
-    /// <summary>
     /// Below the split size the receiver copies the whole message out of this rank's memory
     /// alone, and the sender can only wait: beside CPU-bound work, a sender that blocked after
     /// the usual 20 µs of polling woke 100-150 µs later at 256 KiB, a copy of ~14 µs; polling for
@@ -87,7 +81,7 @@ internal sealed unsafe class SendRequest : Request
     /// copying sibling), so it gets none.
     /// </summary>
     internal override long PeerWorkMicroseconds =>
-        Length < RendezvousProtocol.SplitCopyBytes ? Length / ReceiverCopyBytesPerMicrosecond : 0;
+        Length < RendezvousProtocol.SplitCopyBytes ? Waiting.WaitStrategy.CopyMicroseconds(Length) : 0;
 
     internal override bool AdvancesWithoutReaders => Engine?.LinkTo(DestinationWorldRank).StartsReadersWhenBlocked == true;
 

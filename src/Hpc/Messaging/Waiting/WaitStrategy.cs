@@ -48,6 +48,16 @@ internal sealed class WaitStrategy
     /// </summary>
     public const long OversubscribedPollMicroseconds = 1000;
 
+    /// <summary>
+    /// What a peer's copy of a message is assumed to move per microsecond, to estimate how long
+    /// a wait for it lasts (<see cref="Begin"/>): one process_vm_readv or memcpy of 256 KiB takes
+    /// ~11-14 µs here (~20 KiB/µs), so 16 KiB/µs errs on the long side.
+    /// </summary>
+    public const long CopyBytesPerMicrosecond = 16 * 1024;
+
+    /// <summary>How long a peer's copy of <paramref name="bytes"/> is expected to take, in microseconds.</summary>
+    public static long CopyMicroseconds(long bytes) => bytes / CopyBytesPerMicrosecond;
+
     /// <summary>Polls between two readings of the clock: reading it costs more than a poll in a VM.</summary>
     private const int ClockEveryPolls = 64;
 
