@@ -219,12 +219,13 @@ internal sealed partial class Job
             }
             return null;
         }
+        List<string> names = [.. placement.Hosts.Select(x => x.Name)];
         var indexes = new SortedSet<int>();
         foreach (string host in hosts)
         {
-            int h = placement.Hosts.Select(x => x.Name).ToList().IndexOf(host);
+            int h = names.IndexOf(host);
             if (h < 0)
-                throw new UsageException($"host '{host}' is not one of the job's hosts ({string.Join(", ", placement.Hosts.Select(x => x.Name))})");
+                throw new UsageException($"host '{host}' is not one of the job's hosts ({string.Join(", ", names)})");
             indexes.Add(h);
         }
         return [.. indexes];

@@ -98,6 +98,49 @@ internal sealed unsafe class CollectiveContext
         return request;
     }
 
+    /// <summary>
+    /// Sends <paramref name="bytes"/> at <paramref name="own"/> to every other member and receives
+    /// theirs at the same time, member r's into <paramref name="slots"/> + r × <paramref name="bytes"/>
+    /// (one round of the direct algorithms); returns when every message arrived and every send is
+    /// done. Memory stays pinned by the caller throughout.
+    /// </summary>
+    public void ExchangeWithAll(byte* own, byte* slots, long bytes, int tag)
+    {
+        var receives = new Request?[Size];
+        var sends = new Request?[Size];
+        bool finished = false;
+        try
+        {
+            for (int source = 0; source < Size; source++)
+            {
+                if (source != Rank)
+                    receives[source] = StartReceive(source, tag, slots + source * bytes, bytes);
+            }
+            // Start with the next rank up, so the ranks do not all send to rank 0 first.
+            for (int step = 1; step < Size; step++)
+            {
+                int dest = (Rank + step) % Size;
+                sends[dest] = StartSend(dest, tag, own, bytes);
+            }
+            for (int source = 0; source < Size; source++)
+            {
+                if (receives[source] is { } receive)
+                    WaitReceive(receive, bytes, source);
+            }
+            foreach (Request? send in sends)
+            {
+                if (send is { IsCompleted: false })
+                    send.Wait();
+            }
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+                AbandonReceives(receives);
+        }
+    }
+
     /// <summary>Waits for a receive started with <see cref="StartReceive"/> and checks its size.</summary>
     public void WaitReceive(Request request, long expectedBytes, int source) => CheckExact(request.Wait(), expectedBytes, source);
 

@@ -77,19 +77,13 @@ internal sealed class CallTracker
 
     private CallRecord RecordOf(int thread)
     {
-        foreach (CallRecord existing in Volatile.Read(ref _records))
-        {
-            if (existing.Thread == thread)
-                return existing;
-        }
+        if (Find(Volatile.Read(ref _records), thread) is { } known)
+            return known;
         lock (_recordsLock)
         {
             CallRecord[] records = _records;
-            foreach (CallRecord existing in records)
-            {
-                if (existing.Thread == thread)
-                    return existing;
-            }
+            if (Find(records, thread) is { } added)
+                return added;
             var record = new CallRecord(this, _recorderSize, thread);
             var grown = new CallRecord[records.Length + 1];
             Array.Copy(records, grown, records.Length);
@@ -97,6 +91,16 @@ internal sealed class CallTracker
             Volatile.Write(ref _records, grown);
             return record;
         }
+    }
+
+    private static CallRecord? Find(CallRecord[] records, int thread)
+    {
+        foreach (CallRecord record in records)
+        {
+            if (record.Thread == thread)
+                return record;
+        }
+        return null;
     }
 
     /// <summary>Remembers <paramref name="communicator"/> for the hang report (its collective sequence number); held weakly.</summary>

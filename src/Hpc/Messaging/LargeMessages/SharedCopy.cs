@@ -60,35 +60,31 @@ internal readonly unsafe struct SharedCopy
     /// <summary>Claims the next segment of this copy; false when every segment is taken (or the word already serves another copy).</summary>
     public bool TryClaim(out long offset, out long length)
     {
-        while (true)
+        if (!TryTake(all: false, out int first))
         {
-            long word = Volatile.Read(ref *_word);
-            int next = (int)word;
-            if ((int)(word >> 32) != _generation || next >= Segments)
-            {
-                offset = length = 0;
-                return false;
-            }
-            if (Interlocked.CompareExchange(ref *_word, word + 1, word) == word)
-            {
-                offset = next * SegmentBytes;
-                length = Math.Min(SegmentBytes, Length - offset);
-                return true;
-            }
+            offset = length = 0;
+            return false;
         }
+        offset = first * SegmentBytes;
+        length = Math.Min(SegmentBytes, Length - offset);
+        return true;
     }
 
     /// <summary>Claims every segment not taken yet at once; returns where they start (<see cref="Length"/> when none was left).</summary>
-    public long ClaimRest()
+    public long ClaimRest() => TryTake(all: true, out int first) ? first * SegmentBytes : Length;
+
+    /// <summary>Moves the word's next segment past one segment, or past all of them; <paramref name="first"/>: the first one taken.</summary>
+    private bool TryTake(bool all, out int first)
     {
         while (true)
         {
             long word = Volatile.Read(ref *_word);
-            int next = (int)word;
-            if ((int)(word >> 32) != _generation || next >= Segments)
-                return Length;
-            if (Interlocked.CompareExchange(ref *_word, ((long)_generation << 32) | (uint)Segments, word) == word)
-                return next * SegmentBytes;
+            first = (int)word;
+            if ((int)(word >> 32) != _generation || first >= Segments)
+                return false;
+            long taken = ((long)_generation << 32) | (uint)(all ? Segments : first + 1);
+            if (Interlocked.CompareExchange(ref *_word, taken, word) == word)
+                return true;
         }
     }
 }
