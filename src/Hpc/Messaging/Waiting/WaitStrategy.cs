@@ -131,15 +131,11 @@ internal sealed class WaitStrategy
         private int _polls;
         private bool _outlastedSpin;
 
+        // The other fields start at zero: a struct constructor zeroes what it does not assign.
         internal Backoff(WaitStrategy strategy, long peerWorkTicks = 0)
         {
             _strategy = strategy;
             _peerWorkTicks = peerWorkTicks;
-            _start = 0;
-            _spinUntil = 0;
-            _pollUntil = 0;
-            _polls = 0;
-            _outlastedSpin = false;
         }
 
         /// <summary>True once the wait has gone past its spin phase.</summary>
