@@ -1,0 +1,33 @@
+using Xunit;
+using Hpc.Launcher;
+
+namespace Hpc.Tests.Launcher;
+
+/// <summary>The garbage-collector settings mpirun gives every rank.</summary>
+public sealed class CollectorDefaultsTests : IDisposable
+{
+    private readonly string _runtime = Directory.CreateTempSubdirectory("hpc-runtime-").FullName;
+
+    public void Dispose() => Directory.Delete(_runtime, recursive: true);
+
+    [Fact]
+    public void TheSegmentsCollectorIsNamedWhenItsLibraryIsBesideTheRuntime()
+    {
+        File.WriteAllBytes(Path.Combine(_runtime, RankEnvironment.SegmentsCollector), []);
+
+        Dictionary<string, string> defaults = RankEnvironment.CollectorDefaults(_runtime).ToDictionary();
+
+        Assert.Equal(RankEnvironment.SegmentsCollector, defaults[RankEnvironment.CollectorVariable]);
+        Assert.Equal("0x4000000", defaults[RankEnvironment.YoungGenerationBudgetVariable]);
+        Assert.Equal("0x200000", defaults[RankEnvironment.LargeObjectThresholdVariable]);
+    }
+
+    [Fact]
+    public void WithoutTheLibraryTheRuntimeKeepsItsOwnCollector()
+    {
+        Dictionary<string, string> defaults = RankEnvironment.CollectorDefaults(_runtime).ToDictionary();
+
+        Assert.False(defaults.ContainsKey(RankEnvironment.CollectorVariable));
+        Assert.Equal("0x4000000", defaults[RankEnvironment.YoungGenerationBudgetVariable]);
+    }
+}
