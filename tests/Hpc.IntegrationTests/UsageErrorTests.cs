@@ -24,7 +24,7 @@ public sealed class UsageErrorTests
     [InlineData("mpirun: option '--tag-output' does not take a value (got '--tag-output=1')", "--tag-output=1", "sh")]
     [InlineData("mpirun: HPC_COLL='allreduce=rign': unknown allreduce algorithm 'rign'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct",
         "--coll", "allreduce=rign", "-np", "2", "sh", "-c", "echo started")]
-    [InlineData("mpirun: HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory, hierarchical",
+    [InlineData("mpirun: HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory, hierarchical, chain",
         "-x", "HPC_COLL=bcast=ring", "-np", "2", "sh", "-c", "echo started")]
     [InlineData("mpirun: HPC_EAGER_LIMIT='lots' is not a byte count from 0 to 1048576", "-x", "HPC_EAGER_LIMIT=lots", "-np", "2", "sh", "-c", "echo started")]
     [InlineData("mpirun: unknown option '--tag-ouput' (did you mean --tag-output?)", "--tag-ouput", "sh")]

@@ -110,6 +110,8 @@ public enum BroadcastAlgorithm
     /// <summary>Node-aware (any root): within the root's host, among one leader per host, then within every other host; large messages in overlapping segments.</summary>
     [Hpc.Collectives.NodeAware]
     Hierarchical,
+    /// <summary>Pipelined chain in rank order from the root, in segments: every rank sends the message once at most; for large messages among few ranks (and hosts' leaders).</summary>
+    Chain,
 }
 
 /// <summary>Reduce algorithms.</summary>

@@ -47,6 +47,27 @@ internal readonly record struct CollectiveTopology(int Ranks, int RanksPerHost, 
     }
 
     /// <summary>
+    /// Each member's host as an index, hosts numbered in the order their first member appears
+    /// (member 0's host is 0); <paramref name="hostOfWorldRank"/> names each world rank's host.
+    /// </summary>
+    public static int[] HostIndices(ReadOnlySpan<int> worldRanks, IReadOnlyList<string> hostOfWorldRank)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var hostOfMember = new int[worldRanks.Length];
+        for (int member = 0; member < worldRanks.Length; member++)
+        {
+            string host = hostOfWorldRank[worldRanks[member]];
+            if (!index.TryGetValue(host, out int h))
+            {
+                h = index.Count;
+                index[host] = h;
+            }
+            hostOfMember[member] = h;
+        }
+        return hostOfMember;
+    }
+
+    /// <summary>
     /// The members span several hosts and some host holds several of them: a node-aware
     /// algorithm can then keep all but one rank per host off the network.
     /// </summary>

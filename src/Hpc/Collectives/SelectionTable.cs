@@ -35,8 +35,10 @@ namespace Hpc.Collectives;
 /// Rabenseifner and Gropp 2005, above which the 2(n−1) step latency of the ring is negligible
 /// and its segment pipelining pays); otherwise → rabenseifner (MPICH's medium-size choice).</description></item>
 /// <item><term>bcast</term><description>
-/// shared area: two ranks and ≥ 1 MiB → binomial (see <see cref="DirectBroadcastBytes"/>), else
-/// shared_memory; without: bytes &lt; 12 KiB or fewer than 8 ranks → binomial, else
+/// node-aware: up to 64 ranks and bytes ≥ 64 KiB → chain through the hosts (see
+/// <see cref="ChainAcrossHostsBytes"/>), else hierarchical; shared area: two ranks and ≥ 1 MiB → binomial (see <see cref="DirectBroadcastBytes"/>), else
+/// shared_memory; without: bytes &lt; 12 KiB → binomial; 3-7 ranks and bytes ≥ 256 KiB → chain (see
+/// <see cref="ChainBroadcastBytes"/>); fewer than 8 ranks → binomial, else
 /// scatter_allgather (MPICH MPIR_CVAR_BCAST_SHORT_MSG_SIZE = 12288, MPIR_CVAR_BCAST_MIN_PROCS = 8).</description></item>
 /// <item><term>reduce</term><description>binomial (the only algorithm).</description></item>
 /// <item><term>gather</term><description>
@@ -109,6 +111,31 @@ internal static class SelectionTable
     /// </summary>
     public const long DirectBroadcastBytes = 1 << 20;
 
+    /// <summary>
+    /// From this size on, a broadcast among 3-7 ranks without a shared area (hosts' leaders, or
+    /// ranks over TCP) runs as a pipelined chain: every rank then sends the message once, where
+    /// the binomial tree's root sends it to each child (two or three times over its link).
+    /// </summary>
+    public const long ChainBroadcastBytes = 256 * 1024;
+
+    /// <summary>
+    /// From this size on, a blocking broadcast across hosts with several ranks on a host runs as
+    /// one chain through the hosts (<see cref="ChainBroadcastBytes"/>'s algorithm, host by host)
+    /// rather than node-aware: each host's link carries the message once, and back-to-back
+    /// broadcasts overlap along the chain. Measured 2026-12-07, 3 hosts x 2 ranks, 1 Gbit/s links
+    /// on 2 cores (<c>bench/multihost.sh --hosts 3 --algorithm all bcast</c>), µs, chain against
+    /// hierarchical: 16 KiB 91-109 / 199-230, 64 KiB 488-552 / 1,025-1,054, 1 MiB 9,467 /
+    /// 11,850, 4 MiB 37,177 / 66,579 (Open MPI 35,583). Below 64 KiB the chain's n − 1 hops in
+    /// a row would cost a single broadcast more than the two-level tree's few.
+    /// </summary>
+    public const long ChainAcrossHostsBytes = 64 * 1024;
+
+    /// <summary>
+    /// Above this many ranks the node-aware broadcast stays: a segment's hops through many ranks
+    /// on one host would add up to more than the network crossings they save.
+    /// </summary>
+    public const int ChainAcrossHostsMaxRanks = 64;
+
     public static readonly SelectionRule[] Rules =
     [
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Hierarchical, When: NodeAware),
@@ -120,10 +147,12 @@ internal static class SelectionTable
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Ring, MinBytes: AllreduceLongBytes),
         new(Collective.Allreduce, (int)AllreduceAlgorithm.Rabenseifner),
 
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.Chain, MinBytes: ChainAcrossHostsBytes, MaxRanks: ChainAcrossHostsMaxRanks, When: NodeAware),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Hierarchical, When: NodeAware),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MinBytes: DirectBroadcastBytes, MinRanks: 2, MaxRanks: 2, When: SharedArea),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.SharedMemory, When: SharedArea),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MaxBytes: BroadcastShortBytes - 1),
+        new(Collective.Broadcast, (int)BroadcastAlgorithm.Chain, MinBytes: ChainBroadcastBytes, MinRanks: 3, MaxRanks: BroadcastMinRanks - 1),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.Binomial, MaxRanks: BroadcastMinRanks - 1),
         new(Collective.Broadcast, (int)BroadcastAlgorithm.ScatterAllgather),
 

@@ -83,6 +83,9 @@ public sealed partial class Communicator
             case BroadcastAlgorithm.Hierarchical:
                 HierarchicalBroadcast.Run(Hierarchy, data, root);
                 break;
+            case BroadcastAlgorithm.Chain:
+                ChainBroadcast.Run(Collective, tag, data, root, Topology.Hosts > 1 ? HostIndexOfRank : []);
+                break;
             default:
                 BinomialBroadcast.Run(Collective, tag, data, root);
                 break;

@@ -31,6 +31,11 @@ public sealed unsafe partial class Communicator
         }
     }
 
+    private int[]? _hostIndexOfRank;
+
+    /// <summary>Each rank's host as an index (hosts numbered in order of first appearance), computed on first use without communication.</summary>
+    internal int[] HostIndexOfRank => _hostIndexOfRank ??= CollectiveTopology.HostIndices(WorldRanks, Runtime.Hosts);
+
     /// <summary>Whether a node-aware call has built <see cref="Hierarchy"/> (tests ask, to see which family ran).</summary>
     internal bool HasHierarchy => Volatile.Read(ref _hierarchy) is not null;
 

@@ -82,7 +82,7 @@ public class AlgorithmSelectionTests
     public void EnvironmentConfigurationNamesTheVariableOnError()
     {
         var error = Assert.Throws<HpcException>(() => CollectiveConfiguration.FromVariables(name => name == "HPC_COLL" ? "bcast=ring" : null));
-        Assert.Equal("HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory, hierarchical", error.Message);
+        Assert.Equal("HPC_COLL='bcast=ring': unknown bcast algorithm 'ring'; valid: binomial, scatter_allgather, shared_memory, hierarchical, chain", error.Message);
         var missing = Assert.Throws<HpcException>(() => CollectiveConfiguration.FromVariables(name => name == "HPC_TUNE_FILE" ? "/nonexistent/tune.txt" : null));
         Assert.StartsWith("HPC_TUNE_FILE:", missing.Message);
     }
@@ -131,7 +131,11 @@ public class AlgorithmSelectionTests
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(3, 64 * 1024, default, table, commutative: false));
         Assert.Equal(AllreduceAlgorithm.Rabenseifner, AlgorithmSelector.Unshared<AllreduceAlgorithm>(4, 64 * 1024, default, table, commutative: true));
 
-        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(7, 1 << 24, default, table));
+        // 3-7 ranks (hosts' leaders): the chain from 256 KiB, so every rank sends the message once.
+        Assert.Equal(BroadcastAlgorithm.Chain, AlgorithmSelector.Unshared<BroadcastAlgorithm>(7, 1 << 24, default, table));
+        Assert.Equal(BroadcastAlgorithm.Chain, AlgorithmSelector.Unshared<BroadcastAlgorithm>(3, 256 * 1024, default, table));
+        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(3, 256 * 1024 - 1, default, table));
+        Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(2, 1 << 24, default, table));
         Assert.Equal(BroadcastAlgorithm.Binomial, AlgorithmSelector.Unshared<BroadcastAlgorithm>(8, 12287, default, table));
         Assert.Equal(BroadcastAlgorithm.ScatterAllgather, AlgorithmSelector.Unshared<BroadcastAlgorithm>(8, 12288, default, table));
 
@@ -170,7 +174,7 @@ public class AlgorithmSelectionTests
         Assert.Equal("unknown allreduce algorithm 'foo'; valid: ring, tree, recursive_doubling, rabenseifner, shared_memory, hierarchical, direct", error.Message);
         Assert.Equal("reduce_scatter", AlgorithmNames.Of(Collective.ReduceScatter));
         Assert.Equal(Collective.Broadcast, AlgorithmNames.ParseCollective("broadcast"));
-        Assert.Equal(["binomial", "scatter_allgather", "shared_memory", "hierarchical"], AlgorithmNames.ValidNames(Collective.Broadcast));
+        Assert.Equal(["binomial", "scatter_allgather", "shared_memory", "hierarchical", "chain"], AlgorithmNames.ValidNames(Collective.Broadcast));
         Assert.Throws<FormatException>(() => AlgorithmNames.ParseCollective("allreduse"));
         foreach (AlltoallAlgorithm algorithm in Enum.GetValues<AlltoallAlgorithm>())
             Assert.Equal(algorithm, AlgorithmNames.Parse<AlltoallAlgorithm>(AlgorithmNames.Of(algorithm)));

@@ -1,3 +1,4 @@
+using Hpc.Collectives.Broadcast;
 using Xunit;
 using static Hpc.Tests.Collectives.CollectiveTestData;
 
@@ -9,12 +10,12 @@ public class BroadcastAndReduceTests
 
     [Theory]
     [MemberData(nameof(AllSizes))]
-    public void BroadcastFromEveryRootWithBothAlgorithms(int size)
+    public void BroadcastFromEveryRootWithEveryAlgorithm(int size)
     {
         long eagerLimit = size % 2 == 0 ? SmallEagerLimit : RankRuntime.DefaultEagerLimit;
         InProcessWorld.Run(size, world =>
         {
-            foreach (BroadcastAlgorithm algorithm in new[] { BroadcastAlgorithm.Binomial, BroadcastAlgorithm.ScatterAllgather })
+            foreach (BroadcastAlgorithm algorithm in new[] { BroadcastAlgorithm.Binomial, BroadcastAlgorithm.ScatterAllgather, BroadcastAlgorithm.Chain })
             {
                 for (int root = 0; root < size; root++)
                 {
@@ -41,6 +42,34 @@ public class BroadcastAndReduceTests
             double[] expected = Doubles(9, 2, count);
             double[] data = world.Rank == 2 ? [.. expected] : new double[count];
             world.Broadcast(data, 2, BroadcastAlgorithm.ScatterAllgather);
+            Assert.Equal(expected, data);
+        }, SmallEagerLimit);
+    }
+
+    [Fact]
+    public void ChainVisitsTheHostsOneAfterAnotherFromTheRoot()
+    {
+        Assert.Equal([2, 3, 4, 0, 1], ChainBroadcast.Order(2, 5, []));
+        int[] threeByTwo = [0, 0, 1, 1, 2, 2];
+        Assert.Equal([0, 1, 2, 3, 4, 5], ChainBroadcast.Order(0, 6, threeByTwo));
+        Assert.Equal([3, 2, 4, 5, 0, 1], ChainBroadcast.Order(3, 6, threeByTwo));
+        // Interleaved placement: each host's ranks stay together, so the chain crosses each link once.
+        int[] interleaved = [0, 1, 0, 1, 2];
+        Assert.Equal([1, 3, 4, 0, 2], ChainBroadcast.Order(1, 5, interleaved));
+    }
+
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(4, 3)]
+    public void ChainBroadcastCarriesManySegmentsAndElementsThatStraddleThem(int size, int root)
+    {
+        // 12-byte elements: 128 KiB segments end inside an element, and the last segment is short.
+        const int count = 3 * ChainBroadcast.SegmentBytes / 12 * 2 + 5;
+        InProcessWorld.Run(size, world =>
+        {
+            System.Numerics.Vector3[] expected = [.. Enumerable.Range(0, count).Select(i => new System.Numerics.Vector3(i, root, -i))];
+            System.Numerics.Vector3[] data = world.Rank == root ? [.. expected] : new System.Numerics.Vector3[count];
+            world.Broadcast(data, root, BroadcastAlgorithm.Chain);
             Assert.Equal(expected, data);
         }, SmallEagerLimit);
     }

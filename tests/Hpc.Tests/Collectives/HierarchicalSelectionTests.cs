@@ -24,8 +24,12 @@ public class HierarchicalSelectionTests
                 foreach ((int ranks, int perHost, int hosts) in new[] { (4, 2, 2), (6, 2, 3), (6, 3, 3), (64, 8, 8), (3, 1, 3), (4, 4, 1), (1, 1, 1), (2, 1, 2) })
                 {
                     bool expected = hosts > 1 && perHost > 1;
+                    // Large broadcasts go through the hosts as one chain instead (each link carries the message once).
+                    string nodeAware = collective == Collective.Broadcast && bytes >= SelectionTable.ChainAcrossHostsBytes
+                        && ranks <= SelectionTable.ChainAcrossHostsMaxRanks ? "chain" : "hierarchical";
                     var topology = new CollectiveTopology(ranks, perHost, hosts, HasSharedArea: false);
-                    Assert.True(expected == (Select(collective, bytes, topology) == "hierarchical"), $"{collective} {bytes} B, {ranks} ranks, {perHost}/host, {hosts} hosts");
+                    string chosen = Select(collective, bytes, topology);
+                    Assert.True(expected ? chosen == nodeAware : chosen != "hierarchical", $"{collective} {bytes} B, {ranks} ranks, {perHost}/host, {hosts} hosts: {chosen}");
                     // Non-blocking calls never run node-aware, forced or not.
                     Assert.NotEqual("hierarchical", Select(collective, bytes, topology.ForNonBlocking));
                     Assert.NotEqual("hierarchical", Select(collective, bytes, topology.ForNonBlocking, requested: AlgorithmValue(collective)));
@@ -36,6 +40,19 @@ public class HierarchicalSelectionTests
         }
         // The other collectives have no node-aware algorithm.
         Assert.DoesNotContain("hierarchical", AlgorithmNames.ValidNames(Collective.Alltoall));
+    }
+
+    [Fact]
+    public void LargeBroadcastsAcrossHostsRunAsAChainUpToItsRankLimit()
+    {
+        var threeByTwo = new CollectiveTopology(6, 2, 3, HasSharedArea: false);
+        Assert.Equal("hierarchical", Select(Collective.Broadcast, SelectionTable.ChainAcrossHostsBytes - 1, threeByTwo));
+        Assert.Equal("chain", Select(Collective.Broadcast, SelectionTable.ChainAcrossHostsBytes, threeByTwo));
+        var many = new CollectiveTopology(SelectionTable.ChainAcrossHostsMaxRanks + 1, 13, 5, HasSharedArea: false);
+        Assert.Equal("hierarchical", Select(Collective.Broadcast, 1 << 24, many));
+        // Non-blocking across hosts: the flat table, where 3-7 ranks take the chain from 256 KiB.
+        Assert.Equal("chain", Select(Collective.Broadcast, SelectionTable.ChainBroadcastBytes, threeByTwo.ForNonBlocking));
+        Assert.Equal("binomial", Select(Collective.Broadcast, SelectionTable.ChainBroadcastBytes - 1, threeByTwo.ForNonBlocking));
     }
 
     [Fact]

@@ -41,21 +41,14 @@ internal sealed class NodeHierarchy
     public NodeHierarchy(Communicator parent)
     {
         int size = parent.Size;
-        string[] hosts = parent.Runtime.Hosts;
-        var hostIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var members = new List<List<int>>();
-        HostOfRank = new int[size];
+        HostOfRank = parent.HostIndexOfRank;
         LocalRankOf = new int[size];
+        var members = new List<List<int>>();
         for (int r = 0; r < size; r++)
         {
-            string host = hosts[parent.WorldRankOf(r)];
-            if (!hostIndex.TryGetValue(host, out int h))
-            {
-                h = members.Count;
-                hostIndex[host] = h;
+            int h = HostOfRank[r];
+            if (h == members.Count)
                 members.Add([]);
-            }
-            HostOfRank[r] = h;
             LocalRankOf[r] = members[h].Count;
             members[h].Add(r);
         }
