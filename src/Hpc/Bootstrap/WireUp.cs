@@ -142,7 +142,7 @@ internal static class WireUp
             }
 
             IPeerLink?[] tcpLinks = tcp.ConnectAll(tcpEndpoints, needsTcp,
-                job.Rank, job.Secret!, messenger, messenger.Progress, options.EagerLimit ?? RankRuntime.DefaultEagerLimit, Timeout);
+                job.Rank, job.Secret!, messenger, messenger.Progress, options.EagerLimit ?? TcpLink.DefaultEagerLimit, Timeout);
             long segmentBytes = SharedMemoryInbox.SegmentBytes(job.Size, SharedMemoryInbox.RingBytesFor(job.Size));
             for (int peer = 0; peer < job.Size; peer++)
             {

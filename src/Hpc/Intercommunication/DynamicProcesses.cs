@@ -115,7 +115,7 @@ internal static class DynamicProcesses
                 processIndexOf[i] = isRemote ? first + (i - remoteStart) : local.WorldRankOf(i - localStart);
             }
             IPeerLink?[] links = tcp.ConnectAll([.. table.Select(entry => entry.Endpoint)], needsTcp, myIndex, runtime.Job.Secret!,
-                runtime.Engine, runtime.Engine.Progress, runtime.Options.EagerLimit ?? RankRuntime.DefaultEagerLimit, WireUp.Timeout, processIndexOf);
+                runtime.Engine, runtime.Engine.Progress, runtime.Options.EagerLimit ?? TcpLink.DefaultEagerLimit, WireUp.Timeout, processIndexOf);
             IPeerLink[] added = [.. Enumerable.Range(remoteStart, remoteCount).Select(i => links[i]!)];
             string[] hosts = [.. Enumerable.Range(remoteStart, remoteCount).Select(i => table[i].Host)];
             int at = runtime.AddPeers(added, hosts);

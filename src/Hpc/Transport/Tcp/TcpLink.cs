@@ -50,6 +50,17 @@ internal sealed class TcpLink : IPeerLink
         _readerThread.Start();
     }
 
+    /// <summary>
+    /// Messages up to this size go eagerly over TCP (above it, request to send and clear to
+    /// send first): a round trip between hosts costs more than a few hundred KiB of buffering at
+    /// an unready receiver, and the node-aware collectives' segments (a third of 512 KiB among
+    /// three hosts' leaders) then stream without one. Measured 2026-12-07, 3 hosts x 2 ranks,
+    /// 1 Gbit/s, allreduce 4 MiB (bench/multihost.sh --hosts 3, two runs each, µs): 55,000-101,000
+    /// at 64 KiB (six runs), 67,806 at 128 KiB, 51,777 at 256 KiB, 51,389 at 512 KiB; loopback
+    /// ping-pong 64-256 KiB unchanged within its noise. MPICH's ch3 TCP eager limit is 128 KiB.
+    /// </summary>
+    public const long DefaultEagerLimit = 256 * 1024;
+
     /// <inheritdoc />
     public long EagerLimit { get; }
 
