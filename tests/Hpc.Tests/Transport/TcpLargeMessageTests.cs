@@ -1,3 +1,4 @@
+using Hpc.Transport.Tcp;
 using Hpc.Testing;
 using Xunit;
 
@@ -60,6 +61,32 @@ public sealed class TcpLargeMessageTests
                 }
             }
         }, timeout: Timeout);
+    }
+
+    [Fact]
+    public void MessagesAroundTheTcpDefaultEagerLimitArriveWhenReceivedOutOfOrder()
+    {
+        // At TCP's default limit the first two go eagerly and wait unexpected at rank 1, which
+        // asks for the third (a rendezvous) first; the sends of the first two finish without it.
+        long limit = TcpLink.DefaultEagerLimit;
+        int[] lengths = [(int)limit - 1, (int)limit, (int)limit + 1];
+        InProcessWorld.RunOverTcp(2, comm =>
+        {
+            if (comm.Rank == 0)
+            {
+                for (int tag = 0; tag < lengths.Length; tag++)
+                    comm.Send(Pattern(lengths[tag], tag), 1, tag);
+            }
+            else
+            {
+                for (int tag = lengths.Length - 1; tag >= 0; tag--)
+                {
+                    var buffer = new byte[lengths[tag]];
+                    Assert.Equal(lengths[tag], comm.Receive(buffer, 0, tag).Count);
+                    AssertPattern(buffer, lengths[tag], tag);
+                }
+            }
+        }, eagerLimit: limit, timeout: Timeout);
     }
 
     [Fact]
