@@ -191,31 +191,25 @@ namespace MPI
         /// <summary>Receives a value from <paramref name="source"/> (or <see cref="anySource"/>) with <paramref name="tag"/> (or <see cref="anyTag"/>) (MPI_Recv).</summary>
         public T Receive<T>(int source, int tag)
         {
-            Receive(source, tag, out T value, out _);
+            Receive(source, tag, out T value);
             return value;
         }
 
         /// <summary>Receives a value (MPI_Recv).</summary>
-        public void Receive<T>(int source, int tag, out T value) => Receive(source, tag, out value, out _);
+        public void Receive<T>(int source, int tag, out T value)
+        {
+            // No CompletedStatus for a caller that does not take one: a receive allocates nothing.
+            if (!TryReceiveUnmanaged(source, tag, out value, out _))
+                value = ReceiveSerialized<T>(source, tag, out _, _ => 1);
+        }
 
         /// <summary>Receives a value and reports who sent it with which tag (MPI_Recv).</summary>
         public void Receive<T>(int source, int tag, out T value, out CompletedStatus status)
         {
-            if (Blittable<T>.Ops is { } ops)
-            {
-                HpcStatus received;
-                try
-                {
-                    received = ops.Receive(Comm, source, tag, out value);
-                }
-                catch (HpcTruncated e)
-                {
-                    throw Errors.Truncated(e);
-                }
+            if (TryReceiveUnmanaged(source, tag, out value, out HpcStatus received))
                 status = new CompletedStatus(received, 1, serialized: false);
-                return;
-            }
-            value = ReceiveSerialized<T>(source, tag, out status, _ => 1);
+            else
+                value = ReceiveSerialized<T>(source, tag, out status, _ => 1);
         }
 
         /// <summary>
@@ -224,30 +218,61 @@ namespace MPI
         /// Hpc addition); otherwise <paramref name="values"/> is replaced by the array received.
         /// </summary>
         /// <exception cref="MessageTruncatedException">The message holds more elements than <paramref name="values"/>.</exception>
-        public void Receive<T>(int source, int tag, ref T[] values) => Receive(source, tag, ref values, out _);
+        public void Receive<T>(int source, int tag, ref T[] values)
+        {
+            if (!TryReceiveUnmanaged(source, tag, ref values, out _))
+                values = ReceiveSerialized<T[]>(source, tag, out _, array => array?.Length ?? 0);
+        }
 
         /// <summary>Receives an array and reports the sender, the tag and the number of elements (MPI_Recv).</summary>
         /// <exception cref="MessageTruncatedException">The message holds more elements than <paramref name="values"/>.</exception>
         public void Receive<T>(int source, int tag, ref T[] values, out CompletedStatus status)
         {
-            if (Blittable<T>.Ops is { } ops)
+            if (TryReceiveUnmanaged(source, tag, ref values, out HpcStatus received))
+                status = new CompletedStatus(received, (int)(received.ByteCount / Blittable<T>.Ops!.SizeOf), serialized: false);
+            else
+                values = ReceiveSerialized<T[]>(source, tag, out status, array => array?.Length ?? 0);
+        }
+
+        // The unmanaged receives, raw into the caller's memory; false for a type that travels serialized.
+        private bool TryReceiveUnmanaged<T>(int source, int tag, out T value, out HpcStatus received)
+        {
+            if (Blittable<T>.Ops is not { } ops)
             {
-                HpcStatus received;
-                try
-                {
-                    if (values is null)
-                        values = ops.ReceiveArray(Comm, source, tag, out received);
-                    else
-                        received = ops.Receive(Comm, source, tag, values);
-                }
-                catch (HpcTruncated e)
-                {
-                    throw Errors.Truncated(e);
-                }
-                status = new CompletedStatus(received, (int)(received.ByteCount / ops.SizeOf), serialized: false);
-                return;
+                value = default!;
+                received = default;
+                return false;
             }
-            values = ReceiveSerialized<T[]>(source, tag, out status, array => array?.Length ?? 0);
+            try
+            {
+                received = ops.Receive(Comm, source, tag, out value);
+                return true;
+            }
+            catch (HpcTruncated e)
+            {
+                throw Errors.Truncated(e);
+            }
+        }
+
+        private bool TryReceiveUnmanaged<T>(int source, int tag, ref T[] values, out HpcStatus received)
+        {
+            if (Blittable<T>.Ops is not { } ops)
+            {
+                received = default;
+                return false;
+            }
+            try
+            {
+                if (values is null)
+                    values = ops.ReceiveArray(Comm, source, tag, out received);
+                else
+                    received = ops.Receive(Comm, source, tag, values);
+                return true;
+            }
+            catch (HpcTruncated e)
+            {
+                throw Errors.Truncated(e);
+            }
         }
 
         private TValue ReceiveSerialized<TValue>(int source, int tag, out CompletedStatus status, Func<TValue, int> count)
