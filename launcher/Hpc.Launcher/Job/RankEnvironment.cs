@@ -40,27 +40,20 @@ internal static class RankEnvironment
     /// young-generation collection it allocates again on the same, already touched pages, where
     /// the regions collector (the default since .NET 7) moves on to other regions and a buffer
     /// per message keeps touching fresh pages. Measured 2026-12-07 (np 4, map_1mib, alternating
-    /// single runs): 861-967 tasks/s with the regions collector, 1,732-1,983 with segments,
-    /// 3,010-3,339 with segments and <see cref="YoungGenerationBudgetVariable"/>; ping-pong
-    /// 4 B-4 MiB and start-up unchanged.
+    /// single runs): 861-967 tasks/s with the regions collector, 1,732-1,983 with segments; ping-pong
+    /// 4 B-4 MiB, start-up and an allocation-bound loop unchanged.
     /// </summary>
+    /// <remarks>
+    /// A larger young generation (<c>DOTNET_GCgen0size</c>) is deliberately not a default: 64 MiB
+    /// took map_1mib to 3,010-3,339 tasks/s, but made a loop that allocates small arrays 15 %
+    /// slower (its allocations no longer stay in the cache) and its first 64 MiB of allocation
+    /// ~200 ms slower (fresh pages); launcher/README.md tells programs that allocate a large
+    /// buffer per message how to ask for it.
+    /// </remarks>
     public const string CollectorVariable = "DOTNET_GCName";
 
     /// <summary>The segments collector's library, in the shared runtime's folder on Linux since .NET 7.</summary>
     public const string SegmentsCollector = "libclrgc.so";
-
-    /// <summary>
-    /// How much the young generation may allocate between collections. Ranks get 64 MiB: a rank
-    /// receiving a 1 MiB buffer per message collects every 64 messages rather than every few
-    /// (map_1mib 1,643-1,916 tasks/s at 16 MiB, 2,182-2,926 at 32 MiB, 3,010-3,339 at 64 MiB,
-    /// 2,835-3,465 at 96 MiB, and 391-423 at 128 MiB: past the plateau it falls off a cliff, so
-    /// the default sits in its middle); the cost is up to 64 MiB more resident memory per rank
-    /// before its first collection.
-    /// </summary>
-    public const string YoungGenerationBudgetVariable = "DOTNET_GCgen0size";
-
-    /// <summary>The value of <see cref="YoungGenerationBudgetVariable"/> ranks get by default (hexadecimal bytes).</summary>
-    public const string YoungGenerationBudget = "0x4000000";
 
     /// <summary>
     /// The garbage-collector settings every rank gets unless the launcher's environment already
@@ -70,10 +63,9 @@ internal static class RankEnvironment
     /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> CollectorDefaults(string runtimeDirectory)
     {
-        var defaults = new List<KeyValuePair<string, string>>(3) { new(LargeObjectThresholdVariable, LargeObjectThreshold) };
+        var defaults = new List<KeyValuePair<string, string>>(2) { new(LargeObjectThresholdVariable, LargeObjectThreshold) };
         if (File.Exists(Path.Combine(runtimeDirectory, SegmentsCollector)))
             defaults.Add(new(CollectorVariable, SegmentsCollector));
-        defaults.Add(new(YoungGenerationBudgetVariable, YoungGenerationBudget));
         return defaults.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null);
     }
 
