@@ -47,6 +47,16 @@ public class BroadcastAndReduceTests
     }
 
     [Fact]
+    public void ChainSegmentsAreAbout32ndOfTheMessageWithinTheirBounds()
+    {
+        Assert.Equal(ChainBroadcast.MinSegmentBytes, ChainBroadcast.SegmentBytesFor(1));
+        Assert.Equal(ChainBroadcast.MinSegmentBytes, ChainBroadcast.SegmentBytesFor(256 * 1024));
+        Assert.Equal(32 * 1024, ChainBroadcast.SegmentBytesFor(1 << 20));
+        Assert.Equal(ChainBroadcast.MaxSegmentBytes, ChainBroadcast.SegmentBytesFor(2 << 20));
+        Assert.Equal(ChainBroadcast.MaxSegmentBytes, ChainBroadcast.SegmentBytesFor(1L << 34));
+    }
+
+    [Fact]
     public void ChainVisitsTheHostsOneAfterAnotherFromTheRoot()
     {
         Assert.Equal([2, 3, 4, 0, 1], ChainBroadcast.Order(2, 5, []));
@@ -63,8 +73,8 @@ public class BroadcastAndReduceTests
     [InlineData(4, 3)]
     public void ChainBroadcastCarriesManySegmentsAndElementsThatStraddleThem(int size, int root)
     {
-        // 12-byte elements: 128 KiB segments end inside an element, and the last segment is short.
-        const int count = 3 * ChainBroadcast.SegmentBytes / 12 * 2 + 5;
+        // 12-byte elements: 64 KiB segments end inside an element, and the last segment is short.
+        const int count = 40 * ChainBroadcast.MaxSegmentBytes / 12 + 5;
         InProcessWorld.Run(size, world =>
         {
             System.Numerics.Vector3[] expected = [.. Enumerable.Range(0, count).Select(i => new System.Numerics.Vector3(i, root, -i))];

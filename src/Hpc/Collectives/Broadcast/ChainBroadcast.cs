@@ -2,8 +2,8 @@ namespace Hpc.Collectives.Broadcast;
 
 /// <summary>
 /// Pipelined chain broadcast (Open MPI tuned's "pipeline", NCCL's ring broadcast): the ranks form
-/// a chain in rank order starting at the root, the message is cut into segments of
-/// <see cref="SegmentBytes"/>, and every rank passes segment k on to the next while segment k + 1
+/// a chain in rank order starting at the root, the message is cut into segments
+/// (<see cref="SegmentBytesFor"/>), and every rank passes segment k on to the next while segment k + 1
 /// arrives. Every rank sends the message once at most, so between hosts each host's link carries
 /// it once, where the binomial tree sends it from the root to every child in turn: with three
 /// hosts' leaders that is half the time at the link's rate. The chain's fill costs n − 1 segment
@@ -17,13 +17,24 @@ namespace Hpc.Collectives.Broadcast;
 internal static unsafe class ChainBroadcast
 {
     /// <summary>
-    /// Segment size: small enough that the chain fills quickly (a segment takes ~0.5 ms on a
-    /// 1 Gbit/s link), and no larger than TCP's default eager limit, so a segment crosses a host
-    /// link without the large-message protocol's handshake. Measured 2026-12-07, 3 hosts x 2
-    /// ranks, 1 Gbit/s (bench/multihost.sh --hosts 3 bcast, two runs each, µs): 1 MiB 7,875 /
+    /// Largest segment: no larger than TCP's default eager limit, so a segment crosses a host
+    /// link without the large-message protocol's handshake, and small enough that the chain
+    /// fills quickly (~0.5 ms on a 1 Gbit/s link). Measured 2026-12-07, 3 hosts x 2 ranks,
+    /// 1 Gbit/s (bench/multihost.sh --hosts 3 bcast, two runs each, µs): 1 MiB 7,875 /
     /// 8,204-8,572 / 9,199 and 4 MiB 34,431 / 30,702-35,249 / 38,417 with 32 / 64 / 128 KiB.
     /// </summary>
-    public const int SegmentBytes = 64 * 1024;
+    public const int MaxSegmentBytes = 64 * 1024;
+
+    /// <summary>Smallest segment: below it the per-message cost outweighs a shorter fill.</summary>
+    public const int MinSegmentBytes = 16 * 1024;
+
+    /// <summary>
+    /// The segment size for a message of <paramref name="totalBytes"/>: about a 32nd of it
+    /// within [<see cref="MinSegmentBytes"/>, <see cref="MaxSegmentBytes"/>], so the chain's
+    /// fill (one segment per hop) stays a small part of a medium message too. Every rank
+    /// computes the same from the same size.
+    /// </summary>
+    public static int SegmentBytesFor(long totalBytes) => (int)Math.Clamp(totalBytes / 32, MinSegmentBytes, MaxSegmentBytes);
 
     /// <summary>Sends in flight per rank: the next segment's send starts while the previous one finishes its handshake.</summary>
     private const int SendsInFlight = 2;
@@ -45,7 +56,8 @@ internal static unsafe class ChainBroadcast
         int previous = receives ? chain[position - 1] : -1;
         int next = sends ? chain[position + 1] : -1;
         long total = (long)data.Length * sizeof(T);
-        int segments = checked((int)((total + SegmentBytes - 1) / SegmentBytes));
+        int segmentBytes = SegmentBytesFor(total);
+        int segments = checked((int)((total + segmentBytes - 1) / segmentBytes));
 
         var sending = new Queue<Request>(SendsInFlight);
         Request? receiving = null;
@@ -56,18 +68,18 @@ internal static unsafe class ChainBroadcast
             try
             {
                 if (receives)
-                    receiving = context.StartReceive(previous, tag, bytes, SegmentLength(0, total));
+                    receiving = context.StartReceive(previous, tag, bytes, SegmentLength(0, segmentBytes, total));
                 for (int k = 0; k < segments; k++)
                 {
-                    long offset = (long)k * SegmentBytes;
-                    long length = SegmentLength(k, total);
+                    long offset = (long)k * segmentBytes;
+                    long length = SegmentLength(k, segmentBytes, total);
                     if (receiving is not null)
                     {
                         context.WaitReceive(receiving, length, previous);
                         // Post the next segment's receive before forwarding this one, so it never
                         // arrives as an unexpected message that must be copied twice.
                         receiving = k + 1 < segments
-                            ? context.StartReceive(previous, tag, bytes + offset + length, SegmentLength(k + 1, total))
+                            ? context.StartReceive(previous, tag, bytes + offset + length, SegmentLength(k + 1, segmentBytes, total))
                             : null;
                     }
                     if (!sends)
@@ -119,5 +131,5 @@ internal static unsafe class ChainBroadcast
         return chain;
     }
 
-    private static long SegmentLength(int k, long total) => Math.Min(SegmentBytes, total - (long)k * SegmentBytes);
+    private static long SegmentLength(int k, int segmentBytes, long total) => Math.Min(segmentBytes, total - (long)k * segmentBytes);
 }
