@@ -43,7 +43,7 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
     [InlineData("p2p", "p2p ok: 6 ranks")]
     [InlineData("allreduce", "allreduce ok: 6 ranks, sum = 21")]
     [InlineData("blocked-waits", "blocked waits ok: 6 ranks")]
-    [InlineData("node-aware", "node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical")]
+    [InlineData("node-aware", "node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical, bcast 1 MiB chain")]
     public void SixRanksOnThreeHostsCheckTheirOwnResults(string scenario, string expected)
     {
         hosts.EnsureUp();
@@ -59,7 +59,7 @@ public sealed class MultiHostTests(NetnsHosts hosts) : IClassFixture<NetnsHosts>
         hosts.EnsureUp();
         MpirunResult result = Run(JobArgs("--map-by", "node", "-np", "6", RankPrograms.TestRank, "node-aware"));
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical", result.Stdout);
+        Assert.Contains("node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical, bcast 1 MiB chain", result.Stdout);
     }
 
     [NetnsFact]

@@ -17,9 +17,9 @@ public sealed class NodeAwareJobTests : IDisposable
     public void Dispose() => _hosts.Dispose();
 
     [Theory]
-    [InlineData("fakea:2,fakeb:2", 4, "node-aware ok: 4 ranks on 2 hosts, allreduce hierarchical, barrier hierarchical")]
-    [InlineData("fakea:3,fakeb:1,fakec:2", 6, "node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical")]
-    [InlineData("fakea:1,fakeb:1", 2, "node-aware ok: 2 ranks on 2 hosts, allreduce recursive_doubling, barrier dissemination")]
+    [InlineData("fakea:2,fakeb:2", 4, "node-aware ok: 4 ranks on 2 hosts, allreduce hierarchical, barrier hierarchical, bcast 1 MiB chain")]
+    [InlineData("fakea:3,fakeb:1,fakec:2", 6, "node-aware ok: 6 ranks on 3 hosts, allreduce hierarchical, barrier hierarchical, bcast 1 MiB chain")]
+    [InlineData("fakea:1,fakeb:1", 2, "node-aware ok: 2 ranks on 2 hosts, allreduce recursive_doubling, barrier dissemination, bcast 1 MiB binomial")]
     public void EveryCollectiveIsCorrectOnPretendHosts(string hosts, int ranks, string expected)
     {
         if (!OperatingSystem.IsLinux())

@@ -240,7 +240,7 @@ static void NodeAware(Communicator world)
         world.Barrier();
     }
     if (world.Rank == 0)
-        Console.WriteLine($"node-aware ok: {n} ranks on {world.HostCount} hosts, allreduce {world.AlgorithmFor(Collective.Allreduce, 8)}, barrier {world.AlgorithmFor(Collective.Barrier, 0)}");
+        Console.WriteLine($"node-aware ok: {n} ranks on {world.HostCount} hosts, allreduce {world.AlgorithmFor(Collective.Allreduce, 8)}, barrier {world.AlgorithmFor(Collective.Barrier, 0)}, bcast 1 MiB {world.AlgorithmFor(Collective.Broadcast, 1 << 20)}");
 }
 
 static void PointToPoint(Communicator world)
