@@ -52,7 +52,7 @@ internal sealed partial class RankRuntime
     /// readers and poll(2) sleeps), so the TCP transport's large-message path can be tested with
     /// ranks as threads. Dispose every runtime afterwards: that closes the sockets.
     /// </summary>
-    public static RankRuntime[] CreateTcpWorld(int size, long eagerLimit = DefaultEagerLimit, Action<string>? log = null)
+    public static RankRuntime[] CreateTcpWorld(int size, long eagerLimit = TcpLink.DefaultEagerLimit, Action<string>? log = null)
     {
         log ??= static _ => { };
         var options = new RuntimeOptions { EagerLimit = eagerLimit };

@@ -14,7 +14,11 @@ namespace Hpc;
 /// </summary>
 internal sealed partial class RankRuntime : IDisposable
 {
-    /// <summary>Default size above which messages switch from eager to rendezvous.</summary>
+    /// <summary>
+    /// Default size above which messages of a ranks-as-threads world switch from eager to
+    /// rendezvous (a job's links take theirs from their transport: <see cref="Transport.Tcp.TcpLink.DefaultEagerLimit"/>,
+    /// <see cref="Transport.SharedMemory.SharedMemoryLink.DefaultEagerLimit"/>).
+    /// </summary>
     public const long DefaultEagerLimit = 64 * 1024;
 
     private IPeerLink[] _links;

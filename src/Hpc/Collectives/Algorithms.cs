@@ -110,7 +110,7 @@ public enum BroadcastAlgorithm
     /// <summary>Node-aware (any root): within the root's host, among one leader per host, then within every other host; large messages in overlapping segments.</summary>
     [Hpc.Collectives.NodeAware]
     Hierarchical,
-    /// <summary>Pipelined chain in rank order from the root, in segments: every rank sends the message once at most; for large messages among few ranks (and hosts' leaders).</summary>
+    /// <summary>Pipelined chain from the root, in segments, visiting the hosts one after another (rank order on one host): every rank sends the message once at most; for large messages among few ranks, and across hosts.</summary>
     Chain,
 }
 

@@ -28,22 +28,21 @@ internal readonly record struct CollectiveTopology(int Ranks, int RanksPerHost, 
     /// <summary>The topology of members whose world ranks are <paramref name="worldRanks"/>, <paramref name="hostOfWorldRank"/> naming each world rank's host.</summary>
     public static CollectiveTopology Of(ReadOnlySpan<int> worldRanks, IReadOnlyList<string> hostOfWorldRank, bool hasSharedArea, bool hierarchyAllowed = true)
     {
-        var perHost = new Dictionary<string, int>(StringComparer.Ordinal);
-        int most = 0;
+        int[] hostOf = HostIndices(worldRanks, hostOfWorldRank);
+        // Hosts are numbered in order of first appearance, so a count per index fits hostOf's length.
+        var perHost = new int[hostOf.Length];
+        int hosts = 0, most = 0;
         bool contiguous = true;
-        string? previous = null;
-        foreach (int worldRank in worldRanks)
+        for (int member = 0; member < hostOf.Length; member++)
         {
-            string host = hostOfWorldRank[worldRank];
-            int count = perHost.GetValueOrDefault(host) + 1;
+            int host = hostOf[member];
+            hosts = Math.Max(hosts, host + 1);
             // A host seen before, but not just before: its ranks are split by another host's.
-            if (count > 1 && host != previous)
+            if (perHost[host] > 0 && hostOf[member - 1] != host)
                 contiguous = false;
-            perHost[host] = count;
-            most = Math.Max(most, count);
-            previous = host;
+            most = Math.Max(most, ++perHost[host]);
         }
-        return new CollectiveTopology(worldRanks.Length, most, perHost.Count, hasSharedArea, contiguous, hierarchyAllowed);
+        return new CollectiveTopology(worldRanks.Length, most, hosts, hasSharedArea, contiguous, hierarchyAllowed);
     }
 
     /// <summary>
