@@ -11,8 +11,12 @@ internal interface IFrameSink
     /// A complete frame from <paramref name="sourceWorldRank"/> (everything but rendezvous data,
     /// which arrives through <see cref="OnRendezvousData"/>).
     /// </summary>
+    /// <returns>
+    /// True when the frame completed a receive. A link that is being polled then returns to its
+    /// caller, which may be the thread waiting for that receive, before it reads further.
+    /// </returns>
     /// <exception cref="ProtocolViolationException">The frame refers to an operation this rank never started.</exception>
-    void OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload);
+    bool OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload);
 
     /// <summary>A piece of a large message's data for the receive <paramref name="receiverId"/>.</summary>
     /// <exception cref="ProtocolViolationException">Unknown receive id, or bytes outside the announced message.</exception>

@@ -23,6 +23,12 @@ internal interface IPeerLink : IDisposable
     bool Poll() => false;
 
     /// <summary>
+    /// True when frames arrive only through <see cref="Poll"/>, so the engine must poll this
+    /// link; false (the default) for links whose peer hands frames over itself.
+    /// </summary>
+    bool NeedsPolling => false;
+
+    /// <summary>
     /// True when a send that has to wait for room tells the engine itself
     /// (<see cref="ProgressEngine.BeginBlockedSend"/>), so a thread writing bulk data keeps
     /// the background readers parked until it really waits.

@@ -120,43 +120,44 @@ internal sealed unsafe class Messenger : IFrameSink
     // ---------------------------------------------------------------- frames from links
 
     /// <inheritdoc />
-    public void OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload)
+    public bool OnFrame(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload)
     {
         switch (header.Kind)
         {
             case FrameKind.Eager:
             case FrameKind.RendezvousRequest:
-                OnMessage(sourceWorldRank, header, payload);
-                break;
+                return OnMessage(sourceWorldRank, header, payload);
             case FrameKind.ClearToSend:
                 _rendezvous.OnClearToSend(header);
-                break;
+                return false;
             case FrameKind.PushDone:
                 _rendezvous.OnPushDone(header);
-                break;
+                return false;
             default:
                 throw new ProtocolViolationException($"unexpected {header.Kind} frame");
         }
     }
 
-    private void OnMessage(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload)
+    /// <returns>True when the message completed the receive it matched (an eager message).</returns>
+    private bool OnMessage(int sourceWorldRank, in FrameHeader header, ReadOnlySpan<byte> payload)
     {
         if (_queues.TakePostedOrKeep(sourceWorldRank, header, payload) is not { } match)
-            return;
+            return false;
         if (header.Kind == FrameKind.RendezvousRequest)
         {
             bool pullable = (header.Flags & FrameFlags.Pullable) != 0;
             _rendezvous.Accept(match, header.Source, header.Tag, header.Length, sourceWorldRank, header.SenderId,
                 header.Flags, pullable ? header.SenderPid : 0, pullable ? header.SenderAddress : 0);
-            return;
+            return false;
         }
         if (header.Length > match.Capacity)
         {
             match.Fail(new MessageTruncatedException(header.Source, header.Tag, header.Length, match.Capacity));
-            return;
+            return true;
         }
         payload.CopyTo(new Span<byte>(match.Buffer, (int)header.Length));
         match.Complete(new Status(header.Source, header.Tag, header.Length, match.ElementSize));
+        return true;
     }
 
     /// <inheritdoc />

@@ -38,8 +38,32 @@ public sealed unsafe class SpscRingTests : IDisposable
     private static List<byte[]> DrainAll(SpscRing ring)
     {
         var records = new List<byte[]>();
-        ring.Drain(ref records, static (ref List<byte[]> list, ReadOnlySpan<byte> record) => list.Add(record.ToArray()));
+        ring.Drain(ref records, static (ref List<byte[]> list, ReadOnlySpan<byte> record) =>
+        {
+            list.Add(record.ToArray());
+            return true;
+        });
         return records;
+    }
+
+    [Fact]
+    public void ADrainStopsAfterTheRecordItsConsumerEndsWithAndTheNextDrainGoesOn()
+    {
+        SpscRing ring = Ring();
+        for (int i = 0; i < 5; i++)
+            ring.Write(BitConverter.GetBytes(i), [], null, spin: false);
+        var seen = new List<int>();
+        // Stop after record 1, as a waiter stops once its receive completed.
+        int first = ring.Drain(ref seen, static (ref List<int> list, ReadOnlySpan<byte> record) =>
+        {
+            list.Add(BitConverter.ToInt32(record));
+            return list.Count < 2;
+        });
+        Assert.Equal(2, first);
+        Assert.Equal([0, 1], seen);
+        Assert.True(ring.HasData);
+        Assert.Equal([2, 3, 4], DrainAll(ring).Select(record => BitConverter.ToInt32(record)));
+        Assert.False(ring.HasData);
     }
 
     [Fact]
@@ -163,7 +187,11 @@ public sealed unsafe class SpscRingTests : IDisposable
             var spinner = new SpinWait();
             while (result.Next < records)
             {
-                if (ring.Drain(ref result, static (ref ConsumerState s, ReadOnlySpan<byte> record) => s.Take(record)) == 0)
+                if (ring.Drain(ref result, static (ref ConsumerState s, ReadOnlySpan<byte> record) =>
+                {
+                    s.Take(record);
+                    return true;
+                }) == 0)
                     spinner.SpinOnce(sleep1Threshold: -1);
             }
         }) { IsBackground = true };

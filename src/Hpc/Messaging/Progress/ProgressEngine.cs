@@ -13,6 +13,10 @@ namespace Hpc.Messaging;
 internal sealed class ProgressEngine
 {
     private IPeerLink[] _links = [];
+    // Only the links that need polling, read by every poll of every wait: a link that is never
+    // read this way (the rank itself) would cost an interface call per poll, and a call site that
+    // sees two link types dispatches through a slower stub than one that sees one.
+    private IPeerLink[] _polledLinks = [];
     private readonly Lock _spinLock = new();
     // Set while background readers should run: nobody spins, and someone needs progress made
     // without making it itself.
@@ -37,7 +41,11 @@ internal sealed class ProgressEngine
     public IArrivalSignal? ArrivalSignal { get; set; }
 
     /// <summary>Links to every world rank, indexed by world rank (the own rank's link loops back).</summary>
-    public void Connect(IPeerLink[] links) => _links = links;
+    public void Connect(IPeerLink[] links)
+    {
+        _links = links;
+        _polledLinks = Array.FindAll(links, link => link is not null && link.NeedsPolling);
+    }
 
     /// <summary>The link to <paramref name="worldRank"/>.</summary>
     public IPeerLink LinkTo(int worldRank) => _links[worldRank];
@@ -48,7 +56,7 @@ internal sealed class ProgressEngine
     /// <summary>Polls every link once on the calling thread (see <see cref="IPeerLink.Poll"/>).</summary>
     public void Progress()
     {
-        foreach (IPeerLink link in _links)
+        foreach (IPeerLink link in _polledLinks)
             link.Poll();
     }
 

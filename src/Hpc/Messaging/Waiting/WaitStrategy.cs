@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Hpc.Messaging.Waiting;
 
 /// <summary>
@@ -163,7 +165,12 @@ internal sealed class WaitStrategy
                 {
                     // A pause between polls: the hardware thread beside this one (often the peer
                     // rank, copying our data) gets the core's resources instead of our empty loads.
-                    Thread.SpinWait(1);
+                    // The instruction itself where the processor has it: Thread.SpinWait(1) is a
+                    // call into the runtime on every poll.
+                    if (X86Base.IsSupported)
+                        X86Base.Pause();
+                    else
+                        Thread.SpinWait(1);
                     return true;
                 }
                 _outlastedSpin = true;

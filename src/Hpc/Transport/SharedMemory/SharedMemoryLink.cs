@@ -121,6 +121,9 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     }
 
     /// <inheritdoc />
+    public bool NeedsPolling => true;
+
+    /// <inheritdoc />
     public bool Poll()
     {
         // Not a Monitor: it is re-entrant, and a drain re-entered from a send made while
@@ -138,17 +141,18 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> record)
+    /// <returns>False once the record completed a receive: the poll returns to its caller (see <see cref="SpscRing.Drain"/>).</returns>
+    private bool Dispatch(ReadOnlySpan<byte> record)
     {
         FrameHeader header = FrameHeader.Read(record, _limits);
         long payloadLength = header.PayloadLength;
         if (FrameHeader.Size + payloadLength > record.Length)
             throw new ProtocolViolationException($"shared-memory record of {record.Length} bytes holds a frame of {FrameHeader.Size + payloadLength}");
         ReadOnlySpan<byte> payload = record.Slice(FrameHeader.Size, (int)payloadLength);
-        if (header.Kind == FrameKind.RendezvousData)
-            _sink.OnRendezvousData(header.ReceiverId, header.Offset, payload);
-        else
-            _sink.OnFrame(_peerWorldRank, header, payload);
+        if (header.Kind != FrameKind.RendezvousData)
+            return !_sink.OnFrame(_peerWorldRank, header, payload);
+        _sink.OnRendezvousData(header.ReceiverId, header.Offset, payload);
+        return true;
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Hpc.Transport.SharedMemory;
 
 /// <summary>
@@ -23,6 +25,8 @@ internal readonly unsafe struct SpscRing
     public const int RecordAlignment = 64;
     private const int RecordPrefix = 8;
     private const int SkipMarker = -1;
+    /// <summary>How much of a record <see cref="PrefetchBody"/> asks for; beyond it the copy's own streaming takes over.</summary>
+    private const int PrefetchedBytes = 4096;
 
     private readonly long* _tail;
     private readonly long* _headSeenByProducer;
@@ -116,9 +120,17 @@ internal readonly unsafe struct SpscRing
     }
 
     /// <summary>
-    /// Reads every complete record now in the ring, in order, handing each to
-    /// <paramref name="consume"/> before its space is freed. Only the single consumer calls this.
+    /// Reads the complete records now in the ring, in order, handing each to
+    /// <paramref name="consume"/> before its space is freed, until the ring holds no more or
+    /// <paramref name="consume"/> returns false. Only the single consumer calls this.
     /// </summary>
+    /// <remarks>
+    /// Stopping matters for latency: the next record's first word lies in a line the producer has
+    /// just written (it cleared it), so looking there costs a transfer of that line from the
+    /// producer's core, ~0.15 µs on this kind of VM, before the caller learns that its own
+    /// message has arrived (measured 2026-12-08: np 2 ping-pong 0.56 µs one-way reading on,
+    /// 0.42 µs stopping after the record that completed the receive).
+    /// </remarks>
     /// <returns>Number of records consumed.</returns>
     /// <exception cref="Messaging.ProtocolViolationException">A record's length is impossible (corrupt memory).</exception>
     public int Drain<TState>(ref TState state, ConsumeRecord<TState> consume)
@@ -139,16 +151,37 @@ internal readonly unsafe struct SpscRing
             }
             if (length < RecordAlignment || length > _capacity - position || (length & (RecordAlignment - 1)) != 0)
                 throw new Messaging.ProtocolViolationException($"corrupt shared-memory record length {length}");
-            consume(ref state, new ReadOnlySpan<byte>(_data + position + RecordPrefix, length - RecordPrefix));
+            PrefetchBody(_data + position, length);
+            bool more = consume(ref state, new ReadOnlySpan<byte>(_data + position + RecordPrefix, length - RecordPrefix));
             head += length;
             Volatile.Write(ref *_head, head);
             records++;
+            if (!more)
+                return records;
         }
+    }
+
+    /// <summary>
+    /// Asks for a record's other lines at once. Without it each line of a record that spans
+    /// several is fetched from the producer's core only when the copy reaches it, one transfer
+    /// after the other behind the header's parsing (measured 2026-12-08, np 2 ping-pong: 16 B
+    /// 0.53-0.58 µs one-way without, 0.46-0.50 with; 1 KiB 0.85-0.88 without, 0.80-0.84 with).
+    /// </summary>
+    private static void PrefetchBody(byte* record, int length)
+    {
+        if (!Sse.IsSupported)
+            return;
+        int end = Math.Min(length, PrefetchedBytes);
+        for (int line = RecordAlignment; line < end; line += RecordAlignment)
+            Sse.Prefetch0(record + line);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Align(long bytes) => (bytes + RecordAlignment - 1) & ~(long)(RecordAlignment - 1);
 }
 
-/// <summary>Receives one record of a <see cref="SpscRing"/>; the span is valid only during the call.</summary>
-internal delegate void ConsumeRecord<TState>(ref TState state, ReadOnlySpan<byte> record);
+/// <summary>
+/// Receives one record of a <see cref="SpscRing"/>; the span is valid only during the call.
+/// Returns false to stop reading after this record.
+/// </summary>
+internal delegate bool ConsumeRecord<TState>(ref TState state, ReadOnlySpan<byte> record);

@@ -137,6 +137,9 @@ internal sealed class TcpLink : IPeerLink
 
     private static readonly long SpinBeforePollTicks = Stopwatch.Frequency / 5000;
 
+    /// <inheritdoc />
+    public bool NeedsPolling => true;
+
     /// <summary>
     /// Reads whatever has arrived, if no other thread is reading this link right now. Called by
     /// blocked callers while they spin: the thread that waits for a message reads it off the
