@@ -16,6 +16,29 @@ public class FrameHeaderTests
         Assert.Equal(header, FrameHeader.Read(bytes, Limits));
     }
 
+    [Fact]
+    public void AnEagerHeaderTakesTwentyFourBytesAndReadsBackFromThemAlone()
+    {
+        var header = FrameHeader.ForEager(7, 3, 99, 1000);
+        Assert.Equal(FrameHeader.EagerSize, header.EncodedSize);
+        byte[] bytes = [.. Enumerable.Repeat((byte)0xEE, FrameHeader.Size)];
+        header.Write(bytes);
+        // Nothing is written past the short header: the payload starts there.
+        Assert.All(bytes[FrameHeader.EagerSize..], b => Assert.Equal(0xEE, b));
+        Assert.Equal(FrameHeader.EagerSize, FrameHeader.SizeAt(bytes));
+        Assert.Equal(header, FrameHeader.Read(bytes.AsSpan(0, FrameHeader.EagerSize), Limits));
+    }
+
+    [Fact]
+    public void EveryOtherKindNeedsItsWholeHeader()
+    {
+        var bytes = new byte[FrameHeader.Size];
+        FrameHeader.ForClearToSend(senderId: 5, length: 1 << 20, receiverId: 9).Write(bytes);
+        Assert.Equal(FrameHeader.Size, FrameHeader.SizeAt(bytes));
+        Assert.Throws<ProtocolViolationException>(() => FrameHeader.Read(bytes.AsSpan(0, FrameHeader.EagerSize), Limits));
+        Assert.Equal(9, FrameHeader.Read(bytes, Limits).ReceiverId);
+    }
+
     [Theory]
     [InlineData((byte)FrameKind.Eager, 1025)]
     [InlineData((byte)FrameKind.RendezvousData, 4097)]

@@ -44,12 +44,16 @@ internal enum FrameFlags : byte
 }
 
 /// <summary>
-/// The fixed 48-byte header that starts every frame on every transport. Little-endian.
+/// The header that starts every frame on every transport: 48 bytes, or 24 for an eager frame,
+/// which carries no operation ids or offset. Little-endian.
 /// <code>
 ///  0 magic 'H''P'   2 kind   3 flags   4 context   8 source   12 tag
 /// 16 length (payload bytes; total message bytes for RendezvousRequest/ClearToSend)
-/// 24 sender operation id   32 receiver operation id   40 offset (RendezvousData)
+/// 24 sender operation id   32 receiver operation id   40 offset (RendezvousData)   (not on eager frames)
 /// </code>
+/// The short eager header is what lets a small message share one cache line with its header in
+/// the shared-memory ring (8 bytes of record prefix, 24 of header, up to 32 of payload): a second
+/// line costs a second transfer between the ranks' cores on every message.
 /// </summary>
 internal readonly record struct FrameHeader(
     FrameKind Kind,
@@ -62,7 +66,20 @@ internal readonly record struct FrameHeader(
     long ReceiverId = 0,
     long Offset = 0)
 {
+    /// <summary>Bytes of the longest header (every kind but eager).</summary>
     public const int Size = 48;
+
+    /// <summary>Bytes of an eager frame's header.</summary>
+    public const int EagerSize = 24;
+
+    /// <summary>Bytes this header takes on the wire.</summary>
+    public int EncodedSize => SizeOf(Kind);
+
+    /// <summary>Bytes a header of <paramref name="kind"/> takes on the wire (unknown kinds: <see cref="Size"/>; reading one fails).</summary>
+    public static int SizeOf(FrameKind kind) => kind == FrameKind.Eager ? EagerSize : Size;
+
+    /// <summary>Bytes of the header that starts with <paramref name="start"/> (at least its first 3 bytes, which hold the kind).</summary>
+    public static int SizeAt(ReadOnlySpan<byte> start) => SizeOf((FrameKind)start[2]);
     private const ushort Magic = 0x5048; // "HP"
 
     // One factory per kind of frame, with parameters named for what they carry: the wire layout
@@ -122,6 +139,7 @@ internal readonly record struct FrameHeader(
     /// <summary>Payload bytes that follow this header on the wire.</summary>
     public long PayloadLength => Kind is FrameKind.Eager or FrameKind.RendezvousData ? Length : 0;
 
+    /// <summary>Writes the header's <see cref="EncodedSize"/> bytes at the start of <paramref name="destination"/>.</summary>
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt16LittleEndian(destination, Magic);
@@ -131,6 +149,8 @@ internal readonly record struct FrameHeader(
         BinaryPrimitives.WriteInt32LittleEndian(destination[8..], Source);
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], Tag);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Length);
+        if (Kind == FrameKind.Eager)
+            return;
         BinaryPrimitives.WriteInt64LittleEndian(destination[24..], SenderId);
         BinaryPrimitives.WriteInt64LittleEndian(destination[32..], ReceiverId);
         BinaryPrimitives.WriteInt64LittleEndian(destination[40..], Offset);
@@ -143,12 +163,16 @@ internal readonly record struct FrameHeader(
     /// <exception cref="ProtocolViolationException">The bytes are not a valid header within the limits.</exception>
     public static FrameHeader Read(ReadOnlySpan<byte> source, FrameLimits limits)
     {
-        if (source.Length < Size)
-            throw new ProtocolViolationException($"truncated frame header ({source.Length} of {Size} bytes)");
+        if (source.Length < EagerSize)
+            throw new ProtocolViolationException($"truncated frame header ({source.Length} of at least {EagerSize} bytes)");
         ushort magic = BinaryPrimitives.ReadUInt16LittleEndian(source);
         if (magic != Magic)
             throw new ProtocolViolationException($"bad frame magic 0x{magic:X4}");
         var kind = (FrameKind)source[2];
+        int size = SizeOf(kind);
+        if (source.Length < size)
+            throw new ProtocolViolationException($"truncated {kind} frame header ({source.Length} of {size} bytes)");
+        bool ids = size == Size;
         var header = new FrameHeader(
             kind,
             (FrameFlags)source[3],
@@ -156,9 +180,9 @@ internal readonly record struct FrameHeader(
             BinaryPrimitives.ReadInt32LittleEndian(source[8..]),
             BinaryPrimitives.ReadInt32LittleEndian(source[12..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
-            BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
-            BinaryPrimitives.ReadInt64LittleEndian(source[32..]),
-            BinaryPrimitives.ReadInt64LittleEndian(source[40..]));
+            ids ? BinaryPrimitives.ReadInt64LittleEndian(source[24..]) : 0,
+            ids ? BinaryPrimitives.ReadInt64LittleEndian(source[32..]) : 0,
+            ids ? BinaryPrimitives.ReadInt64LittleEndian(source[40..]) : 0);
         header.Validate(limits);
         return header;
     }

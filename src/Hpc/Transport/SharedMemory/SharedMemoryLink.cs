@@ -106,6 +106,7 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     {
         Span<byte> encoded = stackalloc byte[FrameHeader.Size];
         header.Write(encoded);
+        encoded = encoded[..header.EncodedSize];
         lock (_sendLock)
             _outbound.Write(encoded, payload, _progressWhileFull, _progress.Waiting.Spins);
         Interlocked.MemoryBarrier();
@@ -146,9 +147,10 @@ internal sealed unsafe class SharedMemoryLink : IPeerLink
     {
         FrameHeader header = FrameHeader.Read(record, _limits);
         long payloadLength = header.PayloadLength;
-        if (FrameHeader.Size + payloadLength > record.Length)
-            throw new ProtocolViolationException($"shared-memory record of {record.Length} bytes holds a frame of {FrameHeader.Size + payloadLength}");
-        ReadOnlySpan<byte> payload = record.Slice(FrameHeader.Size, (int)payloadLength);
+        int headerBytes = header.EncodedSize;
+        if (headerBytes + payloadLength > record.Length)
+            throw new ProtocolViolationException($"shared-memory record of {record.Length} bytes holds a frame of {headerBytes + payloadLength}");
+        ReadOnlySpan<byte> payload = record.Slice(headerBytes, (int)payloadLength);
         if (header.Kind != FrameKind.RendezvousData)
             return !_sink.OnFrame(_peerWorldRank, header, payload);
         _sink.OnRendezvousData(header.ReceiverId, header.Offset, payload);

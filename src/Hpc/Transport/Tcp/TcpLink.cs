@@ -75,16 +75,16 @@ internal sealed class TcpLink : IPeerLink
     {
         lock (_sendLock)
         {
-            if (FrameHeader.Size + payload.Length <= _sendScratch.Length)
+            int headerBytes = header.EncodedSize;
+            header.Write(_sendScratch);
+            if (headerBytes + payload.Length <= _sendScratch.Length)
             {
-                header.Write(_sendScratch);
-                payload.CopyTo(_sendScratch.AsSpan(FrameHeader.Size));
-                SendAll(_sendScratch.AsSpan(0, FrameHeader.Size + payload.Length));
+                payload.CopyTo(_sendScratch.AsSpan(headerBytes));
+                SendAll(_sendScratch.AsSpan(0, headerBytes + payload.Length));
             }
             else
             {
-                header.Write(_sendScratch);
-                SendAll(_sendScratch.AsSpan(0, FrameHeader.Size));
+                SendAll(_sendScratch.AsSpan(0, headerBytes));
                 SendAll(payload);
             }
         }
@@ -267,6 +267,7 @@ internal sealed class TcpLink : IPeerLink
         if (!reader.TryRead(out ReadResult result))
             return ReceiveOutcome.Data;
         ReadOnlySequence<byte> buffer = result.Buffer;
+        Span<byte> headerBytes = stackalloc byte[FrameHeader.Size];
         while (true)
         {
             if (_dataRemaining > 0)
@@ -283,19 +284,24 @@ internal sealed class TcpLink : IPeerLink
                 buffer = buffer.Slice(take);
                 continue;
             }
-            if (buffer.Length < FrameHeader.Size)
+            if (buffer.Length < FrameHeader.EagerSize)
                 break;
-            FrameHeader header = ReadHeader(buffer);
+            buffer.Slice(0, FrameHeader.EagerSize).CopyTo(headerBytes);
+            int headerSize = FrameHeader.SizeAt(headerBytes);
+            if (buffer.Length < headerSize)
+                break;
+            buffer.Slice(0, headerSize).CopyTo(headerBytes);
+            FrameHeader header = FrameHeader.Read(headerBytes[..headerSize], _limits);
             if (header.Kind == FrameKind.RendezvousData)
             {
-                buffer = buffer.Slice(FrameHeader.Size);
+                buffer = buffer.Slice(headerSize);
                 (_dataReceiver, _dataOffset, _dataRemaining) = (header.ReceiverId, header.Offset, header.Length);
                 continue;
             }
-            long frameLength = FrameHeader.Size + header.PayloadLength;
+            long frameLength = headerSize + header.PayloadLength;
             if (buffer.Length < frameLength)
                 break;
-            ReadOnlySequence<byte> payload = buffer.Slice(FrameHeader.Size, header.PayloadLength);
+            ReadOnlySequence<byte> payload = buffer.Slice(headerSize, header.PayloadLength);
             // A frame that straddles two pipe segments (every large eager message does) is copied
             // into a scratch buffer of this link: an array per message made the collector pause.
             ReadOnlySpan<byte> bytes = payload.IsSingleSegment ? payload.FirstSpan : Gather(payload);
@@ -316,13 +322,6 @@ internal sealed class TcpLink : IPeerLink
         Span<byte> target = scratch.AsSpan(0, (int)payload.Length);
         payload.CopyTo(target);
         return target;
-    }
-
-    private FrameHeader ReadHeader(ReadOnlySequence<byte> buffer)
-    {
-        Span<byte> bytes = stackalloc byte[FrameHeader.Size];
-        buffer.Slice(0, FrameHeader.Size).CopyTo(bytes);
-        return FrameHeader.Read(bytes, _limits);
     }
 
     /// <inheritdoc />
