@@ -115,7 +115,7 @@ public sealed class LauncherOptions
 
     /// <summary>What each rank is pinned to: <c>core</c>, <c>socket</c> or <c>none</c>.</summary>
     [Option("bind-to", MetaValue = "core|socket|none",
-        HelpText = "Pin each rank of this host to one core or socket, by local rank (sched_setaffinity). Default: none.")]
+        HelpText = "Pin each rank of this host to one core or socket, by local rank (sched_setaffinity). Default: core for up to 2 ranks on a host, socket for more, none for more ranks than cores; core or socket with more ranks than units needs --oversubscribe (ranks wrap around).")]
     public string? BindTo { get; set; }
 
     /// <summary>Print every rank's CPU binding when it starts.</summary>
