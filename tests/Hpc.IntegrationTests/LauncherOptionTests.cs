@@ -50,6 +50,19 @@ public sealed class LauncherOptionTests
         Assert.Equal(["0x30000 libclrgcexp.so"], overridden.StdoutLines);
     }
 
+    [Fact]
+    public void RanksCompileLoopsOptimizedAtOnceUnlessMinusXSaysOtherwise()
+    {
+        const string Print = "echo \"[$DOTNET_TC_QuickJitForLoops]\"";
+        MpirunResult byDefault = Mpirun.Run("-np", "1", "sh", "-c", Print);
+        MpirunResult overridden = Mpirun.Run("-np", "1", "-x", "DOTNET_TC_QuickJitForLoops=1", "sh", "-c", Print);
+
+        Assert.True(byDefault.ExitCode == 0, byDefault.ToString());
+        Assert.Equal(["[0]"], byDefault.StdoutLines);
+        Assert.True(overridden.ExitCode == 0, overridden.ToString());
+        Assert.Equal(["[1]"], overridden.StdoutLines);
+    }
+
     private const string ReadOneLine = "if read line; then echo \"$HPC_RANK got $line\"; else echo \"$HPC_RANK got EOF\"; fi";
 
     [Theory]

@@ -3,7 +3,7 @@ using Hpc.Launcher;
 
 namespace Hpc.Tests.Launcher;
 
-/// <summary>The garbage-collector settings mpirun gives every rank.</summary>
+/// <summary>The garbage-collector and JIT settings mpirun gives every rank.</summary>
 public sealed class CollectorDefaultsTests : IDisposable
 {
     private readonly string _runtime = Directory.CreateTempSubdirectory("hpc-runtime-").FullName;
@@ -21,6 +21,13 @@ public sealed class CollectorDefaultsTests : IDisposable
         Assert.Equal("0x200000", defaults[RankEnvironment.LargeObjectThresholdVariable]);
         // The young generation keeps the runtime's cache-sized budget (see CollectorVariable's remarks).
         Assert.Equal(2, defaults.Count);
+    }
+
+    [Fact]
+    public void RanksCompileLoopsOptimizedAtOnceUnlessTheUsersEnvironmentSaysOtherwise()
+    {
+        Assert.Equal([new(RankEnvironment.QuickJitForLoopsVariable, "0")], RankEnvironment.CompilerDefaults(_ => null));
+        Assert.Empty(RankEnvironment.CompilerDefaults(name => name == RankEnvironment.QuickJitForLoopsVariable ? "1" : null));
     }
 
     [Fact]
