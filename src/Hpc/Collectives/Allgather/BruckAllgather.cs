@@ -11,8 +11,7 @@ internal static class BruckAllgather
     public static void Run<T>(CollectiveContext context, int tag, ReadOnlySpan<T> send, Span<T> receive, ReadOnlySpan<int> counts, ReadOnlySpan<int> displacements)
         where T : unmanaged
     {
-        int size = context.Size;
-        int rank = context.Rank;
+        (int size, int rank) = (context.Size, context.Rank);
         // start[i]: offset in the rotated buffer of the block of rank (rank + i) mod n.
         var start = new int[size + 1];
         for (int i = 0; i < size; i++)

@@ -26,12 +26,12 @@ internal enum FrameFlags : byte
 {
     None = 0,
     /// <summary>On ClearToSend: the receiver will not take the data (its buffer is too small).</summary>
-    Rejected = 1,
+    Rejected = 1 << 0,
     /// <summary>On RendezvousRequest: the receiver may read the data straight from the sender's
     /// memory; ReceiverId carries the sender's pid and Offset the data's address.</summary>
-    Pullable = 2,
+    Pullable = 1 << 1,
     /// <summary>On ClearToSend: the receiver already copied the data itself; the send is complete.</summary>
-    Pulled = 4,
+    Pulled = 1 << 2,
     /// <summary>
     /// On ClearToSend: both sides copy, each claiming segments from a shared word (see
     /// <see cref="SharedCopy"/>). The receiver reads its segments out of the sender's memory while
@@ -40,7 +40,7 @@ internal enum FrameFlags : byte
     /// (segments the receiver could not read) may follow, and last one with <see cref="Pulled"/>
     /// once the receiver has stopped reading.
     /// </summary>
-    Split = 8,
+    Split = 1 << 3,
 }
 
 /// <summary>

@@ -29,6 +29,15 @@ namespace Hpc.Messaging.Waiting;
 /// </summary>
 internal sealed class WaitStrategy
 {
+    // The budgets in stopwatch ticks, set by ShareCores; the spin budget adapts (Backoff.Finish).
+    private readonly long? _fixedSpinMicroseconds;
+    private readonly int _cores;
+    private readonly bool _adaptive;
+    private long _maxSpinTicks;
+    private long _minSpinTicks;
+    private long _pollTicks;
+    private long _spinTicks;
+
     /// <summary>Longest adaptive spin: half of the polling time, so a wait that outlasts it still polls a little less often before it blocks.</summary>
     public const long MaxSpinMicroseconds = 10;
 
@@ -62,14 +71,6 @@ internal sealed class WaitStrategy
 
     /// <summary>Polls between two readings of the clock: reading it costs more than a poll in a VM.</summary>
     private const int ClockEveryPolls = 64;
-
-    private readonly long? _fixedSpinMicroseconds;
-    private readonly int _cores;
-    private readonly bool _adaptive;
-    private long _maxSpinTicks;
-    private long _minSpinTicks;
-    private long _pollTicks;
-    private long _spinTicks;
 
     /// <param name="ranksOnHost">Ranks sharing this host's cores (all of them, in a ranks-as-threads world).</param>
     /// <param name="fixedSpinMicroseconds">HPC_SPIN_US: a fixed spin budget; null adapts it.</param>
