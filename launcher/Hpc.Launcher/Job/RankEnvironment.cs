@@ -66,8 +66,12 @@ internal static class RankEnvironment
         var defaults = new List<KeyValuePair<string, string>>(2) { new(LargeObjectThresholdVariable, LargeObjectThreshold) };
         if (File.Exists(Path.Combine(runtimeDirectory, SegmentsCollector)))
             defaults.Add(new(CollectorVariable, SegmentsCollector));
-        return defaults.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null);
+        return UnlessNamed(defaults, Environment.GetEnvironmentVariable);
     }
+
+    /// <summary>The settings whose variable <paramref name="environment"/> (the launcher's) does not name: a user's own value always wins.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> UnlessNamed(IEnumerable<KeyValuePair<string, string>> defaults, Func<string, string?> environment) =>
+        defaults.Where(setting => environment(setting.Key) is null);
 
     /// <summary>
     /// Whether the JIT compiles a method with a loop quickly first (tier 0, replaced once the method
@@ -88,7 +92,7 @@ internal static class RankEnvironment
     /// </summary>
     /// <param name="environment">Reads the launcher's environment (tests pass their own).</param>
     public static IEnumerable<KeyValuePair<string, string>> CompilerDefaults(Func<string, string?>? environment = null) =>
-        (environment ?? Environment.GetEnvironmentVariable)(QuickJitForLoopsVariable) is null ? [new(QuickJitForLoopsVariable, "0")] : [];
+        UnlessNamed([new(QuickJitForLoopsVariable, "0")], environment ?? Environment.GetEnvironmentVariable);
 
     /// <summary>The additions for rank <paramref name="rank"/> of the job, in order (later wins); <paramref name="pinnedCores"/>: the cores this host's ranks are pinned to, if any.</summary>
     public static List<KeyValuePair<string, string>> For(JobSpec spec, int rank, string rendezvous, string jobId, string secret, JobNetwork network, int? pinnedCores = null)

@@ -290,7 +290,8 @@ internal sealed class TcpLink : IPeerLink
             int headerSize = FrameHeader.SizeAt(headerBytes);
             if (buffer.Length < headerSize)
                 break;
-            buffer.Slice(0, headerSize).CopyTo(headerBytes);
+            // An eager frame's header is all copied now; only a longer header needs its rest.
+            buffer.Slice(FrameHeader.EagerSize, headerSize - FrameHeader.EagerSize).CopyTo(headerBytes[FrameHeader.EagerSize..]);
             FrameHeader header = FrameHeader.Read(headerBytes[..headerSize], _limits);
             if (header.Kind == FrameKind.RendezvousData)
             {
